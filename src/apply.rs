@@ -1,0 +1,167 @@
+//! Turning located records into edits: conflicts between records, then the
+//! corrected text, built in one pass by copying the text between edits.
+
+use std::ops::Range;
+
+use crate::lines::LineIndex;
+use crate::locate::{Failure, FailureKind, Location};
+use crate::record::Record;
+
+/// One replacement of a byte range of the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Index of the record (into the records slice) that made it.
+    pub record: usize,
+    /// Byte range in the original text.
+    pub range: Range<usize>,
+}
+
+/// Marks records whose spans overlap as failed `conflict`, naming every record
+/// each one overlaps. Spans that only touch do not conflict.
+pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]) {
+    let mut spans: Vec<(Range<usize>, usize)> = locations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| match l {
+            Location::Found(spans) => Some(spans.iter().map(move |s| (s.clone(), i))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    spans.sort_by_key(|(s, i)| (s.start, s.end, *i));
+
+    // Sweep in start order, keeping the spans still open at the current start.
+    let mut open: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut partners: Vec<Vec<(usize, usize)>> = vec![Vec::new(); records.len()];
+    for (span, i) in spans {
+        open.retain(|(s, _)| s.end > span.start);
+        for (other_span, j) in &open {
+            if *j != i {
+                partners[i].push((*j, other_span.start.max(span.start)));
+                partners[*j].push((i, other_span.start.max(span.start)));
+            }
+        }
+        open.push((span, i));
+    }
+
+    let index = LineIndex::new(text);
+    for (i, mut with) in partners.into_iter().enumerate() {
+        if with.is_empty() {
+            continue;
+        }
+        with.sort();
+        with.dedup_by_key(|(j, _)| *j);
+        let first_match = match &locations[i] {
+            Location::Found(spans) => spans.first().map(|s| s.start),
+            _ => None,
+        };
+        let named: Vec<String> = with
+            .iter()
+            .map(|&(j, at)| {
+                format!("`{}` ({}) at {}", records[j].id, records[j].file, index.line_col(text, at))
+            })
+            .collect();
+        locations[i] = Location::Failed(Failure {
+            kind: FailureKind::Conflict,
+            message: format!("its span overlaps record {}", named.join(", ")),
+            help: "make the records' `find` texts disjoint, or merge them into one record".to_owned(),
+            first_match,
+        });
+    }
+}
+
+/// The edits of all records that were found, sorted by position. Call after
+/// [`mark_conflicts`], so that no two edits overlap.
+pub fn edits(locations: &[Location]) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = locations
+        .iter()
+        .enumerate()
+        .filter_map(|(record, l)| match l {
+            Location::Found(spans) => Some(spans.iter().map(move |s| Edit { record, range: s.clone() })),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    edits.sort_by_key(|e| e.range.start);
+    edits
+}
+
+/// Applies non-overlapping `edits` (sorted by start) to `text`. Every byte outside
+/// the edited ranges is copied unchanged.
+///
+/// ```
+/// use correct::apply::{apply, Edit};
+/// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
+/// let records = correct::record::parse_file("r.json", json).unwrap();
+/// let edits = [Edit { record: 0, range: 3..7 }];
+/// assert_eq!(apply("in 1945\r\n", &records, &edits), "in 1939\r\n");
+/// ```
+pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
+    let grown: usize = edits.iter().map(|e| records[e.record].replace.len()).sum();
+    let mut out = String::with_capacity(text.len() + grown);
+    let mut copied = 0;
+    for edit in edits {
+        out.push_str(&text[copied..edit.range.start]);
+        out.push_str(&records[edit.record].replace);
+        copied = edit.range.end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locate::locate;
+    use crate::record::{Category, Occurrence};
+
+    fn rec(id: &str, find: &str, replace: &str) -> Record {
+        Record {
+            id: id.into(),
+            find: find.into(),
+            replace: replace.into(),
+            before: None,
+            after: None,
+            occurrence: Occurrence::Unique,
+            whole_word: false,
+            category: Category::Other,
+            reason: "r".into(),
+            sources: vec![],
+            author: None,
+            date: None,
+            file: "r.json".into(),
+        }
+    }
+
+    fn run(text: &str, records: &[Record]) -> (Vec<Location>, String) {
+        let mut locations = locate(text, records);
+        mark_conflicts(text, records, &mut locations);
+        let edits = edits(&locations);
+        let corrected = apply(text, records, &edits);
+        (locations, corrected)
+    }
+
+    #[test]
+    fn overlapping_records_fail_together_naming_each_other() {
+        let records = [rec("one", "abc", "x"), rec("two", "cd", "y"), rec("three", "ef", "z")];
+        let (locations, _) = run("abcdef", &records);
+        for (i, other) in [(0, "`two`"), (1, "`one`")] {
+            let Location::Failed(f) = &locations[i] else { panic!("{:?}", locations[i]) };
+            assert_eq!(f.kind, FailureKind::Conflict);
+            assert!(f.message.contains(other), "{}", f.message);
+        }
+        assert_eq!(locations[2], Location::Found(vec![4..6]));
+    }
+
+    #[test]
+    fn touching_spans_do_not_conflict() {
+        let records = [rec("one", "ab", "x"), rec("two", "cd", "y")];
+        assert_eq!(run("abcd", &records).1, "xy");
+    }
+
+    #[test]
+    fn bytes_outside_edits_are_kept() {
+        let records = [rec("one", "b", "B"), rec("two", "d", "")];
+        assert_eq!(run("\u{feff}a\r\nb\r\ncd", &records).1, "\u{feff}a\r\nB\r\nc");
+    }
+}

@@ -1,0 +1,125 @@
+//! The command line: clap definitions, turned into validated [`Options`].
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::project::Layout;
+use crate::run::{Format, Mode, Options};
+
+/// Apply editorial correction records to articles, and write the corrected
+/// article, a unified diff, a JSON changelog and a redline review page.
+///
+/// With no INPUT, corrects every file under input/ that has records in
+/// corrections/. Exit codes: 0 all applied (or outputs current), 1 a record did
+/// not apply (or --check found stale outputs), 2 the run could not be evaluated.
+#[derive(Debug, Parser)]
+#[command(name = "correct", version, max_term_width = 100)]
+pub struct Cli {
+    /// Articles to correct (default: every file under input/ that has records).
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Read records from this file or folder instead of corrections/KEY.json and
+    /// corrections/KEY/*.json. Needs exactly one INPUT.
+    #[arg(long, value_name = "PATH")]
+    pub corrections: Option<PathBuf>,
+
+    /// Write outputs to this folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+
+    /// Write nothing; exit 1 if any output on disk differs from what would be written.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+
+    /// Write nothing; print the unified diff(s) to stdout.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Report format on stdout: text, or one JSON changelog per input per line.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// When to colour output (a flag beats NO_COLOR; auto: only on a terminal).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human report on stderr.
+    Text,
+    /// One changelog object per input, one per line, on stdout.
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when the stream is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl Cli {
+    /// Validated options for a run in `cwd`. `no_color`: whether NO_COLOR is set.
+    pub fn into_options(self, cwd: PathBuf, no_color: bool) -> Options {
+        let color = |is_terminal: bool| match self.color {
+            Some(ColorArg::Always) => true,
+            Some(ColorArg::Never) => false,
+            Some(ColorArg::Auto) | None => !no_color && is_terminal,
+        };
+        let mode = if self.check {
+            Mode::Check
+        } else if self.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Write
+        };
+        Options {
+            color_stdout: color(std::io::stdout().is_terminal()),
+            color_stderr: color(std::io::stderr().is_terminal()),
+            layout: Layout { cwd, inputs: self.inputs, corrections: self.corrections, out: self.out },
+            mode,
+            format: match self.format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Json => Format::Json,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_color_flag_beats_no_color() {
+        let cli = Cli::parse_from(["correct", "--color", "always"]);
+        let opts = cli.into_options(PathBuf::from("/"), true);
+        assert!(opts.color_stdout && opts.color_stderr);
+    }
+
+    #[test]
+    fn no_color_turns_auto_off() {
+        let opts = Cli::parse_from(["correct"]).into_options(PathBuf::from("/"), true);
+        assert!(!opts.color_stdout && !opts.color_stderr);
+    }
+
+    #[test]
+    fn check_and_dry_run_exclude_each_other() {
+        assert!(Cli::try_parse_from(["correct", "--check", "--dry-run"]).is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! Run errors (the run cannot be evaluated: exit 2) and the exit codes, in one place.
+//!
+//! Record failures (`not_found`, `ambiguous`, `conflict`) are not errors here: they
+//! are values in [`crate::outcome::Outcome`], all collected and reported (exit 1).
+
+use std::io;
+
+use crate::record::Problem;
+
+/// All records applied (or already applied), or outputs current.
+pub const EXIT_OK: u8 = 0;
+/// Some record did not apply, or `--check` found stale outputs.
+pub const EXIT_FAILED: u8 = 1;
+/// The run could not be evaluated: bad usage, unreadable input, broken records.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Why a run (or one input of it) could not be evaluated. Every message names the
+/// file and says what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No INPUT given and no `input/` folder to look in.
+    #[error("no INPUT given and no `input/` folder in {cwd}; run `correct` from the project root or name the articles to correct")]
+    NoInputFolder {
+        /// The working directory.
+        cwd: String,
+    },
+    /// `--corrections` with other than one INPUT.
+    #[error("--corrections is allowed with exactly one INPUT, got {count}; run `correct` once per article")]
+    CorrectionsNeedOneInput {
+        /// How many inputs were given.
+        count: usize,
+    },
+    /// `--corrections PATH` does not exist.
+    #[error("--corrections {path}: no such file or folder")]
+    CorrectionsMissing {
+        /// The path given.
+        path: String,
+    },
+    /// An explicit INPUT without record files.
+    #[error("no correction records for {input}: looked for {looked}; write a record there, or pass --corrections PATH")]
+    NoRecords {
+        /// The input.
+        input: String,
+        /// Where we looked.
+        looked: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The input is not UTF-8.
+    #[error("{path} is not valid UTF-8 (first bad byte at offset {offset}); convert it to UTF-8 and run again")]
+    NotUtf8 {
+        /// The input.
+        path: String,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// Two inputs share a key, so their outputs would collide.
+    #[error("{first} and {second} have the same key `{key}`, so their outputs would collide; correct them in separate runs with --out")]
+    SameKey {
+        /// The shared key.
+        key: String,
+        /// One input.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// An output would overwrite an input or another output.
+    #[error("output {output} (of {input}) would overwrite {other}; choose another --out")]
+    Overwrite {
+        /// The output path.
+        output: String,
+        /// The input it belongs to.
+        input: String,
+        /// What it would overwrite.
+        other: String,
+    },
+    /// A record file is broken.
+    #[error("{0}")]
+    Record(Problem),
+    /// Two records of one article share an id.
+    #[error("duplicate id `{id}` in {first} and {second}; ids must be unique among an article's records")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it first appears.
+        first: String,
+        /// Where it appears again.
+        second: String,
+    },
+    /// An output could not be written; nothing was changed.
+    #[error("cannot write {path}: {source}; no output was changed")]
+    Write {
+        /// The output.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// An output path is a folder.
+    #[error("cannot write {path}: it is a folder; move it away or choose another --out. No output was changed")]
+    OutputIsFolder {
+        /// The output.
+        path: String,
+    },
+}

@@ -1,0 +1,100 @@
+//! One line index per text turns byte offsets into 1-based line and column.
+//!
+//! Lines break at LF only (a CR stays part of its line). Columns count Unicode
+//! scalar values from the start of the line, so a BOM counts as a character.
+
+/// A position for people: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values.
+    pub column: usize,
+}
+
+impl std::fmt::Display for LineCol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Start offsets of every line of a text.
+///
+/// ```
+/// use correct::lines::{LineCol, LineIndex};
+/// let text = "one\r\ntwo ’x’";
+/// let index = LineIndex::new(text);
+/// assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 1 });
+/// assert_eq!(index.line_col(text, text.len()), LineCol { line: 2, column: 8 });
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text` in one pass.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 0-based line that holds byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// The byte range of 0-based `line`, without its LF.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map_or(text.len(), |next| next - 1);
+        start..end
+    }
+
+    /// Number of lines (a text without LF has one line).
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Always false: even an empty text has one (empty) line.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Line and column of byte `offset` in `text` (the text this index was built from).
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let line = self.line_of(offset);
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        LineCol { line: line + 1, column }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_break_at_lf_only() {
+        let text = "a\r\nb\rc\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.len(), 3);
+        assert_eq!(index.line_col(text, 4), LineCol { line: 2, column: 2 });
+        assert_eq!(index.line_range(text, 1), 3..6);
+        assert_eq!(index.line_range(text, 2), 7..8);
+    }
+
+    #[test]
+    fn a_bom_counts_as_a_character() {
+        let text = "\u{feff}abc";
+        assert_eq!(LineIndex::new(text).line_col(text, 3), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn offset_at_a_line_start_belongs_to_that_line() {
+        let text = "ab\ncd\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 3), LineCol { line: 2, column: 1 });
+        assert_eq!(index.line_col(text, 6), LineCol { line: 3, column: 1 });
+    }
+}

@@ -1,0 +1,465 @@
+//! Locating every record in the ORIGINAL text, each independently of the others.
+//!
+//! All `find` texts are searched in one Aho-Corasick pass over the article, so the
+//! cost grows with the text and the number of matches, not with text × records.
+//! Each record then keeps the matches whose context fits (`before`, `after`,
+//! `whole_word`), leftmost-first and non-overlapping, and picks its `occurrence`.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::lines::LineIndex;
+use crate::record::{Occurrence, Record};
+
+/// How many candidate positions an `ambiguous` message lists before abbreviating.
+const LISTED_MATCHES: usize = 20;
+/// How many not-found records per text get a near-miss search (it reads the text).
+const NEAR_MISS_SEARCHES: usize = 20;
+
+/// Where one record applies, or why it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The byte spans of `find` to replace, in text order.
+    Found(Vec<Range<usize>>),
+    /// `find` is absent but `replace` stands in its context: nothing to do.
+    /// `at` is the start of the first such match.
+    AlreadyApplied {
+        /// Byte offset of the first match of `replace`.
+        at: usize,
+    },
+    /// The record cannot apply.
+    Failed(Failure),
+}
+
+/// The ways a record can fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// No match of `find` in its context.
+    NotFound,
+    /// Several matches and no `occurrence` to choose.
+    Ambiguous,
+    /// Its span overlaps another record's.
+    Conflict,
+}
+
+impl FailureKind {
+    /// The name used in the changelog and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::NotFound => "not_found",
+            FailureKind::Ambiguous => "ambiguous",
+            FailureKind::Conflict => "conflict",
+        }
+    }
+}
+
+/// Why a record failed, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The kind of failure.
+    pub kind: FailureKind,
+    /// What went wrong.
+    pub message: String,
+    /// What the editor can do next.
+    pub help: String,
+    /// Byte offset of the record's first match, if it has one (for ordering).
+    pub first_match: Option<usize>,
+}
+
+/// Locates every record in `text`. The result is parallel to `records`.
+///
+/// ```
+/// use correct::locate::{locate, Location};
+/// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
+/// let records = correct::record::parse_file("r.json", json).unwrap();
+/// let text = "Khalkhin Gol, 1945.";
+/// assert_eq!(locate(text, &records), vec![Location::Found(vec![14..18])]);
+/// ```
+pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
+    let index = LineIndex::new(text);
+    let finds = Matcher::new(text, records.iter().map(|r| r.find.as_str()));
+    let mut finds = finds.with_records(records, |r| &r.find);
+    let mut locations: Vec<Option<Location>> = vec![None; records.len()];
+    let mut missing = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let matches = finds.matches(i);
+        locations[i] = match (matches.len(), record.occurrence) {
+            (0, _) => {
+                missing.push(i);
+                None
+            }
+            (1, Occurrence::Unique) => Some(Location::Found(vec![span(matches[0], &record.find)])),
+            (n, Occurrence::Unique) => Some(Location::Failed(ambiguous(text, &index, record, matches, n))),
+            (n, Occurrence::Nth(k)) if k <= n => {
+                Some(Location::Found(vec![span(matches[k - 1], &record.find)]))
+            }
+            (n, Occurrence::Nth(k)) => Some(Location::Failed(too_few(text, &index, record, matches, n, k))),
+            (_, Occurrence::All) => {
+                Some(Location::Found(matches.iter().map(|&s| span(s, &record.find)).collect()))
+            }
+        };
+    }
+    if !missing.is_empty() {
+        let mut searched = 0;
+        let candidates: Vec<usize> =
+            missing.iter().copied().filter(|&i| !records[i].replace.is_empty()).collect();
+        let replaces = Matcher::new(text, candidates.iter().map(|&i| records[i].replace.as_str()));
+        let mut replaces = replaces.with_records(records, |r| &r.replace);
+        for i in missing {
+            let applied = candidates.binary_search(&i).ok().and_then(|_| replaces.matches(i).first().copied());
+            locations[i] = Some(match applied {
+                Some(at) => Location::AlreadyApplied { at },
+                None => {
+                    searched += 1;
+                    let near = searched <= NEAR_MISS_SEARCHES;
+                    Location::Failed(not_found(text, &index, &records[i], finds.raw(i), near))
+                }
+            });
+        }
+    }
+    locations.into_iter().map(|l| l.expect("every record was located")).collect()
+}
+
+fn span(start: usize, find: &str) -> Range<usize> {
+    start..start + find.len()
+}
+
+/// All occurrences (overlapping) of a set of patterns, found in one pass.
+struct Matcher<'t> {
+    text: &'t str,
+    ids: HashMap<&'t str, usize>,
+    starts: Vec<Vec<usize>>,
+}
+
+impl<'t> Matcher<'t> {
+    fn new<'p: 't>(text: &'t str, patterns: impl Iterator<Item = &'p str>) -> Matcher<'t> {
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut list = Vec::new();
+        for p in patterns {
+            ids.entry(p).or_insert_with(|| {
+                list.push(p);
+                list.len() - 1
+            });
+        }
+        let mut starts = vec![Vec::new(); list.len()];
+        if !list.is_empty() {
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&list)
+                .expect("non-empty literal patterns always build");
+            // Overlapping matches come in order of their end; for one pattern
+            // that is also the order of their start.
+            for m in automaton.find_overlapping_iter(text) {
+                starts[m.pattern().as_usize()].push(m.start());
+            }
+        }
+        Matcher { text, ids, starts }
+    }
+
+    /// Binds the matcher to records whose pattern `pattern(record)` it searched.
+    fn with_records<'r>(
+        self,
+        records: &'r [Record],
+        pattern: fn(&Record) -> &String,
+    ) -> RecordMatches<'t, 'r> {
+        RecordMatches { matcher: self, records, pattern, cache: HashMap::new() }
+    }
+}
+
+/// Per record: the matches of its pattern that satisfy its context, cached by
+/// (pattern, before, after, whole_word) so that many records sharing a word cost
+/// one filtering.
+struct RecordMatches<'t, 'r> {
+    matcher: Matcher<'t>,
+    records: &'r [Record],
+    pattern: fn(&Record) -> &String,
+    cache: HashMap<(usize, Option<&'r str>, Option<&'r str>, bool), Vec<usize>>,
+}
+
+impl RecordMatches<'_, '_> {
+    fn raw(&self, record: usize) -> &[usize] {
+        let pattern = (self.pattern)(&self.records[record]);
+        self.matcher.ids.get(pattern.as_str()).map_or(&[], |&id| &self.matcher.starts[id])
+    }
+
+    fn matches(&mut self, record: usize) -> &[usize] {
+        let r = &self.records[record];
+        let pattern = (self.pattern)(r);
+        let Some(&id) = self.matcher.ids.get(pattern.as_str()) else {
+            return &[];
+        };
+        let key = (id, r.before.as_deref(), r.after.as_deref(), r.whole_word);
+        let text = self.matcher.text;
+        let starts = &self.matcher.starts[id];
+        self.cache.entry(key).or_insert_with(|| {
+            let mut kept = Vec::new();
+            let mut free_from = 0;
+            for &start in starts {
+                let end = start + pattern.len();
+                if start >= free_from && fits_context(text, start..end, r) {
+                    kept.push(start);
+                    free_from = end;
+                }
+            }
+            kept
+        })
+    }
+}
+
+/// Whether the span `at` satisfies the record's `before`, `after` and `whole_word`.
+pub fn fits_context(text: &str, at: Range<usize>, record: &Record) -> bool {
+    record.before.as_deref().is_none_or(|b| text[..at.start].ends_with(b))
+        && record.after.as_deref().is_none_or(|a| text[at.end..].starts_with(a))
+        && (!record.whole_word || is_whole_word(text, at))
+}
+
+/// The characters just before and after `at` are not alphanumeric (text ends count).
+fn is_whole_word(text: &str, at: Range<usize>) -> bool {
+    let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    !joined(text[..at.start].chars().next_back()) && !joined(text[at.end..].chars().next())
+}
+
+fn positions(text: &str, index: &LineIndex, starts: &[usize]) -> String {
+    let mut listed: Vec<String> =
+        starts.iter().take(LISTED_MATCHES).map(|&s| index.line_col(text, s).to_string()).collect();
+    if starts.len() > LISTED_MATCHES {
+        listed.push(format!("and {} more", starts.len() - LISTED_MATCHES));
+    }
+    listed.join(", ")
+}
+
+fn ambiguous(text: &str, index: &LineIndex, record: &Record, matches: &[usize], n: usize) -> Failure {
+    Failure {
+        kind: FailureKind::Ambiguous,
+        message: format!(
+            "{} matches {n} times, at {}",
+            quoted(&record.find),
+            positions(text, index, matches)
+        ),
+        help: "add `before`/`after` context that only the intended match has, or an `occurrence` \
+               (a number, or \"all\")"
+            .to_owned(),
+        first_match: matches.first().copied(),
+    }
+}
+
+fn too_few(text: &str, index: &LineIndex, record: &Record, matches: &[usize], n: usize, k: usize) -> Failure {
+    let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
+    Failure {
+        kind: FailureKind::NotFound,
+        message: format!(
+            "`occurrence` is {k}, but {} matches only {times}, at {}",
+            quoted(&record.find),
+            positions(text, index, matches)
+        ),
+        help: format!("lower `occurrence` to at most {n}, or check `before`/`after`"),
+        first_match: matches.first().copied(),
+    }
+}
+
+fn not_found(text: &str, index: &LineIndex, record: &Record, raw: &[usize], near: bool) -> Failure {
+    let find = quoted(&record.find);
+    let (message, help) = if let Some(&first) = raw.first() {
+        let constraints = [
+            record.before.as_ref().map(|b| format!("`before` {}", quoted(b))),
+            record.after.as_ref().map(|a| format!("`after` {}", quoted(a))),
+            record.whole_word.then(|| "`whole_word`".to_owned()),
+        ];
+        let constraints: Vec<String> = constraints.into_iter().flatten().collect();
+        (
+            format!(
+                "{find} occurs {} time(s) (first at {}), but never with {}",
+                raw.len(),
+                index.line_col(text, first),
+                constraints.join(" and ")
+            ),
+            "fix the context fields so that they match the article exactly".to_owned(),
+        )
+    } else {
+        let nearest = near.then(|| near_miss(text, index, &record.find)).flatten();
+        let message = match nearest {
+            Some((line, excerpt)) => format!("{find} was not found; nearest line {line}: {}", quoted(&excerpt)),
+            None => format!("{find} was not found"),
+        };
+        let help = "copy `find` from the article exactly (quotes, dashes, spaces and case count), \
+                    or remove the record if the error is gone"
+            .to_owned();
+        (message, help)
+    };
+    Failure { kind: FailureKind::NotFound, message, help, first_match: None }
+}
+
+/// `"text"`, shortened in the middle when long, with escapes for control characters.
+pub fn quoted(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(MAX / 2).collect();
+    let tail: String = text.chars().rev().take(MAX / 2 - 5).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("{:?}", format!("{head} […] {tail}"))
+}
+
+/// The line most like `find`: the share of its words found there, exactly or
+/// nearly. Returns the 1-based line number and an excerpt, if a line shares at
+/// least half.
+fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<(usize, String)> {
+    let wanted: Vec<String> = words(find).map(str::to_lowercase).collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut best: Option<(f64, usize)> = None;
+    for line in 0..index.len() {
+        let range = index.line_range(text, line);
+        let have: Vec<String> = words(&text[range]).map(str::to_lowercase).collect();
+        let score: f64 = wanted
+            .iter()
+            .map(|w| {
+                have.iter()
+                    .map(|h| if h == w { 1.0 } else { strsim::normalized_levenshtein(w, h) })
+                    .filter(|&s| s >= 0.75)
+                    .fold(0.0, f64::max)
+            })
+            .sum::<f64>()
+            / wanted.len() as f64;
+        if score >= 0.5 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, line));
+        }
+    }
+    let (_, line) = best?;
+    let range = index.line_range(text, line);
+    let excerpt: String = text[range].trim_end_matches('\r').chars().take(100).collect();
+    Some((line + 1, excerpt))
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Category;
+
+    fn rec(find: &str, replace: &str) -> Record {
+        Record {
+            id: "r".into(),
+            find: find.into(),
+            replace: replace.into(),
+            before: None,
+            after: None,
+            occurrence: Occurrence::Unique,
+            whole_word: false,
+            category: Category::Other,
+            reason: "r".into(),
+            sources: vec![],
+            author: None,
+            date: None,
+            file: "r.json".into(),
+        }
+    }
+
+    fn one(text: &str, record: Record) -> Location {
+        locate(text, &[record]).remove(0)
+    }
+
+    fn failure(location: Location) -> Failure {
+        match location {
+            Location::Failed(f) => f,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_unique_match_is_found() {
+        assert_eq!(one("in 1945 only", rec("1945", "1939")), Location::Found(vec![3..7]));
+    }
+
+    #[test]
+    fn several_matches_without_occurrence_are_ambiguous_with_positions() {
+        let f = failure(one("1945\nand 1945", rec("1945", "1939")));
+        assert_eq!(f.kind, FailureKind::Ambiguous);
+        assert!(f.message.contains("at 1:1, 2:5"), "{}", f.message);
+        assert_eq!(f.first_match, Some(0));
+    }
+
+    #[test]
+    fn occurrence_counts_only_matches_in_context() {
+        let mut r = rec("cat", "dog");
+        r.before = Some("a ".into());
+        r.occurrence = Occurrence::Nth(2);
+        assert_eq!(one("a cat, the cat, a cat", r), Location::Found(vec![18..21]));
+    }
+
+    #[test]
+    fn occurrence_beyond_the_matches_is_not_found() {
+        let mut r = rec("cat", "dog");
+        r.occurrence = Occurrence::Nth(3);
+        let f = failure(one("cat cat", r));
+        assert_eq!(f.kind, FailureKind::NotFound);
+        assert!(f.message.contains("matches only 2 times"), "{}", f.message);
+    }
+
+    #[test]
+    fn all_takes_every_non_overlapping_match() {
+        let mut r = rec("aa", "b");
+        r.occurrence = Occurrence::All;
+        assert_eq!(one("aaaaa", r), Location::Found(vec![0..2, 2..4]));
+    }
+
+    #[test]
+    fn whole_word_respects_unicode_letters() {
+        let mut r = rec("war", "peace");
+        r.whole_word = true;
+        r.occurrence = Occurrence::All;
+        assert_eq!(one("war, warm, éwar, war", r), Location::Found(vec![0..3, 18..21]));
+    }
+
+    #[test]
+    fn after_is_context_not_part_of_the_span() {
+        let mut r = rec("May", "June");
+        r.after = Some(" 1939".into());
+        assert_eq!(one("May 1945, May 1939", r), Location::Found(vec![10..13]));
+    }
+
+    #[test]
+    fn replace_present_in_context_means_already_applied() {
+        assert_eq!(one("in 1939 only", rec("1945", "1939")), Location::AlreadyApplied { at: 3 });
+    }
+
+    #[test]
+    fn an_empty_replace_is_never_already_applied() {
+        let f = failure(one("text", rec("gone", "")));
+        assert_eq!(f.kind, FailureKind::NotFound);
+    }
+
+    #[test]
+    fn not_found_explains_a_context_that_does_not_fit() {
+        let mut r = rec("1945", "1939");
+        r.before = Some("May ".into());
+        let f = failure(one("June 1945", r));
+        assert!(f.message.contains("occurs 1 time(s) (first at 1:6), but never with `before` \"May \""), "{}", f.message);
+    }
+
+    #[test]
+    fn not_found_shows_the_nearest_line() {
+        let text = "First line.\nThe Battle of Khalkin Gol was fought.\nLast.";
+        let f = failure(one(text, rec("Battle of Khalkhin Gol", "x")));
+        assert!(f.message.contains("nearest line 2: \"The Battle of Khalkin Gol was fought.\""), "{}", f.message);
+    }
+
+    #[test]
+    fn records_are_located_independently() {
+        let records = [rec("ab", "x"), rec("bc", "y")];
+        assert_eq!(locate("abc", &records), vec![Location::Found(vec![0..2]), Location::Found(vec![1..3])]);
+    }
+
+    #[test]
+    fn quoted_shortens_long_text() {
+        let long = "x".repeat(100);
+        assert!(quoted(&long).contains("[…]"));
+        assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
+    }
+}

@@ -1,0 +1,205 @@
+//! One article and its records in, one [`Outcome`] out: the value every output
+//! (corrected text, diff, changelog, review page, report) is rendered from.
+
+use crate::apply::{self, Edit};
+use crate::lines::{LineCol, LineIndex};
+use crate::locate::{self, Failure, Location};
+use crate::record::Record;
+
+/// What happened to one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Its edits are in the corrected text.
+    Applied,
+    /// The text already says what the record wants.
+    AlreadyApplied,
+    /// It could not apply; see its failure.
+    Failed,
+}
+
+impl Status {
+    /// The name used in the changelog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::AlreadyApplied => "already_applied",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// A span in one text: byte offsets and where they are for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Line and column of `start`.
+    pub at: LineCol,
+}
+
+/// One edit with its place in the original and in the corrected text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedEdit {
+    /// Where the replaced text stood.
+    pub original: Position,
+    /// Where the replacement stands.
+    pub corrected: Position,
+}
+
+/// One record's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// Index into the records slice.
+    pub record: usize,
+    /// What happened.
+    pub status: Status,
+    /// Its edits, in text order (empty unless applied).
+    pub edits: Vec<PlacedEdit>,
+    /// Why it failed, when it did.
+    pub failure: Option<Failure>,
+    /// Byte offset of its first edit or match, used for ordering.
+    pub position: Option<usize>,
+}
+
+/// The result of correcting one article.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The text with every record that did not fail applied.
+    pub corrected: String,
+    /// One entry per record, in changelog order: by first edit or match, then id;
+    /// records without a position last, by id.
+    pub corrections: Vec<Correction>,
+}
+
+impl Outcome {
+    /// True when no record failed, so the outputs may be written.
+    pub fn succeeded(&self) -> bool {
+        self.corrections.iter().all(|c| c.status != Status::Failed)
+    }
+
+    /// Number of records with `status`.
+    pub fn count(&self, status: Status) -> usize {
+        self.corrections.iter().filter(|c| c.status == status).count()
+    }
+
+    /// Total number of edits.
+    pub fn edit_count(&self) -> usize {
+        self.corrections.iter().map(|c| c.edits.len()).sum()
+    }
+}
+
+/// Locates and applies `records` to `text`.
+///
+/// ```
+/// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
+/// let records = correct::record::parse_file("r.json", json).unwrap();
+/// let outcome = correct::outcome::correct("May to September 1945", &records);
+/// assert_eq!(outcome.corrected, "May to September 1939");
+/// assert!(outcome.succeeded());
+/// ```
+pub fn correct(text: &str, records: &[Record]) -> Outcome {
+    let mut locations = locate::locate(text, records);
+    apply::mark_conflicts(text, records, &mut locations);
+    let edits = apply::edits(&locations);
+    let corrected = apply::apply(text, records, &edits);
+    let mut placed = place(text, &corrected, records, &edits);
+
+    let mut corrections: Vec<Correction> = locations
+        .into_iter()
+        .enumerate()
+        .map(|(record, location)| match location {
+            Location::Found(_) => {
+                let edits = std::mem::take(&mut placed[record]);
+                let position = edits.first().map(|e| e.original.start);
+                Correction { record, status: Status::Applied, edits, failure: None, position }
+            }
+            Location::AlreadyApplied { at } => Correction {
+                record,
+                status: Status::AlreadyApplied,
+                edits: Vec::new(),
+                failure: None,
+                position: Some(at),
+            },
+            Location::Failed(failure) => Correction {
+                record,
+                status: Status::Failed,
+                edits: Vec::new(),
+                position: failure.first_match,
+                failure: Some(failure),
+            },
+        })
+        .collect();
+    corrections.sort_by(|a, b| {
+        let key = |c: &Correction| (c.position.is_none(), c.position);
+        key(a).cmp(&key(b)).then_with(|| records[a.record].id.cmp(&records[b.record].id))
+    });
+    Outcome { corrected, corrections }
+}
+
+/// Gives every edit its original and corrected position, grouped by record.
+fn place(text: &str, corrected: &str, records: &[Record], edits: &[Edit]) -> Vec<Vec<PlacedEdit>> {
+    let original_lines = LineIndex::new(text);
+    let corrected_lines = LineIndex::new(corrected);
+    let mut placed = vec![Vec::new(); records.len()];
+    let mut shift: isize = 0;
+    for edit in edits {
+        let replace = &records[edit.record].replace;
+        let start = edit.range.start.checked_add_signed(shift).expect("edits shift within the text");
+        let corrected_range = start..start + replace.len();
+        placed[edit.record].push(PlacedEdit {
+            original: Position {
+                start: edit.range.start,
+                end: edit.range.end,
+                at: original_lines.line_col(text, edit.range.start),
+            },
+            corrected: Position {
+                start,
+                end: corrected_range.end,
+                at: corrected_lines.line_col(corrected, start),
+            },
+        });
+        shift += replace.len() as isize - edit.range.len() as isize;
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::parse_file;
+
+    fn records(json: &str) -> Vec<Record> {
+        parse_file("r.json", json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn positions_shift_by_earlier_edits() {
+        let rs = records(
+            r#"[{"id": "b", "find": "two", "replace": "2", "category": "other", "reason": "r"},
+                {"id": "a", "find": "one", "replace": "uno", "category": "other", "reason": "r"}]"#,
+        );
+        let outcome = correct("one\ntwo", &rs);
+        assert_eq!(outcome.corrected, "uno\n2");
+        let ids: Vec<&str> = outcome.corrections.iter().map(|c| rs[c.record].id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        let two = &outcome.corrections[1].edits[0];
+        assert_eq!((two.original.start, two.original.end), (4, 7));
+        assert_eq!((two.corrected.start, two.corrected.end), (4, 5));
+        assert_eq!(two.corrected.at, LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn records_without_position_sort_last_by_id() {
+        let rs = records(
+            r#"[{"id": "z", "find": "nowhere", "replace": "zzz", "category": "other", "reason": "r"},
+                {"id": "m", "find": "absent", "replace": "qqq", "category": "other", "reason": "r"},
+                {"id": "y", "find": "text", "replace": "words", "category": "other", "reason": "r"}]"#,
+        );
+        let outcome = correct("some text", &rs);
+        let ids: Vec<&str> = outcome.corrections.iter().map(|c| rs[c.record].id.as_str()).collect();
+        assert_eq!(ids, ["y", "m", "z"]);
+        assert!(!outcome.succeeded());
+    }
+}

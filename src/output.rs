@@ -1,0 +1,128 @@
+//! Writing the outputs all-or-nothing, and comparing them for `--check`.
+//!
+//! Every output of the run is first written in full to a temporary file next to
+//! its target; only when all of them are ready are they renamed into place, each
+//! rename atomic. A failure while staging leaves every output as it was. Files whose
+//! bytes are already right are not touched.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use similar::TextDiff;
+
+use crate::error::Error;
+
+/// One output file and the bytes it must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Where it goes, as shown to users (relative to the working directory).
+    pub path: String,
+    /// Its full contents.
+    pub contents: String,
+}
+
+/// Writes every file, or none of them. Returns the paths actually changed.
+pub fn write_all(cwd: &Path, files: &[OutputFile]) -> Result<Vec<String>, Error> {
+    let mut staged = Vec::new();
+    for file in files {
+        let target = cwd.join(&file.path);
+        if target.is_dir() {
+            return Err(Error::OutputIsFolder { path: file.path.clone() });
+        }
+        if std::fs::read(&target).is_ok_and(|bytes| bytes == file.contents.as_bytes()) {
+            continue;
+        }
+        let temp = stage(&target, file.contents.as_bytes())
+            .map_err(|source| Error::Write { path: file.path.clone(), source })?;
+        staged.push((temp, target, &file.path));
+    }
+    let mut written = Vec::new();
+    for (temp, target, shown) in staged {
+        temp.persist(&target).map_err(|e| Error::Write { path: shown.clone(), source: e.error })?;
+        written.push(shown.clone());
+    }
+    Ok(written)
+}
+
+fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).map_or(PathBuf::from("."), Path::to_path_buf);
+    std::fs::create_dir_all(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".correct-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut temp = builder.tempfile_in(&dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+/// How an output on disk differs from what would be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// The file does not exist (or cannot be read).
+    Missing(String),
+    /// The file holds other bytes; a diff from disk to expected.
+    Differs(String, String),
+}
+
+/// Compares every file with the disk. Empty when all are current.
+pub fn check(cwd: &Path, files: &[OutputFile]) -> Vec<Stale> {
+    files
+        .iter()
+        .filter_map(|file| match std::fs::read(cwd.join(&file.path)) {
+            Err(_) => Some(Stale::Missing(file.path.clone())),
+            Ok(bytes) if bytes == file.contents.as_bytes() => None,
+            Ok(bytes) => {
+                let on_disk = String::from_utf8_lossy(&bytes);
+                let diff = TextDiff::from_lines(on_disk.as_ref(), file.contents.as_str())
+                    .unified_diff()
+                    .context_radius(1)
+                    .header(&format!("{} (on disk)", file.path), &format!("{} (expected)", file.path))
+                    .to_string();
+                Some(Stale::Differs(file.path.clone(), diff))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile { path: path.into(), contents: contents.into() }
+    }
+
+    #[test]
+    fn writes_every_file_and_creates_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [file("out/a.txt", "a"), file("out/sub/b.diff", "b")];
+        assert_eq!(write_all(dir.path(), &files).unwrap(), ["out/a.txt", "out/sub/b.diff"]);
+        assert_eq!(std::fs::read_to_string(dir.path().join("out/sub/b.diff")).unwrap(), "b");
+        assert!(check(dir.path(), &files).is_empty());
+    }
+
+    #[test]
+    fn a_folder_in_the_way_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("out/b.diff")).unwrap();
+        let files = [file("out/a.txt", "a"), file("out/b.diff", "b")];
+        assert!(matches!(write_all(dir.path(), &files), Err(Error::OutputIsFolder { .. })));
+        assert!(!dir.path().join("out/a.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only the folder remains: {leftovers:?}");
+    }
+
+    #[test]
+    fn check_names_missing_and_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "old\n").unwrap();
+        let stale = check(dir.path(), &[file("a.txt", "new\n"), file("b.txt", "")]);
+        assert!(matches!(&stale[0], Stale::Differs(p, d) if p == "a.txt" && d.contains("-old\n+new")));
+        assert_eq!(stale[1], Stale::Missing("b.txt".into()));
+    }
+}

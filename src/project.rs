@@ -1,0 +1,333 @@
+//! The project layout: which inputs to correct, their keys, where their records
+//! are and where their outputs go (SPEC.md, "Repository layout").
+//!
+//! `input/article.txt` -> key `article`, records `corrections/article.json` and
+//! `corrections/article/*.json`, outputs `output/article.{txt,diff,changelog.json,review.md}`.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::Error;
+
+/// What the user asked for.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The working directory: all relative paths start here.
+    pub cwd: PathBuf,
+    /// Explicit inputs; empty means every input under `input/` with records.
+    pub inputs: Vec<PathBuf>,
+    /// `--corrections PATH`.
+    pub corrections: Option<PathBuf>,
+    /// `--out DIR`.
+    pub out: PathBuf,
+}
+
+/// One input and everything that belongs to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The input as shown to users: relative to the working directory, `/` separators.
+    pub input: String,
+    /// The key (`input/2024/war.md` -> `2024/war`).
+    pub key: String,
+    /// Its record files, in reading order, as shown to users.
+    pub record_files: Vec<String>,
+    /// Where its outputs go.
+    pub outputs: Outputs,
+    /// The input is Markdown (`.md`, `.markdown`).
+    pub markdown: bool,
+}
+
+/// The output paths of one input, as shown to users (relative, `/` separators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    /// `output/K.<ext>`: the corrected article.
+    pub corrected: String,
+    /// `output/K.diff`.
+    pub diff: String,
+    /// `output/K.changelog.json`.
+    pub changelog: String,
+    /// `output/K.review.md`.
+    pub review: String,
+}
+
+impl Outputs {
+    /// Every output path.
+    pub fn all(&self) -> [&str; 4] {
+        [&self.corrected, &self.diff, &self.changelog, &self.review]
+    }
+}
+
+/// The plan for a run: the jobs that can go ahead, errors for those that cannot,
+/// and notes about inputs skipped.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Inputs to correct.
+    pub jobs: Vec<Job>,
+    /// Problems that make the run exit 2.
+    pub errors: Vec<Error>,
+    /// Things worth telling (inputs skipped for lack of records).
+    pub notes: Vec<String>,
+}
+
+/// Works out what to do. An `Err` means nothing at all can be done.
+pub fn plan(layout: &Layout) -> Result<Plan, Error> {
+    if layout.corrections.is_some() && layout.inputs.len() != 1 {
+        return Err(Error::CorrectionsNeedOneInput { count: layout.inputs.len() });
+    }
+    let mut plan = Plan::default();
+    let explicit = !layout.inputs.is_empty();
+    let inputs = if explicit { layout.inputs.clone() } else { discover(&layout.cwd)? };
+    for input in inputs {
+        let shown = display(&layout.cwd, &input);
+        let key = key_of(&shown);
+        let found = match &layout.corrections {
+            Some(path) => explicit_records(&layout.cwd, path),
+            None => conventional_records(&layout.cwd, &key),
+        };
+        let record_files = match found {
+            Ok(files) if !files.is_empty() => files,
+            Ok(_) if !explicit => {
+                plan.notes.push(format!("skipped {shown}: no records ({})", looked_for(&key)));
+                continue;
+            }
+            Ok(_) => {
+                let looked = match &layout.corrections {
+                    Some(path) => format!("*.json in {}", display(&layout.cwd, path)),
+                    None => looked_for(&key),
+                };
+                plan.errors.push(Error::NoRecords { input: shown, looked });
+                continue;
+            }
+            Err(e) => {
+                plan.errors.push(e);
+                continue;
+            }
+        };
+        let markdown = matches!(extension(&shown), Some("md" | "markdown"));
+        let outputs = outputs_for(&display(&layout.cwd, &layout.out), &key, extension(&shown));
+        plan.jobs.push(Job { input: shown, key, record_files, outputs, markdown });
+    }
+    plan.errors.extend(collisions(&plan.jobs));
+    Ok(plan)
+}
+
+/// The key of an input shown as `path`: below `input/` its path without the last
+/// extension, elsewhere its file name without extension.
+///
+/// ```
+/// use correct::project::key_of;
+/// assert_eq!(key_of("input/article.txt"), "article");
+/// assert_eq!(key_of("input/2024/war.md"), "2024/war");
+/// assert_eq!(key_of("elsewhere/story.txt"), "story");
+/// ```
+pub fn key_of(path: &str) -> String {
+    let below = path.strip_prefix("input/").unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
+    match below.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem.to_owned(),
+        _ => below.to_owned(),
+    }
+}
+
+fn extension(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').filter(|(stem, _)| !stem.is_empty()).map(|(_, ext)| ext)
+}
+
+fn outputs_for(out: &str, key: &str, ext: Option<&str>) -> Outputs {
+    let base = if out.is_empty() || out == "." { key.to_owned() } else { format!("{out}/{key}") };
+    Outputs {
+        corrected: match ext {
+            Some(ext) => format!("{base}.{ext}"),
+            None => base.clone(),
+        },
+        diff: format!("{base}.diff"),
+        changelog: format!("{base}.changelog.json"),
+        review: format!("{base}.review.md"),
+    }
+}
+
+fn looked_for(key: &str) -> String {
+    format!("corrections/{key}.json and corrections/{key}/*.json")
+}
+
+/// Every file below `input/`, in path order.
+fn discover(cwd: &Path) -> Result<Vec<PathBuf>, Error> {
+    let root = cwd.join("input");
+    if !root.is_dir() {
+        return Err(Error::NoInputFolder { cwd: cwd.display().to_string() });
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read { path: display(cwd, &dir), source })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Read { path: display(cwd, &dir), source })?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn conventional_records(cwd: &Path, key: &str) -> Result<Vec<String>, Error> {
+    let mut files = Vec::new();
+    let single = cwd.join("corrections").join(format!("{key}.json"));
+    if single.exists() {
+        files.push(display(cwd, &single));
+    }
+    let folder = cwd.join("corrections").join(key);
+    if folder.is_dir() {
+        files.extend(json_files(cwd, &folder)?);
+    }
+    Ok(files)
+}
+
+fn explicit_records(cwd: &Path, path: &Path) -> Result<Vec<String>, Error> {
+    let full = cwd.join(path);
+    if full.is_dir() {
+        json_files(cwd, &full)
+    } else if full.exists() {
+        Ok(vec![display(cwd, &full)])
+    } else {
+        Err(Error::CorrectionsMissing { path: display(cwd, path) })
+    }
+}
+
+/// The `*.json` files of a folder, in file-name order.
+fn json_files(cwd: &Path, folder: &Path) -> Result<Vec<String>, Error> {
+    let read_error = |source| Error::Read { path: display(cwd, folder), source };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(read_error)? {
+        let name = entry.map_err(read_error)?.file_name();
+        if Path::new(&name).extension().is_some_and(|e| e == "json") {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names.into_iter().map(|n| display(cwd, &folder.join(n))).collect())
+}
+
+/// Two inputs with one key, or an output that would overwrite an input or
+/// another output.
+fn collisions(jobs: &[Job]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let mut keys: HashMap<&str, &Job> = HashMap::new();
+    for job in jobs {
+        if let Some(first) = keys.insert(&job.key, job) {
+            errors.push(Error::SameKey { key: job.key.clone(), first: first.input.clone(), second: job.input.clone() });
+        }
+    }
+    let inputs: HashMap<&str, &Job> = jobs.iter().map(|j| (j.input.as_str(), j)).collect();
+    let mut outputs: HashMap<&str, &Job> = HashMap::new();
+    for job in jobs {
+        for output in job.outputs.all() {
+            let other = if inputs.contains_key(output) {
+                Some(format!("the input {output}"))
+            } else {
+                outputs.insert(output, job).map(|o| format!("an output of {}", o.input))
+            };
+            if let Some(other) = other {
+                errors.push(Error::Overwrite { output: output.to_owned(), input: job.input.clone(), other });
+            }
+        }
+    }
+    errors
+}
+
+/// `path` as shown to users and written in outputs: relative to `cwd` when it can
+/// be, lexically normalised, with `/` separators.
+///
+/// ```
+/// use std::path::Path;
+/// use correct::project::display;
+/// assert_eq!(display(Path::new("/p"), Path::new("./input/../input/a.txt")), "input/a.txt");
+/// assert_eq!(display(Path::new("/p"), Path::new("/p/input/a.txt")), "input/a.txt");
+/// assert_eq!(display(Path::new("/p/q"), Path::new("/p/r/a.txt")), "../r/a.txt");
+/// ```
+pub fn display(cwd: &Path, path: &Path) -> String {
+    let full = normalize(&cwd.join(path));
+    let base = normalize(cwd);
+    let full_parts: Vec<Component> = full.components().collect();
+    let base_parts: Vec<Component> = base.components().collect();
+    let common = full_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); base_parts.len() - common];
+    parts.extend(full_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if common <= 1 && full.is_absolute() {
+        // Nothing in common but the root: an absolute path reads better.
+        return full.to_string_lossy().replace('\\', "/");
+    }
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_drop_only_the_last_extension() {
+        assert_eq!(key_of("input/a.b.txt"), "a.b");
+        assert_eq!(key_of("input/README"), "README");
+        assert_eq!(key_of("story"), "story");
+        assert_eq!(key_of("x/input/a.txt"), "a");
+    }
+
+    #[test]
+    fn outputs_keep_the_input_extension() {
+        let o = outputs_for("output", "2024/war", Some("md"));
+        assert_eq!(o.all(), ["output/2024/war.md", "output/2024/war.diff", "output/2024/war.changelog.json", "output/2024/war.review.md"]);
+        assert_eq!(outputs_for("out", "readme", None).corrected, "out/readme");
+    }
+
+    fn job(input: &str, out: &str) -> Job {
+        let key = key_of(input);
+        Job {
+            input: input.into(),
+            outputs: outputs_for(out, &key, extension(input)),
+            key,
+            record_files: vec![],
+            markdown: false,
+        }
+    }
+
+    #[test]
+    fn an_output_over_an_input_is_an_error() {
+        let errors = collisions(&[job("output/article.txt", "output")]);
+        assert!(matches!(&errors[..], [Error::Overwrite { .. }]), "{errors:?}");
+    }
+
+    #[test]
+    fn an_input_named_like_an_output_of_another_is_an_error() {
+        let errors = collisions(&[job("input/a.diff", "output")]);
+        assert!(errors.iter().any(|e| matches!(e, Error::Overwrite { .. })), "{errors:?}");
+    }
+
+    #[test]
+    fn same_key_is_an_error() {
+        let errors = collisions(&[job("input/a.txt", "output"), job("elsewhere/a.md", "output")]);
+        assert!(errors.iter().any(|e| matches!(e, Error::SameKey { .. })), "{errors:?}");
+    }
+}

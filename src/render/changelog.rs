@@ -1,0 +1,105 @@
+//! The changelog: what changed, where, why and on what sources. Deterministic:
+//! the same inputs give the same bytes (no timestamps, stable order).
+
+use sha2::{Digest, Sha256};
+
+use crate::outcome::{Outcome, Position};
+use crate::record::Record;
+use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileDigest, Summary};
+
+/// Where the outputs go, as shown in the changelog (`/` separators).
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'a> {
+    /// The corrected article.
+    pub output: &'a str,
+    /// The diff.
+    pub diff: &'a str,
+}
+
+/// Builds the changelog of one article. `written` is `None` when a record failed
+/// (then no file is written, and `output` and `diff` are `null`).
+pub fn build<'a>(
+    input_path: &'a str,
+    original: &str,
+    written: Option<Written<'a>>,
+    records: &'a [Record],
+    outcome: &'a Outcome,
+) -> Changelog<'a> {
+    let corrections = outcome
+        .corrections
+        .iter()
+        .map(|c| {
+            let record = &records[c.record];
+            CorrectionEntry {
+                id: &record.id,
+                status: c.status.as_str(),
+                category: record.category.as_str(),
+                reason: &record.reason,
+                sources: &record.sources,
+                record_file: &record.file,
+                edits: c
+                    .edits
+                    .iter()
+                    .map(|e| EditEntry {
+                        find: &record.find,
+                        replace: &record.replace,
+                        original: span(e.original),
+                        corrected: span(e.corrected),
+                    })
+                    .collect(),
+                error: c.failure.as_ref().map(|f| ErrorEntry {
+                    kind: f.kind.as_str(),
+                    message: &f.message,
+                    help: &f.help,
+                }),
+            }
+        })
+        .collect();
+    use crate::outcome::Status;
+    Changelog {
+        changelog_version: wire::CHANGELOG_VERSION,
+        input: digest(input_path, original),
+        output: written.map(|w| digest(w.output, &outcome.corrected)),
+        diff: written.map(|w| w.diff),
+        summary: Summary {
+            records: records.len(),
+            applied: outcome.count(Status::Applied),
+            already_applied: outcome.count(Status::AlreadyApplied),
+            failed: outcome.count(Status::Failed),
+            edits: outcome.edit_count(),
+        },
+        corrections,
+    }
+}
+
+/// The changelog file's text: pretty JSON and a final newline.
+pub fn to_file_text(changelog: &Changelog<'_>) -> String {
+    let mut text = serde_json::to_string_pretty(changelog).expect("changelog types always serialise");
+    text.push('\n');
+    text
+}
+
+/// One line of `--format json`.
+pub fn to_line(changelog: &Changelog<'_>) -> String {
+    serde_json::to_string(changelog).expect("changelog types always serialise")
+}
+
+fn digest<'a>(path: &'a str, text: &str) -> FileDigest<'a> {
+    FileDigest { path, sha256: sha256_hex(text.as_bytes()), bytes: text.len() }
+}
+
+/// Lowercase hex sha256.
+///
+/// ```
+/// assert_eq!(
+///     correct::render::changelog::sha256_hex(b""),
+///     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+/// );
+/// ```
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn span(p: Position) -> wire::Span {
+    wire::Span { start: p.start, end: p.end, line: p.at.line, column: p.at.column }
+}

@@ -1,0 +1,8 @@
+//! Renderers: each turns one [`crate::outcome::Outcome`] into one output, as a
+//! `String`. None of them does I/O.
+
+pub mod changelog;
+pub mod diff;
+pub mod report;
+pub mod review;
+pub mod words;

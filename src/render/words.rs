@@ -1,0 +1,102 @@
+//! Word-level detail of one edit: which words of `find` actually change. Shared by
+//! the review page and the terminal report, so both mark the same words.
+
+use similar::{ChangeTag, TextDiff};
+
+/// Below this similarity the two texts are shown as one whole replacement: a
+/// word-by-word redline of two unrelated sentences is harder to read than both.
+const MIN_RATIO: f32 = 0.5;
+
+/// A piece of an edit: text both versions share, or a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Text kept as it is.
+    Same(String),
+    /// Text removed (`del`, may be empty) and text put in its place (`ins`, may be empty).
+    Change {
+        /// The old words.
+        del: String,
+        /// The new words.
+        ins: String,
+    },
+}
+
+/// Splits the edit `find` -> `replace` into kept and changed words. Whitespace
+/// between two changed words joins them into one change.
+///
+/// ```
+/// use correct::render::words::{pieces, Piece};
+/// assert_eq!(
+///     pieces("May to September 1945", "May to September 1939"),
+///     [Piece::Same("May to September ".into()),
+///      Piece::Change { del: "1945".into(), ins: "1939".into() }]
+/// );
+/// ```
+pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
+    let diff = TextDiff::from_words(find, replace);
+    if diff.ratio() < MIN_RATIO {
+        return vec![Piece::Change { del: find.to_owned(), ins: replace.to_owned() }];
+    }
+    let tokens: Vec<(ChangeTag, &str)> = diff.iter_all_changes().map(|c| (c.tag(), c.value())).collect();
+    let mut out: Vec<Piece> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].0 == ChangeTag::Equal {
+            match out.last_mut() {
+                Some(Piece::Same(s)) => s.push_str(tokens[i].1),
+                _ => out.push(Piece::Same(tokens[i].1.to_owned())),
+            }
+            i += 1;
+            continue;
+        }
+        let (mut del, mut ins) = (String::new(), String::new());
+        loop {
+            while let Some(&(tag, value)) = tokens.get(i).filter(|t| t.0 != ChangeTag::Equal) {
+                if tag == ChangeTag::Delete { del.push_str(value) } else { ins.push_str(value) }
+                i += 1;
+            }
+            let joins = matches!(
+                (tokens.get(i), tokens.get(i + 1)),
+                (Some((ChangeTag::Equal, gap)), Some((next, _))) if gap.trim().is_empty() && *next != ChangeTag::Equal
+            );
+            if !joins {
+                break;
+            }
+            del.push_str(tokens[i].1);
+            ins.push_str(tokens[i].1);
+            i += 1;
+        }
+        out.push(Piece::Change { del, ins });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(del: &str, ins: &str) -> Piece {
+        Piece::Change { del: del.into(), ins: ins.into() }
+    }
+
+    #[test]
+    fn changed_words_separated_by_a_space_join() {
+        assert_eq!(
+            pieces("led by Marshal Zhukov, quickly", "led by Komkor Georgy Zhukov, quickly"),
+            [Piece::Same("led by ".into()), change("Marshal", "Komkor Georgy"), Piece::Same(" Zhukov, quickly".into())]
+        );
+    }
+
+    #[test]
+    fn unrelated_texts_are_one_change() {
+        assert_eq!(pieces("the cat sat", "a dog ran off"), [change("the cat sat", "a dog ran off")]);
+    }
+
+    #[test]
+    fn pure_insertions_and_deletions() {
+        assert_eq!(
+            pieces("in May 1939 and", "in May and"),
+            [Piece::Same("in May ".into()), change("1939 ", ""), Piece::Same("and".into())]
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! One run of `correct`, start to end: plan -> load -> correct -> render -> write
+//! (or check, or print). Reports go to the writers given; nothing here prints.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
+use crate::outcome::{self, Outcome};
+use crate::output::{self, OutputFile, Stale};
+use crate::project::{self, Job, Layout};
+use crate::record::{self, Record};
+use crate::render::changelog::{self, Written};
+use crate::render::report::{self, Paint};
+use crate::render::{diff, review};
+
+/// What to do with the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write them (all or nothing).
+    Write,
+    /// Write nothing; compare them with the disk.
+    Check,
+    /// Write nothing; print the diffs.
+    DryRun,
+}
+
+/// The report on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people: diagnostics and summary on stderr.
+    Text,
+    /// One changelog object per input, one per line.
+    Json,
+}
+
+/// Validated options for one run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Inputs, records and output folder.
+    pub layout: Layout,
+    /// Write, check or dry run.
+    pub mode: Mode,
+    /// Report format.
+    pub format: Format,
+    /// Colour on stdout.
+    pub color_stdout: bool,
+    /// Colour on stderr.
+    pub color_stderr: bool,
+}
+
+/// One input after loading and correcting.
+struct Evaluated {
+    job: Job,
+    text: String,
+    records: Vec<Record>,
+    outcome: Outcome,
+}
+
+/// Runs `correct` and returns the exit code.
+pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Result<u8> {
+    let err_paint = Paint { enabled: opts.color_stderr };
+    let out_paint = Paint { enabled: opts.color_stdout };
+    let plan = match project::plan(&opts.layout) {
+        Ok(plan) => plan,
+        Err(e) => {
+            writeln!(stderr, "{}: {e}", err_paint.error("error"))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    for note in &plan.notes {
+        writeln!(stderr, "note: {note}")?;
+    }
+    let mut code = EXIT_OK;
+    let mut errors = plan.errors;
+    let mut evaluated = Vec::new();
+    for job in plan.jobs {
+        match evaluate(&opts.layout.cwd, job) {
+            Ok(ev) => evaluated.push(ev),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for e in &errors {
+        writeln!(stderr, "{}: {e}", err_paint.error("error"))?;
+    }
+    if !errors.is_empty() {
+        code = EXIT_ERROR;
+    }
+    if plan_is_empty(&evaluated, &errors) {
+        writeln!(stderr, "note: nothing to correct: no input under input/ has records")?;
+    }
+
+    let mut files = Vec::new();
+    for ev in &evaluated {
+        let ok = ev.outcome.succeeded();
+        if !ok {
+            code = code.max(EXIT_FAILED);
+            stderr.write_all(report::failures(&ev.job.input, &ev.records, &ev.outcome, err_paint).as_bytes())?;
+        }
+        let rendered = render(opts, ev);
+        if opts.format == Format::Json {
+            writeln!(stdout, "{}", rendered.json_line)?;
+        } else if opts.mode == Mode::DryRun && ok {
+            stdout.write_all(report::colored_diff(&rendered.diff, out_paint).as_bytes())?;
+        }
+        files.extend(rendered.files);
+    }
+
+    let summaries: Vec<String> = evaluated
+        .iter()
+        .map(|ev| report::summary(&ev.job.input, ev.records.len(), &ev.outcome, err_paint))
+        .collect();
+    for line in &summaries {
+        writeln!(stderr, "{line}")?;
+    }
+    if code != EXIT_OK {
+        if !evaluated.is_empty() && opts.mode == Mode::Write {
+            writeln!(stderr, "nothing written: fix the problems above and run again")?;
+        }
+        return Ok(code);
+    }
+    match opts.mode {
+        Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
+        Mode::Write => match output::write_all(&opts.layout.cwd, &files) {
+            Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
+            Ok(written) => writeln!(stderr, "wrote {}", written.join(", "))?,
+            Err(e) => {
+                writeln!(stderr, "{}: {e}", err_paint.error("error"))?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+        Mode::Check => {
+            let stale = output::check(&opts.layout.cwd, &files);
+            for s in &stale {
+                match s {
+                    Stale::Missing(path) => writeln!(stderr, "{}: {path} is missing", err_paint.warn("stale"))?,
+                    Stale::Differs(path, diff) => {
+                        writeln!(stderr, "{}: {path} differs from what the records produce:", err_paint.warn("stale"))?;
+                        stderr.write_all(report::colored_diff(diff, err_paint).as_bytes())?;
+                    }
+                }
+            }
+            if stale.is_empty() {
+                writeln!(stderr, "outputs are current ({} files checked)", files.len())?;
+            } else {
+                let how = evaluated.iter().map(|ev| ev.job.input.as_str()).collect::<Vec<_>>().join(" ");
+                writeln!(
+                    stderr,
+                    "{} run `correct {how}` and commit the outputs",
+                    err_paint.help("help:")
+                )?;
+                return Ok(EXIT_FAILED);
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn plan_is_empty(evaluated: &[Evaluated], errors: &[Error]) -> bool {
+    evaluated.is_empty() && errors.is_empty()
+}
+
+/// Reads the input and its records, then corrects it. Every problem is returned.
+fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
+    let mut errors = Vec::new();
+    let text = match std::fs::read(cwd.join(&job.input)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                errors.push(Error::NotUtf8 { path: job.input.clone(), offset });
+                None
+            }
+        },
+        Err(source) => {
+            errors.push(Error::Read { path: job.input.clone(), source });
+            None
+        }
+    };
+    let mut records = Vec::new();
+    for file in &job.record_files {
+        match std::fs::read(cwd.join(file)) {
+            Ok(bytes) => match record::parse_file(file, &bytes) {
+                Ok(mut rs) => records.append(&mut rs),
+                Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
+            },
+            Err(source) => errors.push(Error::Read { path: file.clone(), source }),
+        }
+    }
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for r in &records {
+        if let Some(first) = seen.insert(&r.id, &r.file) {
+            errors.push(Error::DuplicateId { id: r.id.clone(), first: first.to_owned(), second: r.file.clone() });
+        }
+    }
+    match text {
+        Some(text) if errors.is_empty() => {
+            let outcome = outcome::correct(&text, &records);
+            Ok(Evaluated { job, text, records, outcome })
+        }
+        _ => Err(errors),
+    }
+}
+
+struct Rendered {
+    diff: String,
+    json_line: String,
+    files: Vec<OutputFile>,
+}
+
+fn render(opts: &Options, ev: &Evaluated) -> Rendered {
+    let outputs = &ev.job.outputs;
+    let ok = ev.outcome.succeeded();
+    let written = ok.then_some(Written { output: &outputs.corrected, diff: &outputs.diff });
+    let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
+    let json_line = changelog::to_line(&log);
+    if !ok {
+        return Rendered { diff: String::new(), json_line, files: Vec::new() };
+    }
+    let diff = diff::unified(&ev.job.input, &ev.text, &ev.outcome.corrected);
+    let regenerate = regenerate_command(&opts.layout, &ev.job.input);
+    let header =
+        review::Header { input: &ev.job.input, output: &outputs.corrected, regenerate: &regenerate, markdown: ev.job.markdown };
+    let files = vec![
+        OutputFile { path: outputs.corrected.clone(), contents: ev.outcome.corrected.clone() },
+        OutputFile { path: outputs.diff.clone(), contents: diff.clone() },
+        OutputFile { path: outputs.changelog.clone(), contents: changelog::to_file_text(&log) },
+        OutputFile { path: outputs.review.clone(), contents: review::render(header, &ev.text, &ev.records, &ev.outcome) },
+    ];
+    Rendered { diff, json_line, files }
+}
+
+/// The command that writes these outputs again, for the review page.
+fn regenerate_command(layout: &Layout, input: &str) -> String {
+    let mut command = format!("correct {input}");
+    if let Some(path) = &layout.corrections {
+        command.push_str(&format!(" --corrections {}", project::display(&layout.cwd, path)));
+    }
+    let out = project::display(&layout.cwd, &layout.out);
+    if out != "output" {
+        command.push_str(&format!(" --out {out}"));
+    }
+    command
+}

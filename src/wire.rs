@@ -1,0 +1,111 @@
+//! JSON wire types: the changelog exactly as SPEC.md names its fields. Built by
+//! [`crate::render::changelog`], serialised with serde; nothing else lives here.
+
+use serde::Serialize;
+
+use crate::record::Source;
+
+/// The changelog format version written in every changelog.
+pub const CHANGELOG_VERSION: u32 = 1;
+
+/// `output/K.changelog.json`, and one line of `--format json`.
+#[derive(Debug, Serialize)]
+pub struct Changelog<'a> {
+    /// Always [`CHANGELOG_VERSION`].
+    pub changelog_version: u32,
+    /// The article as read.
+    pub input: FileDigest<'a>,
+    /// The corrected article; `null` when a record failed.
+    pub output: Option<FileDigest<'a>>,
+    /// Path of the diff; `null` when a record failed.
+    pub diff: Option<&'a str>,
+    /// Counts.
+    pub summary: Summary,
+    /// One entry per record, ordered by position.
+    pub corrections: Vec<CorrectionEntry<'a>>,
+}
+
+/// A file named by path, with its sha256 and size.
+#[derive(Debug, Serialize)]
+pub struct FileDigest<'a> {
+    /// Path relative to the working directory, `/` separators.
+    pub path: &'a str,
+    /// Lowercase hex sha256 of the bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: usize,
+}
+
+/// Counts of records and edits.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Records read for the article.
+    pub records: usize,
+    /// Records whose edits were made.
+    pub applied: usize,
+    /// Records the text already satisfied.
+    pub already_applied: usize,
+    /// Records that could not apply.
+    pub failed: usize,
+    /// Edits made, over all records.
+    pub edits: usize,
+}
+
+/// One record's entry.
+#[derive(Debug, Serialize)]
+pub struct CorrectionEntry<'a> {
+    /// The record's id.
+    pub id: &'a str,
+    /// `applied`, `already_applied` or `failed`.
+    pub status: &'static str,
+    /// The record's category.
+    pub category: &'static str,
+    /// The record's reason.
+    pub reason: &'a str,
+    /// The record's sources (plain strings become `{"title": ...}`).
+    pub sources: &'a [Source],
+    /// The file the record came from.
+    pub record_file: &'a str,
+    /// The edits it made.
+    pub edits: Vec<EditEntry<'a>>,
+    /// Why it failed, for failed records only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorEntry<'a>>,
+}
+
+/// One edit.
+#[derive(Debug, Serialize)]
+pub struct EditEntry<'a> {
+    /// The text replaced.
+    pub find: &'a str,
+    /// The text put in its place.
+    pub replace: &'a str,
+    /// Where it was in the input.
+    pub original: Span,
+    /// Where it is in the output.
+    pub corrected: Span,
+}
+
+/// A span: UTF-8 byte offsets (end exclusive), 1-based line and column of start.
+#[derive(Debug, Serialize)]
+pub struct Span {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset, exclusive.
+    pub end: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in Unicode scalar values.
+    pub column: usize,
+}
+
+/// Why a record failed.
+#[derive(Debug, Serialize)]
+pub struct ErrorEntry<'a> {
+    /// `not_found`, `ambiguous` or `conflict`.
+    pub kind: &'static str,
+    /// What went wrong.
+    pub message: &'a str,
+    /// What to do next.
+    pub help: &'a str,
+}

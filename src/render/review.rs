@@ -113,7 +113,7 @@ fn write_header(page: &mut String, header: Header<'_>, original: &str, records: 
 }
 
 fn write_notes(page: &mut String, records: &[Record], outcome: &Outcome) {
-    page.push_str("\n---\n");
+    page.push_str("---\n");
     let mut already = Vec::new();
     for c in &outcome.corrections {
         let record = &records[c.record];

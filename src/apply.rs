@@ -58,13 +58,19 @@ pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]
         let named: Vec<String> = with
             .iter()
             .map(|&(j, at)| {
-                format!("`{}` ({}) at {}", records[j].id, records[j].file, index.line_col(text, at))
+                format!(
+                    "`{}` ({}) at {}",
+                    records[j].id,
+                    records[j].file,
+                    index.line_col(text, at)
+                )
             })
             .collect();
         locations[i] = Location::Failed(Failure {
             kind: FailureKind::Conflict,
             message: format!("its span overlaps record {}", named.join(", ")),
-            help: "make the records' `find` texts disjoint, or merge them into one record".to_owned(),
+            help: "make the records' `find` texts disjoint, or merge them into one record"
+                .to_owned(),
             first_match,
         });
     }
@@ -77,7 +83,10 @@ pub fn edits(locations: &[Location]) -> Vec<Edit> {
         .iter()
         .enumerate()
         .filter_map(|(record, l)| match l {
-            Location::Found(spans) => Some(spans.iter().map(move |s| Edit { record, range: s.clone() })),
+            Location::Found(spans) => Some(spans.iter().map(move |s| Edit {
+                record,
+                range: s.clone(),
+            })),
             _ => None,
         })
         .flatten()
@@ -110,6 +119,10 @@ pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::single_range_in_vec_init,
+    reason = "a record's spans: one span is a Vec of one range"
+)]
 mod tests {
     use super::*;
     use crate::locate::locate;
@@ -143,10 +156,16 @@ mod tests {
 
     #[test]
     fn overlapping_records_fail_together_naming_each_other() {
-        let records = [rec("one", "abc", "x"), rec("two", "cd", "y"), rec("three", "ef", "z")];
+        let records = [
+            rec("one", "abc", "x"),
+            rec("two", "cd", "y"),
+            rec("three", "ef", "z"),
+        ];
         let (locations, _) = run("abcdef", &records);
         for (i, other) in [(0, "`two`"), (1, "`one`")] {
-            let Location::Failed(f) = &locations[i] else { panic!("{:?}", locations[i]) };
+            let Location::Failed(f) = &locations[i] else {
+                panic!("{:?}", locations[i])
+            };
             assert_eq!(f.kind, FailureKind::Conflict);
             assert!(f.message.contains(other), "{}", f.message);
         }
@@ -162,6 +181,9 @@ mod tests {
     #[test]
     fn bytes_outside_edits_are_kept() {
         let records = [rec("one", "b", "B"), rec("two", "d", "")];
-        assert_eq!(run("\u{feff}a\r\nb\r\ncd", &records).1, "\u{feff}a\r\nB\r\nc");
+        assert_eq!(
+            run("\u{feff}a\r\nb\r\ncd", &records).1,
+            "\u{feff}a\r\nB\r\nc"
+        );
     }
 }

@@ -85,7 +85,12 @@ impl Cli {
         Options {
             color_stdout: color(std::io::stdout().is_terminal()),
             color_stderr: color(std::io::stderr().is_terminal()),
-            layout: Layout { cwd, inputs: self.inputs, corrections: self.corrections, out: self.out },
+            layout: Layout {
+                cwd,
+                inputs: self.inputs,
+                corrections: self.corrections,
+                out: self.out,
+            },
             mode,
             format: match self.format {
                 FormatArg::Text => Format::Text,

@@ -19,13 +19,17 @@ pub const EXIT_ERROR: u8 = 2;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// No INPUT given and no `input/` folder to look in.
-    #[error("no INPUT given and no `input/` folder in {cwd}; run `correct` from the project root or name the articles to correct")]
+    #[error(
+        "no INPUT given and no `input/` folder in {cwd}; run `correct` from the project root or name the articles to correct"
+    )]
     NoInputFolder {
         /// The working directory.
         cwd: String,
     },
     /// `--corrections` with other than one INPUT.
-    #[error("--corrections is allowed with exactly one INPUT, got {count}; run `correct` once per article")]
+    #[error(
+        "--corrections is allowed with exactly one INPUT, got {count}; run `correct` once per article"
+    )]
     CorrectionsNeedOneInput {
         /// How many inputs were given.
         count: usize,
@@ -37,7 +41,9 @@ pub enum Error {
         path: String,
     },
     /// An explicit INPUT without record files.
-    #[error("no correction records for {input}: looked for {looked}; write a record there, or pass --corrections PATH")]
+    #[error(
+        "no correction records for {input}: looked for {looked}; write a record there, or pass --corrections PATH"
+    )]
     NoRecords {
         /// The input.
         input: String,
@@ -53,7 +59,9 @@ pub enum Error {
         source: io::Error,
     },
     /// The input is not UTF-8.
-    #[error("{path} is not valid UTF-8 (first bad byte at offset {offset}); convert it to UTF-8 and run again")]
+    #[error(
+        "{path} is not valid UTF-8 (first bad byte at offset {offset}); convert it to UTF-8 and run again"
+    )]
     NotUtf8 {
         /// The input.
         path: String,
@@ -61,7 +69,9 @@ pub enum Error {
         offset: usize,
     },
     /// Two inputs share a key, so their outputs would collide.
-    #[error("{first} and {second} have the same key `{key}`, so their outputs would collide; correct them in separate runs with --out")]
+    #[error(
+        "{first} and {second} have the same key `{key}`, so their outputs would collide; correct them in separate runs with --out"
+    )]
     SameKey {
         /// The shared key.
         key: String,
@@ -84,7 +94,9 @@ pub enum Error {
     #[error("{0}")]
     Record(Problem),
     /// Two records of one article share an id.
-    #[error("duplicate id `{id}` in {first} and {second}; ids must be unique among an article's records")]
+    #[error(
+        "duplicate id `{id}` in {first} and {second}; ids must be unique among an article's records"
+    )]
     DuplicateId {
         /// The id.
         id: String,
@@ -102,7 +114,9 @@ pub enum Error {
         source: io::Error,
     },
     /// An output path is a folder.
-    #[error("cannot write {path}: it is a folder; move it away or choose another --out. No output was changed")]
+    #[error(
+        "cannot write {path}: it is a folder; move it away or choose another --out. No output was changed"
+    )]
     OutputIsFolder {
         /// The output.
         path: String,

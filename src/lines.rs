@@ -48,7 +48,10 @@ impl LineIndex {
     /// The byte range of 0-based `line`, without its LF.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.starts[line];
-        let end = self.starts.get(line + 1).map_or(text.len(), |next| next - 1);
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
         start..end
     }
 
@@ -66,7 +69,10 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let line = self.line_of(offset);
         let column = text[self.starts[line]..offset].chars().count() + 1;
-        LineCol { line: line + 1, column }
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 }
 
@@ -87,7 +93,10 @@ mod tests {
     #[test]
     fn a_bom_counts_as_a_character() {
         let text = "\u{feff}abc";
-        assert_eq!(LineIndex::new(text).line_col(text, 3), LineCol { line: 1, column: 2 });
+        assert_eq!(
+            LineIndex::new(text).line_col(text, 3),
+            LineCol { line: 1, column: 2 }
+        );
     }
 
     #[test]

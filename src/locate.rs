@@ -91,24 +91,37 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
                 None
             }
             (1, Occurrence::Unique) => Some(Location::Found(vec![span(matches[0], &record.find)])),
-            (n, Occurrence::Unique) => Some(Location::Failed(ambiguous(text, &index, record, matches, n))),
+            (n, Occurrence::Unique) => Some(Location::Failed(ambiguous(
+                text, &index, record, matches, n,
+            ))),
             (n, Occurrence::Nth(k)) if k <= n => {
                 Some(Location::Found(vec![span(matches[k - 1], &record.find)]))
             }
-            (n, Occurrence::Nth(k)) => Some(Location::Failed(too_few(text, &index, record, matches, n, k))),
-            (_, Occurrence::All) => {
-                Some(Location::Found(matches.iter().map(|&s| span(s, &record.find)).collect()))
-            }
+            (n, Occurrence::Nth(k)) => Some(Location::Failed(too_few(
+                text, &index, record, matches, n, k,
+            ))),
+            (_, Occurrence::All) => Some(Location::Found(
+                matches.iter().map(|&s| span(s, &record.find)).collect(),
+            )),
         };
     }
     if !missing.is_empty() {
         let mut searched = 0;
-        let candidates: Vec<usize> =
-            missing.iter().copied().filter(|&i| !records[i].replace.is_empty()).collect();
-        let replaces = Matcher::new(text, candidates.iter().map(|&i| records[i].replace.as_str()));
+        let candidates: Vec<usize> = missing
+            .iter()
+            .copied()
+            .filter(|&i| !records[i].replace.is_empty())
+            .collect();
+        let replaces = Matcher::new(
+            text,
+            candidates.iter().map(|&i| records[i].replace.as_str()),
+        );
         let mut replaces = replaces.with_records(records, |r| &r.replace);
         for i in missing {
-            let applied = candidates.binary_search(&i).ok().and_then(|_| replaces.matches(i).first().copied());
+            let applied = candidates
+                .binary_search(&i)
+                .ok()
+                .and_then(|_| replaces.matches(i).first().copied());
             locations[i] = Some(match applied {
                 Some(at) => Location::AlreadyApplied { at },
                 None => {
@@ -119,7 +132,10 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
             });
         }
     }
-    locations.into_iter().map(|l| l.expect("every record was located")).collect()
+    locations
+        .into_iter()
+        .map(|l| l.expect("every record was located"))
+        .collect()
 }
 
 fn span(start: usize, find: &str) -> Range<usize> {
@@ -164,9 +180,17 @@ impl<'t> Matcher<'t> {
         records: &'r [Record],
         pattern: fn(&Record) -> &String,
     ) -> RecordMatches<'t, 'r> {
-        RecordMatches { matcher: self, records, pattern, cache: HashMap::new() }
+        RecordMatches {
+            matcher: self,
+            records,
+            pattern,
+            cache: HashMap::new(),
+        }
     }
 }
+
+/// A pattern and the context a record demands of it: (pattern, before, after, whole_word).
+type ContextKey<'r> = (usize, Option<&'r str>, Option<&'r str>, bool);
 
 /// Per record: the matches of its pattern that satisfy its context, cached by
 /// (pattern, before, after, whole_word) so that many records sharing a word cost
@@ -175,13 +199,16 @@ struct RecordMatches<'t, 'r> {
     matcher: Matcher<'t>,
     records: &'r [Record],
     pattern: fn(&Record) -> &String,
-    cache: HashMap<(usize, Option<&'r str>, Option<&'r str>, bool), Vec<usize>>,
+    cache: HashMap<ContextKey<'r>, Vec<usize>>,
 }
 
 impl RecordMatches<'_, '_> {
     fn raw(&self, record: usize) -> &[usize] {
         let pattern = (self.pattern)(&self.records[record]);
-        self.matcher.ids.get(pattern.as_str()).map_or(&[], |&id| &self.matcher.starts[id])
+        self.matcher
+            .ids
+            .get(pattern.as_str())
+            .map_or(&[], |&id| &self.matcher.starts[id])
     }
 
     fn matches(&mut self, record: usize) -> &[usize] {
@@ -210,8 +237,14 @@ impl RecordMatches<'_, '_> {
 
 /// Whether the span `at` satisfies the record's `before`, `after` and `whole_word`.
 pub fn fits_context(text: &str, at: Range<usize>, record: &Record) -> bool {
-    record.before.as_deref().is_none_or(|b| text[..at.start].ends_with(b))
-        && record.after.as_deref().is_none_or(|a| text[at.end..].starts_with(a))
+    record
+        .before
+        .as_deref()
+        .is_none_or(|b| text[..at.start].ends_with(b))
+        && record
+            .after
+            .as_deref()
+            .is_none_or(|a| text[at.end..].starts_with(a))
         && (!record.whole_word || is_whole_word(text, at))
 }
 
@@ -222,15 +255,24 @@ fn is_whole_word(text: &str, at: Range<usize>) -> bool {
 }
 
 fn positions(text: &str, index: &LineIndex, starts: &[usize]) -> String {
-    let mut listed: Vec<String> =
-        starts.iter().take(LISTED_MATCHES).map(|&s| index.line_col(text, s).to_string()).collect();
+    let mut listed: Vec<String> = starts
+        .iter()
+        .take(LISTED_MATCHES)
+        .map(|&s| index.line_col(text, s).to_string())
+        .collect();
     if starts.len() > LISTED_MATCHES {
         listed.push(format!("and {} more", starts.len() - LISTED_MATCHES));
     }
     listed.join(", ")
 }
 
-fn ambiguous(text: &str, index: &LineIndex, record: &Record, matches: &[usize], n: usize) -> Failure {
+fn ambiguous(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    matches: &[usize],
+    n: usize,
+) -> Failure {
     Failure {
         kind: FailureKind::Ambiguous,
         message: format!(
@@ -245,8 +287,19 @@ fn ambiguous(text: &str, index: &LineIndex, record: &Record, matches: &[usize], 
     }
 }
 
-fn too_few(text: &str, index: &LineIndex, record: &Record, matches: &[usize], n: usize, k: usize) -> Failure {
-    let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
+fn too_few(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    matches: &[usize],
+    n: usize,
+    k: usize,
+) -> Failure {
+    let times = if n == 1 {
+        "once".to_owned()
+    } else {
+        format!("{n} times")
+    };
     Failure {
         kind: FailureKind::NotFound,
         message: format!(
@@ -263,8 +316,14 @@ fn not_found(text: &str, index: &LineIndex, record: &Record, raw: &[usize], near
     let find = quoted(&record.find);
     let (message, help) = if let Some(&first) = raw.first() {
         let constraints = [
-            record.before.as_ref().map(|b| format!("`before` {}", quoted(b))),
-            record.after.as_ref().map(|a| format!("`after` {}", quoted(a))),
+            record
+                .before
+                .as_ref()
+                .map(|b| format!("`before` {}", quoted(b))),
+            record
+                .after
+                .as_ref()
+                .map(|a| format!("`after` {}", quoted(a))),
             record.whole_word.then(|| "`whole_word`".to_owned()),
         ];
         let constraints: Vec<String> = constraints.into_iter().flatten().collect();
@@ -280,7 +339,10 @@ fn not_found(text: &str, index: &LineIndex, record: &Record, raw: &[usize], near
     } else {
         let nearest = near.then(|| near_miss(text, index, &record.find)).flatten();
         let message = match nearest {
-            Some((line, excerpt)) => format!("{find} was not found; nearest line {line}: {}", quoted(&excerpt)),
+            Some((line, excerpt)) => format!(
+                "{find} was not found; nearest line {line}: {}",
+                quoted(&excerpt)
+            ),
             None => format!("{find} was not found"),
         };
         let help = "copy `find` from the article exactly (quotes, dashes, spaces and case count), \
@@ -288,7 +350,12 @@ fn not_found(text: &str, index: &LineIndex, record: &Record, raw: &[usize], near
             .to_owned();
         (message, help)
     };
-    Failure { kind: FailureKind::NotFound, message, help, first_match: None }
+    Failure {
+        kind: FailureKind::NotFound,
+        message,
+        help,
+        first_match: None,
+    }
 }
 
 /// `"text"`, shortened in the middle when long, with escapes for control characters.
@@ -298,7 +365,14 @@ pub fn quoted(text: &str) -> String {
         return format!("{text:?}");
     }
     let head: String = text.chars().take(MAX / 2).collect();
-    let tail: String = text.chars().rev().take(MAX / 2 - 5).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(MAX / 2 - 5)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("{:?}", format!("{head} […] {tail}"))
 }
 
@@ -318,7 +392,13 @@ fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<(usize, String
             .iter()
             .map(|w| {
                 have.iter()
-                    .map(|h| if h == w { 1.0 } else { strsim::normalized_levenshtein(w, h) })
+                    .map(|h| {
+                        if h == w {
+                            1.0
+                        } else {
+                            strsim::normalized_levenshtein(w, h)
+                        }
+                    })
                     .filter(|&s| s >= 0.75)
                     .fold(0.0, f64::max)
             })
@@ -330,15 +410,24 @@ fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<(usize, String
     }
     let (_, line) = best?;
     let range = index.line_range(text, line);
-    let excerpt: String = text[range].trim_end_matches('\r').chars().take(100).collect();
+    let excerpt: String = text[range]
+        .trim_end_matches('\r')
+        .chars()
+        .take(100)
+        .collect();
     Some((line + 1, excerpt))
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::single_range_in_vec_init,
+    reason = "a record's spans: one span is a Vec of one range"
+)]
 mod tests {
     use super::*;
     use crate::record::Category;
@@ -374,7 +463,10 @@ mod tests {
 
     #[test]
     fn a_unique_match_is_found() {
-        assert_eq!(one("in 1945 only", rec("1945", "1939")), Location::Found(vec![3..7]));
+        assert_eq!(
+            one("in 1945 only", rec("1945", "1939")),
+            Location::Found(vec![3..7])
+        );
     }
 
     #[test]
@@ -390,7 +482,10 @@ mod tests {
         let mut r = rec("cat", "dog");
         r.before = Some("a ".into());
         r.occurrence = Occurrence::Nth(2);
-        assert_eq!(one("a cat, the cat, a cat", r), Location::Found(vec![18..21]));
+        assert_eq!(
+            one("a cat, the cat, a cat", r),
+            Location::Found(vec![18..21])
+        );
     }
 
     #[test]
@@ -414,7 +509,10 @@ mod tests {
         let mut r = rec("war", "peace");
         r.whole_word = true;
         r.occurrence = Occurrence::All;
-        assert_eq!(one("war, warm, éwar, war", r), Location::Found(vec![0..3, 18..21]));
+        assert_eq!(
+            one("war, warm, éwar, war", r),
+            Location::Found(vec![0..3, 18..21])
+        );
     }
 
     #[test]
@@ -426,7 +524,10 @@ mod tests {
 
     #[test]
     fn replace_present_in_context_means_already_applied() {
-        assert_eq!(one("in 1939 only", rec("1945", "1939")), Location::AlreadyApplied { at: 3 });
+        assert_eq!(
+            one("in 1939 only", rec("1945", "1939")),
+            Location::AlreadyApplied { at: 3 }
+        );
     }
 
     #[test]
@@ -440,20 +541,33 @@ mod tests {
         let mut r = rec("1945", "1939");
         r.before = Some("May ".into());
         let f = failure(one("June 1945", r));
-        assert!(f.message.contains("occurs 1 time(s) (first at 1:6), but never with `before` \"May \""), "{}", f.message);
+        assert!(
+            f.message
+                .contains("occurs 1 time(s) (first at 1:6), but never with `before` \"May \""),
+            "{}",
+            f.message
+        );
     }
 
     #[test]
     fn not_found_shows_the_nearest_line() {
         let text = "First line.\nThe Battle of Khalkin Gol was fought.\nLast.";
         let f = failure(one(text, rec("Battle of Khalkhin Gol", "x")));
-        assert!(f.message.contains("nearest line 2: \"The Battle of Khalkin Gol was fought.\""), "{}", f.message);
+        assert!(
+            f.message
+                .contains("nearest line 2: \"The Battle of Khalkin Gol was fought.\""),
+            "{}",
+            f.message
+        );
     }
 
     #[test]
     fn records_are_located_independently() {
         let records = [rec("ab", "x"), rec("bc", "y")];
-        assert_eq!(locate("abc", &records), vec![Location::Found(vec![0..2]), Location::Found(vec![1..3])]);
+        assert_eq!(
+            locate("abc", &records),
+            vec![Location::Found(vec![0..2]), Location::Found(vec![1..3])]
+        );
     }
 
     #[test]

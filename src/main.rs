@@ -10,14 +10,19 @@ fn main() -> ExitCode {
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: cannot read the working directory: {e}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot read the working directory: {e}"
+            );
             return ExitCode::from(correct::error::EXIT_ERROR);
         }
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let options = cli.into_options(cwd, no_color);
     let (mut stdout, mut stderr) = (io::stdout().lock(), io::stderr().lock());
-    match correct::run::run(&options, &mut stdout, &mut stderr).and_then(|code| stdout.flush().map(|()| code)) {
+    match correct::run::run(&options, &mut stdout, &mut stderr)
+        .and_then(|code| stdout.flush().map(|()| code))
+    {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`correct --dry-run | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

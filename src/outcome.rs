@@ -81,7 +81,10 @@ impl Outcome {
 
     /// Number of records with `status`.
     pub fn count(&self, status: Status) -> usize {
-        self.corrections.iter().filter(|c| c.status == status).count()
+        self.corrections
+            .iter()
+            .filter(|c| c.status == status)
+            .count()
     }
 
     /// Total number of edits.
@@ -113,7 +116,13 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
             Location::Found(_) => {
                 let edits = std::mem::take(&mut placed[record]);
                 let position = edits.first().map(|e| e.original.start);
-                Correction { record, status: Status::Applied, edits, failure: None, position }
+                Correction {
+                    record,
+                    status: Status::Applied,
+                    edits,
+                    failure: None,
+                    position,
+                }
             }
             Location::AlreadyApplied { at } => Correction {
                 record,
@@ -133,9 +142,14 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
         .collect();
     corrections.sort_by(|a, b| {
         let key = |c: &Correction| (c.position.is_none(), c.position);
-        key(a).cmp(&key(b)).then_with(|| records[a.record].id.cmp(&records[b.record].id))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| records[a.record].id.cmp(&records[b.record].id))
     });
-    Outcome { corrected, corrections }
+    Outcome {
+        corrected,
+        corrections,
+    }
 }
 
 /// Gives every edit its original and corrected position, grouped by record.
@@ -146,7 +160,11 @@ fn place(text: &str, corrected: &str, records: &[Record], edits: &[Edit]) -> Vec
     let mut shift: isize = 0;
     for edit in edits {
         let replace = &records[edit.record].replace;
-        let start = edit.range.start.checked_add_signed(shift).expect("edits shift within the text");
+        let start = edit
+            .range
+            .start
+            .checked_add_signed(shift)
+            .expect("edits shift within the text");
         let corrected_range = start..start + replace.len();
         placed[edit.record].push(PlacedEdit {
             original: Position {
@@ -182,7 +200,11 @@ mod tests {
         );
         let outcome = correct("one\ntwo", &rs);
         assert_eq!(outcome.corrected, "uno\n2");
-        let ids: Vec<&str> = outcome.corrections.iter().map(|c| rs[c.record].id.as_str()).collect();
+        let ids: Vec<&str> = outcome
+            .corrections
+            .iter()
+            .map(|c| rs[c.record].id.as_str())
+            .collect();
         assert_eq!(ids, ["a", "b"]);
         let two = &outcome.corrections[1].edits[0];
         assert_eq!((two.original.start, two.original.end), (4, 7));
@@ -198,7 +220,11 @@ mod tests {
                 {"id": "y", "find": "text", "replace": "words", "category": "other", "reason": "r"}]"#,
         );
         let outcome = correct("some text", &rs);
-        let ids: Vec<&str> = outcome.corrections.iter().map(|c| rs[c.record].id.as_str()).collect();
+        let ids: Vec<&str> = outcome
+            .corrections
+            .iter()
+            .map(|c| rs[c.record].id.as_str())
+            .collect();
         assert_eq!(ids, ["y", "m", "z"]);
         assert!(!outcome.succeeded());
     }

@@ -27,25 +27,35 @@ pub fn write_all(cwd: &Path, files: &[OutputFile]) -> Result<Vec<String>, Error>
     for file in files {
         let target = cwd.join(&file.path);
         if target.is_dir() {
-            return Err(Error::OutputIsFolder { path: file.path.clone() });
+            return Err(Error::OutputIsFolder {
+                path: file.path.clone(),
+            });
         }
         if std::fs::read(&target).is_ok_and(|bytes| bytes == file.contents.as_bytes()) {
             continue;
         }
-        let temp = stage(&target, file.contents.as_bytes())
-            .map_err(|source| Error::Write { path: file.path.clone(), source })?;
+        let temp = stage(&target, file.contents.as_bytes()).map_err(|source| Error::Write {
+            path: file.path.clone(),
+            source,
+        })?;
         staged.push((temp, target, &file.path));
     }
     let mut written = Vec::new();
     for (temp, target, shown) in staged {
-        temp.persist(&target).map_err(|e| Error::Write { path: shown.clone(), source: e.error })?;
+        temp.persist(&target).map_err(|e| Error::Write {
+            path: shown.clone(),
+            source: e.error,
+        })?;
         written.push(shown.clone());
     }
     Ok(written)
 }
 
 fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).map_or(PathBuf::from("."), Path::to_path_buf);
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(PathBuf::from("."), Path::to_path_buf);
     std::fs::create_dir_all(&dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".correct-").suffix(".tmp");
@@ -81,7 +91,10 @@ pub fn check(cwd: &Path, files: &[OutputFile]) -> Vec<Stale> {
                 let diff = TextDiff::from_lines(on_disk.as_ref(), file.contents.as_str())
                     .unified_diff()
                     .context_radius(1)
-                    .header(&format!("{} (on disk)", file.path), &format!("{} (expected)", file.path))
+                    .header(
+                        &format!("{} (on disk)", file.path),
+                        &format!("{} (expected)", file.path),
+                    )
                     .to_string();
                 Some(Stale::Differs(file.path.clone(), diff))
             }
@@ -94,15 +107,24 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> OutputFile {
-        OutputFile { path: path.into(), contents: contents.into() }
+        OutputFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 
     #[test]
     fn writes_every_file_and_creates_folders() {
         let dir = tempfile::tempdir().unwrap();
         let files = [file("out/a.txt", "a"), file("out/sub/b.diff", "b")];
-        assert_eq!(write_all(dir.path(), &files).unwrap(), ["out/a.txt", "out/sub/b.diff"]);
-        assert_eq!(std::fs::read_to_string(dir.path().join("out/sub/b.diff")).unwrap(), "b");
+        assert_eq!(
+            write_all(dir.path(), &files).unwrap(),
+            ["out/a.txt", "out/sub/b.diff"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/sub/b.diff")).unwrap(),
+            "b"
+        );
         assert!(check(dir.path(), &files).is_empty());
     }
 
@@ -111,7 +133,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("out/b.diff")).unwrap();
         let files = [file("out/a.txt", "a"), file("out/b.diff", "b")];
-        assert!(matches!(write_all(dir.path(), &files), Err(Error::OutputIsFolder { .. })));
+        assert!(matches!(
+            write_all(dir.path(), &files),
+            Err(Error::OutputIsFolder { .. })
+        ));
         assert!(!dir.path().join("out/a.txt").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only the folder remains: {leftovers:?}");
@@ -122,7 +147,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "old\n").unwrap();
         let stale = check(dir.path(), &[file("a.txt", "new\n"), file("b.txt", "")]);
-        assert!(matches!(&stale[0], Stale::Differs(p, d) if p == "a.txt" && d.contains("-old\n+new")));
+        assert!(
+            matches!(&stale[0], Stale::Differs(p, d) if p == "a.txt" && d.contains("-old\n+new"))
+        );
         assert_eq!(stale[1], Stale::Missing("b.txt".into()));
     }
 }

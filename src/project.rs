@@ -72,11 +72,17 @@ pub struct Plan {
 /// Works out what to do. An `Err` means nothing at all can be done.
 pub fn plan(layout: &Layout) -> Result<Plan, Error> {
     if layout.corrections.is_some() && layout.inputs.len() != 1 {
-        return Err(Error::CorrectionsNeedOneInput { count: layout.inputs.len() });
+        return Err(Error::CorrectionsNeedOneInput {
+            count: layout.inputs.len(),
+        });
     }
     let mut plan = Plan::default();
     let explicit = !layout.inputs.is_empty();
-    let inputs = if explicit { layout.inputs.clone() } else { discover(&layout.cwd)? };
+    let inputs = if explicit {
+        layout.inputs.clone()
+    } else {
+        discover(&layout.cwd)?
+    };
     for input in inputs {
         let shown = display(&layout.cwd, &input);
         let key = key_of(&shown);
@@ -87,7 +93,10 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
         let record_files = match found {
             Ok(files) if !files.is_empty() => files,
             Ok(_) if !explicit => {
-                plan.notes.push(format!("skipped {shown}: no records ({})", looked_for(&key)));
+                plan.notes.push(format!(
+                    "skipped {shown}: no records ({})",
+                    looked_for(&key)
+                ));
                 continue;
             }
             Ok(_) => {
@@ -95,7 +104,10 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
                     Some(path) => format!("*.json in {}", display(&layout.cwd, path)),
                     None => looked_for(&key),
                 };
-                plan.errors.push(Error::NoRecords { input: shown, looked });
+                plan.errors.push(Error::NoRecords {
+                    input: shown,
+                    looked,
+                });
                 continue;
             }
             Err(e) => {
@@ -105,7 +117,13 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
         };
         let markdown = matches!(extension(&shown), Some("md" | "markdown"));
         let outputs = outputs_for(&display(&layout.cwd, &layout.out), &key, extension(&shown));
-        plan.jobs.push(Job { input: shown, key, record_files, outputs, markdown });
+        plan.jobs.push(Job {
+            input: shown,
+            key,
+            record_files,
+            outputs,
+            markdown,
+        });
     }
     plan.errors.extend(collisions(&plan.jobs));
     Ok(plan)
@@ -121,7 +139,9 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
 /// assert_eq!(key_of("elsewhere/story.txt"), "story");
 /// ```
 pub fn key_of(path: &str) -> String {
-    let below = path.strip_prefix("input/").unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
+    let below = path
+        .strip_prefix("input/")
+        .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
     match below.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem.to_owned(),
         _ => below.to_owned(),
@@ -130,11 +150,17 @@ pub fn key_of(path: &str) -> String {
 
 fn extension(path: &str) -> Option<&str> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').filter(|(stem, _)| !stem.is_empty()).map(|(_, ext)| ext)
+    name.rsplit_once('.')
+        .filter(|(stem, _)| !stem.is_empty())
+        .map(|(_, ext)| ext)
 }
 
 fn outputs_for(out: &str, key: &str, ext: Option<&str>) -> Outputs {
-    let base = if out.is_empty() || out == "." { key.to_owned() } else { format!("{out}/{key}") };
+    let base = if out.is_empty() || out == "." {
+        key.to_owned()
+    } else {
+        format!("{out}/{key}")
+    };
     Outputs {
         corrected: match ext {
             Some(ext) => format!("{base}.{ext}"),
@@ -154,14 +180,22 @@ fn looked_for(key: &str) -> String {
 fn discover(cwd: &Path) -> Result<Vec<PathBuf>, Error> {
     let root = cwd.join("input");
     if !root.is_dir() {
-        return Err(Error::NoInputFolder { cwd: cwd.display().to_string() });
+        return Err(Error::NoInputFolder {
+            cwd: cwd.display().to_string(),
+        });
     }
     let mut files = Vec::new();
     let mut dirs = vec![root];
     while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read { path: display(cwd, &dir), source })?;
+        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
+            path: display(cwd, &dir),
+            source,
+        })?;
         for entry in entries {
-            let entry = entry.map_err(|source| Error::Read { path: display(cwd, &dir), source })?;
+            let entry = entry.map_err(|source| Error::Read {
+                path: display(cwd, &dir),
+                source,
+            })?;
             let path = entry.path();
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
@@ -197,13 +231,18 @@ fn explicit_records(cwd: &Path, path: &Path) -> Result<Vec<String>, Error> {
     } else if full.exists() {
         Ok(vec![display(cwd, &full)])
     } else {
-        Err(Error::CorrectionsMissing { path: display(cwd, path) })
+        Err(Error::CorrectionsMissing {
+            path: display(cwd, path),
+        })
     }
 }
 
 /// The `*.json` files of a folder, in file-name order.
 fn json_files(cwd: &Path, folder: &Path) -> Result<Vec<String>, Error> {
-    let read_error = |source| Error::Read { path: display(cwd, folder), source };
+    let read_error = |source| Error::Read {
+        path: display(cwd, folder),
+        source,
+    };
     let mut names = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(read_error)? {
         let name = entry.map_err(read_error)?.file_name();
@@ -212,7 +251,10 @@ fn json_files(cwd: &Path, folder: &Path) -> Result<Vec<String>, Error> {
         }
     }
     names.sort();
-    Ok(names.into_iter().map(|n| display(cwd, &folder.join(n))).collect())
+    Ok(names
+        .into_iter()
+        .map(|n| display(cwd, &folder.join(n)))
+        .collect())
 }
 
 /// Two inputs with one key, or an output that would overwrite an input or
@@ -222,7 +264,11 @@ fn collisions(jobs: &[Job]) -> Vec<Error> {
     let mut keys: HashMap<&str, &Job> = HashMap::new();
     for job in jobs {
         if let Some(first) = keys.insert(&job.key, job) {
-            errors.push(Error::SameKey { key: job.key.clone(), first: first.input.clone(), second: job.input.clone() });
+            errors.push(Error::SameKey {
+                key: job.key.clone(),
+                first: first.input.clone(),
+                second: job.input.clone(),
+            });
         }
     }
     let inputs: HashMap<&str, &Job> = jobs.iter().map(|j| (j.input.as_str(), j)).collect();
@@ -232,10 +278,16 @@ fn collisions(jobs: &[Job]) -> Vec<Error> {
             let other = if inputs.contains_key(output) {
                 Some(format!("the input {output}"))
             } else {
-                outputs.insert(output, job).map(|o| format!("an output of {}", o.input))
+                outputs
+                    .insert(output, job)
+                    .map(|o| format!("an output of {}", o.input))
             };
             if let Some(other) = other {
-                errors.push(Error::Overwrite { output: output.to_owned(), input: job.input.clone(), other });
+                errors.push(Error::Overwrite {
+                    output: output.to_owned(),
+                    input: job.input.clone(),
+                    other,
+                });
             }
         }
     }
@@ -257,14 +309,26 @@ pub fn display(cwd: &Path, path: &Path) -> String {
     let base = normalize(cwd);
     let full_parts: Vec<Component> = full.components().collect();
     let base_parts: Vec<Component> = base.components().collect();
-    let common = full_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let common = full_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut parts: Vec<String> = vec!["..".to_owned(); base_parts.len() - common];
-    parts.extend(full_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        full_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     if common <= 1 && full.is_absolute() {
         // Nothing in common but the root: an absolute path reads better.
         return full.to_string_lossy().replace('\\', "/");
     }
-    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 fn normalize(path: &Path) -> PathBuf {
@@ -298,7 +362,15 @@ mod tests {
     #[test]
     fn outputs_keep_the_input_extension() {
         let o = outputs_for("output", "2024/war", Some("md"));
-        assert_eq!(o.all(), ["output/2024/war.md", "output/2024/war.diff", "output/2024/war.changelog.json", "output/2024/war.review.md"]);
+        assert_eq!(
+            o.all(),
+            [
+                "output/2024/war.md",
+                "output/2024/war.diff",
+                "output/2024/war.changelog.json",
+                "output/2024/war.review.md"
+            ]
+        );
         assert_eq!(outputs_for("out", "readme", None).corrected, "out/readme");
     }
 
@@ -316,18 +388,30 @@ mod tests {
     #[test]
     fn an_output_over_an_input_is_an_error() {
         let errors = collisions(&[job("output/article.txt", "output")]);
-        assert!(matches!(&errors[..], [Error::Overwrite { .. }]), "{errors:?}");
+        assert!(
+            matches!(&errors[..], [Error::Overwrite { .. }]),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn an_input_named_like_an_output_of_another_is_an_error() {
         let errors = collisions(&[job("input/a.diff", "output")]);
-        assert!(errors.iter().any(|e| matches!(e, Error::Overwrite { .. })), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| matches!(e, Error::Overwrite { .. })),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn same_key_is_an_error() {
-        let errors = collisions(&[job("input/a.txt", "output"), job("elsewhere/a.md", "output")]);
-        assert!(errors.iter().any(|e| matches!(e, Error::SameKey { .. })), "{errors:?}");
+        let errors = collisions(&[
+            job("input/a.txt", "output"),
+            job("elsewhere/a.md", "output"),
+        ]);
+        assert!(
+            errors.iter().any(|e| matches!(e, Error::SameKey { .. })),
+            "{errors:?}"
+        );
     }
 }

@@ -71,7 +71,11 @@ impl Category {
     pub fn needs_sources(self) -> bool {
         matches!(
             self,
-            Category::Fact | Category::Date | Category::Name | Category::Number | Category::Attribution
+            Category::Fact
+                | Category::Date
+                | Category::Name
+                | Category::Number
+                | Category::Attribution
         )
     }
 
@@ -188,7 +192,13 @@ const FIELDS: [&str; 13] = [
 /// assert_eq!(records[0].sources[0].title, "Coox, Nomonhan (1985)");
 /// ```
 pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>> {
-    let problem = |message: String| vec![Problem { file: file.to_owned(), record: None, message }];
+    let problem = |message: String| {
+        vec![Problem {
+            file: file.to_owned(),
+            record: None,
+            message,
+        }]
+    };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         problem(format!(
             "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
@@ -230,7 +240,10 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
             });
             continue;
         };
-        let mut fields = Fields { map, errors: Vec::new() };
+        let mut fields = Fields {
+            map,
+            errors: Vec::new(),
+        };
         let record = fields.record(file);
         let id = map.get("id").and_then(Value::as_str);
         if fields.errors.is_empty() {
@@ -242,14 +255,20 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
             message,
         }));
     }
-    if problems.is_empty() { Ok(records) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(problems)
+    }
 }
 
 fn json_error_message(e: &serde_json::Error) -> String {
     // serde_json appends " at line L column C"; we put the position first, as
     // compilers do, so that editors can jump to it.
     let text = e.to_string();
-    let what = text.rsplit_once(" at line ").map_or(text.as_str(), |(what, _)| what);
+    let what = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(what, _)| what);
     format!("{}:{}: invalid JSON: {what}", e.line(), e.column())
 }
 
@@ -283,7 +302,8 @@ impl Fields<'_> {
         }
         let find = self.string("find", true);
         if find.as_deref() == Some("") {
-            self.errors.push("`find` is empty; give the exact text to replace".to_owned());
+            self.errors
+                .push("`find` is empty; give the exact text to replace".to_owned());
         }
         let replace = self.string("replace", true);
         let before = self.string("before", false);
@@ -293,7 +313,9 @@ impl Fields<'_> {
         let category = self.category();
         let reason = self.string("reason", true);
         if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
-            self.errors.push("`reason` is empty; say in a sentence or two why the original is wrong".to_owned());
+            self.errors.push(
+                "`reason` is empty; say in a sentence or two why the original is wrong".to_owned(),
+            );
         }
         let sources = self.sources();
         if let (Some(category), Some(sources)) = (category, &sources) {
@@ -307,7 +329,8 @@ impl Fields<'_> {
         let date = self.string("date", false);
         if let Some(date) = &date {
             if !is_valid_date(date) {
-                self.errors.push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
+                self.errors
+                    .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
             }
         }
         self.string("$schema", false);
@@ -340,7 +363,8 @@ impl Fields<'_> {
                 .min()
                 .map(|(_, k)| format!("; did you mean `{k}`?"))
                 .unwrap_or_else(|| format!("; allowed fields are {}", known.join(", ")));
-            self.errors.push(format!("unknown field `{path}{key}`{hint}"));
+            self.errors
+                .push(format!("unknown field `{path}{key}`{hint}"));
         }
     }
 
@@ -348,7 +372,10 @@ impl Fields<'_> {
         match self.map.get(name) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                self.errors.push(format!("`{name}` must be a string, found {}", type_name(other)));
+                self.errors.push(format!(
+                    "`{name}` must be a string, found {}",
+                    type_name(other)
+                ));
                 None
             }
             None if required => {
@@ -364,7 +391,10 @@ impl Fields<'_> {
             None => Some(false),
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => {
-                self.errors.push(format!("`{name}` must be true or false, found {}", type_name(other)));
+                self.errors.push(format!(
+                    "`{name}` must be true or false, found {}",
+                    type_name(other)
+                ));
                 None
             }
         }
@@ -396,7 +426,10 @@ impl Fields<'_> {
         let category = Category::parse(&name);
         if category.is_none() {
             let all: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            self.errors.push(format!("unknown category {name:?}; use one of {}", all.join(", ")));
+            self.errors.push(format!(
+                "unknown category {name:?}; use one of {}",
+                all.join(", ")
+            ));
         }
         category
     }
@@ -417,13 +450,24 @@ impl Fields<'_> {
         let mut sources = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match item {
-                Value::String(title) => sources.push(Source { title: title.clone(), url: None }),
+                Value::String(title) => sources.push(Source {
+                    title: title.clone(),
+                    url: None,
+                }),
                 Value::Object(map) => {
-                    let mut fields = Fields { map, errors: Vec::new() };
+                    let mut fields = Fields {
+                        map,
+                        errors: Vec::new(),
+                    };
                     fields.unknown_keys(&["title", "url"], &format!("sources[{i}]."));
                     let title = fields.string("title", true);
                     let url = fields.string("url", false);
-                    self.errors.extend(fields.errors.into_iter().map(|e| format!("sources[{i}]: {e}")));
+                    self.errors.extend(
+                        fields
+                            .errors
+                            .into_iter()
+                            .map(|e| format!("sources[{i}]: {e}")),
+                    );
                     if let Some(title) = title {
                         sources.push(Source { title, url });
                     }
@@ -446,7 +490,9 @@ impl Fields<'_> {
 /// `[a-z0-9][a-z0-9._-]*`
 fn is_valid_id(id: &str) -> bool {
     let mut bytes = id.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
@@ -454,7 +500,11 @@ fn is_valid_id(id: &str) -> bool {
 fn is_valid_date(date: &str) -> bool {
     let b = date.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
-        b[r.clone()].iter().all(u8::is_ascii_digit).then(|| date[r].parse::<u32>().ok()).flatten()
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| date[r].parse::<u32>().ok())
+            .flatten()
     };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -546,10 +596,15 @@ mod tests {
     use super::*;
 
     fn messages(json: &str) -> Vec<String> {
-        parse_file("r.json", json.as_bytes()).unwrap_err().into_iter().map(|p| p.to_string()).collect()
+        parse_file("r.json", json.as_bytes())
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect()
     }
 
-    const GOOD: &str = r#"{"id": "a", "find": "x", "replace": "y", "category": "spelling", "reason": "typo"}"#;
+    const GOOD: &str =
+        r#"{"id": "a", "find": "x", "replace": "y", "category": "spelling", "reason": "typo"}"#;
 
     #[test]
     fn accepts_a_single_object_and_an_array() {
@@ -566,20 +621,34 @@ mod tests {
 
     #[test]
     fn malformed_json_reports_line_and_column() {
-        assert_eq!(messages("[\n  {\"id\": }\n]"), ["r.json: 2:10: invalid JSON: expected value"]);
+        assert_eq!(
+            messages("[\n  {\"id\": }\n]"),
+            ["r.json: 2:10: invalid JSON: expected value"]
+        );
     }
 
     #[test]
     fn unknown_field_suggests_the_near_name() {
         let json = GOOD.replace("\"replace\"", "\"replce\"");
         let msgs = messages(&json);
-        assert!(msgs.iter().any(|m| m.contains("unknown field `replce`; did you mean `replace`?")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("missing required field `replace`")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("unknown field `replce`; did you mean `replace`?")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("missing required field `replace`")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn unknown_field_inside_a_source_is_an_error() {
-        let json = GOOD.replace("\"reason\"", r#""sources": [{"title": "t", "link": "u"}], "reason""#);
+        let json = GOOD.replace(
+            "\"reason\"",
+            r#""sources": [{"title": "t", "link": "u"}], "reason""#,
+        );
         assert!(messages(&json)[0].contains("unknown field `sources[0].link`"));
     }
 
@@ -604,20 +673,36 @@ mod tests {
             "category `fact` needs at least one source",
             "`date` \"2024-02-30\" is not a valid date",
         ] {
-            assert!(msgs.iter().any(|m| m.contains(needle)), "missing {needle:?} in {msgs:#?}");
+            assert!(
+                msgs.iter().any(|m| m.contains(needle)),
+                "missing {needle:?} in {msgs:#?}"
+            );
         }
-        assert!(msgs.iter().all(|m| m.starts_with("r.json: record 1 (`Bad Id`): ")), "{msgs:#?}");
+        assert!(
+            msgs.iter()
+                .all(|m| m.starts_with("r.json: record 1 (`Bad Id`): ")),
+            "{msgs:#?}"
+        );
     }
 
     #[test]
     fn occurrence_accepts_numbers_and_all() {
         let nth = GOOD.replace("\"reason\"", r#""occurrence": 2, "reason""#);
-        assert_eq!(parse_file("r.json", nth.as_bytes()).unwrap()[0].occurrence, Occurrence::Nth(2));
+        assert_eq!(
+            parse_file("r.json", nth.as_bytes()).unwrap()[0].occurrence,
+            Occurrence::Nth(2)
+        );
         let all = GOOD.replace("\"reason\"", r#""occurrence": "all", "reason""#);
-        assert_eq!(parse_file("r.json", all.as_bytes()).unwrap()[0].occurrence, Occurrence::All);
+        assert_eq!(
+            parse_file("r.json", all.as_bytes()).unwrap()[0].occurrence,
+            Occurrence::All
+        );
         let huge = GOOD.replace("\"reason\"", r#""occurrence": 1e30, "reason""#);
         let msgs = messages(&huge);
-        assert!(msgs[0].contains("`occurrence` must be a whole number"), "{msgs:?}");
+        assert!(
+            msgs[0].contains("`occurrence` must be a whole number"),
+            "{msgs:?}"
+        );
     }
 
     #[test]
@@ -631,8 +716,15 @@ mod tests {
 
     #[test]
     fn non_utf8_and_non_objects_are_refused() {
-        assert!(parse_file("r.json", b"\xff{}").unwrap_err()[0].message.contains("not valid UTF-8"));
-        assert!(messages("42")[0].contains("expected a record object or an array of records, found a number"));
+        assert!(
+            parse_file("r.json", b"\xff{}").unwrap_err()[0]
+                .message
+                .contains("not valid UTF-8")
+        );
+        assert!(
+            messages("42")[0]
+                .contains("expected a record object or an array of records, found a number")
+        );
         assert!(messages("[42]")[0].contains("record 1: expected a record object"));
     }
 }

@@ -59,8 +59,12 @@ struct Evaluated {
 
 /// Runs `correct` and returns the exit code.
 pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Result<u8> {
-    let err_paint = Paint { enabled: opts.color_stderr };
-    let out_paint = Paint { enabled: opts.color_stdout };
+    let err_paint = Paint {
+        enabled: opts.color_stderr,
+    };
+    let out_paint = Paint {
+        enabled: opts.color_stdout,
+    };
     let plan = match project::plan(&opts.layout) {
         Ok(plan) => plan,
         Err(e) => {
@@ -87,7 +91,10 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         code = EXIT_ERROR;
     }
     if plan_is_empty(&evaluated, &errors) {
-        writeln!(stderr, "note: nothing to correct: no input under input/ has records")?;
+        writeln!(
+            stderr,
+            "note: nothing to correct: no input under input/ has records"
+        )?;
     }
 
     let mut files = Vec::new();
@@ -95,7 +102,9 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         let ok = ev.outcome.succeeded();
         if !ok {
             code = code.max(EXIT_FAILED);
-            stderr.write_all(report::failures(&ev.job.input, &ev.records, &ev.outcome, err_paint).as_bytes())?;
+            stderr.write_all(
+                report::failures(&ev.job.input, &ev.records, &ev.outcome, err_paint).as_bytes(),
+            )?;
         }
         let rendered = render(opts, ev);
         if opts.format == Format::Json {
@@ -115,7 +124,10 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
     }
     if code != EXIT_OK {
         if !evaluated.is_empty() && opts.mode == Mode::Write {
-            writeln!(stderr, "nothing written: fix the problems above and run again")?;
+            writeln!(
+                stderr,
+                "nothing written: fix the problems above and run again"
+            )?;
         }
         return Ok(code);
     }
@@ -133,17 +145,31 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
             let stale = output::check(&opts.layout.cwd, &files);
             for s in &stale {
                 match s {
-                    Stale::Missing(path) => writeln!(stderr, "{}: {path} is missing", err_paint.warn("stale"))?,
+                    Stale::Missing(path) => {
+                        writeln!(stderr, "{}: {path} is missing", err_paint.warn("stale"))?
+                    }
                     Stale::Differs(path, diff) => {
-                        writeln!(stderr, "{}: {path} differs from what the records produce:", err_paint.warn("stale"))?;
+                        writeln!(
+                            stderr,
+                            "{}: {path} differs from what the records produce:",
+                            err_paint.warn("stale")
+                        )?;
                         stderr.write_all(report::colored_diff(diff, err_paint).as_bytes())?;
                     }
                 }
             }
             if stale.is_empty() {
-                writeln!(stderr, "outputs are current ({} files checked)", files.len())?;
+                writeln!(
+                    stderr,
+                    "outputs are current ({} files checked)",
+                    files.len()
+                )?;
             } else {
-                let how = evaluated.iter().map(|ev| ev.job.input.as_str()).collect::<Vec<_>>().join(" ");
+                let how = evaluated
+                    .iter()
+                    .map(|ev| ev.job.input.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 writeln!(
                     stderr,
                     "{} run `correct {how}` and commit the outputs",
@@ -168,12 +194,18 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
             Ok(text) => Some(text),
             Err(e) => {
                 let offset = e.utf8_error().valid_up_to();
-                errors.push(Error::NotUtf8 { path: job.input.clone(), offset });
+                errors.push(Error::NotUtf8 {
+                    path: job.input.clone(),
+                    offset,
+                });
                 None
             }
         },
         Err(source) => {
-            errors.push(Error::Read { path: job.input.clone(), source });
+            errors.push(Error::Read {
+                path: job.input.clone(),
+                source,
+            });
             None
         }
     };
@@ -184,19 +216,31 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
                 Ok(mut rs) => records.append(&mut rs),
                 Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
             },
-            Err(source) => errors.push(Error::Read { path: file.clone(), source }),
+            Err(source) => errors.push(Error::Read {
+                path: file.clone(),
+                source,
+            }),
         }
     }
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for r in &records {
         if let Some(first) = seen.insert(&r.id, &r.file) {
-            errors.push(Error::DuplicateId { id: r.id.clone(), first: first.to_owned(), second: r.file.clone() });
+            errors.push(Error::DuplicateId {
+                id: r.id.clone(),
+                first: first.to_owned(),
+                second: r.file.clone(),
+            });
         }
     }
     match text {
         Some(text) if errors.is_empty() => {
             let outcome = outcome::correct(&text, &records);
-            Ok(Evaluated { job, text, records, outcome })
+            Ok(Evaluated {
+                job,
+                text,
+                records,
+                outcome,
+            })
         }
         _ => Err(errors),
     }
@@ -211,30 +255,60 @@ struct Rendered {
 fn render(opts: &Options, ev: &Evaluated) -> Rendered {
     let outputs = &ev.job.outputs;
     let ok = ev.outcome.succeeded();
-    let written = ok.then_some(Written { output: &outputs.corrected, diff: &outputs.diff });
+    let written = ok.then_some(Written {
+        output: &outputs.corrected,
+        diff: &outputs.diff,
+    });
     let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
     let json_line = changelog::to_line(&log);
     if !ok {
-        return Rendered { diff: String::new(), json_line, files: Vec::new() };
+        return Rendered {
+            diff: String::new(),
+            json_line,
+            files: Vec::new(),
+        };
     }
     let diff = diff::unified(&ev.job.input, &ev.text, &ev.outcome.corrected);
     let regenerate = regenerate_command(&opts.layout, &ev.job.input);
-    let header =
-        review::Header { input: &ev.job.input, output: &outputs.corrected, regenerate: &regenerate, markdown: ev.job.markdown };
+    let header = review::Header {
+        input: &ev.job.input,
+        output: &outputs.corrected,
+        regenerate: &regenerate,
+        markdown: ev.job.markdown,
+    };
     let files = vec![
-        OutputFile { path: outputs.corrected.clone(), contents: ev.outcome.corrected.clone() },
-        OutputFile { path: outputs.diff.clone(), contents: diff.clone() },
-        OutputFile { path: outputs.changelog.clone(), contents: changelog::to_file_text(&log) },
-        OutputFile { path: outputs.review.clone(), contents: review::render(header, &ev.text, &ev.records, &ev.outcome) },
+        OutputFile {
+            path: outputs.corrected.clone(),
+            contents: ev.outcome.corrected.clone(),
+        },
+        OutputFile {
+            path: outputs.diff.clone(),
+            contents: diff.clone(),
+        },
+        OutputFile {
+            path: outputs.changelog.clone(),
+            contents: changelog::to_file_text(&log),
+        },
+        OutputFile {
+            path: outputs.review.clone(),
+            contents: review::render(header, &ev.text, &ev.records, &ev.outcome),
+        },
     ];
-    Rendered { diff, json_line, files }
+    Rendered {
+        diff,
+        json_line,
+        files,
+    }
 }
 
 /// The command that writes these outputs again, for the review page.
 fn regenerate_command(layout: &Layout, input: &str) -> String {
     let mut command = format!("correct {input}");
     if let Some(path) = &layout.corrections {
-        command.push_str(&format!(" --corrections {}", project::display(&layout.cwd, path)));
+        command.push_str(&format!(
+            " --corrections {}",
+            project::display(&layout.cwd, path)
+        ));
     }
     let out = project::display(&layout.cwd, &layout.out);
     if out != "output" {

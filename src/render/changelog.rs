@@ -74,7 +74,8 @@ pub fn build<'a>(
 
 /// The changelog file's text: pretty JSON and a final newline.
 pub fn to_file_text(changelog: &Changelog<'_>) -> String {
-    let mut text = serde_json::to_string_pretty(changelog).expect("changelog types always serialise");
+    let mut text =
+        serde_json::to_string_pretty(changelog).expect("changelog types always serialise");
     text.push('\n');
     text
 }
@@ -85,7 +86,11 @@ pub fn to_line(changelog: &Changelog<'_>) -> String {
 }
 
 fn digest<'a>(path: &'a str, text: &str) -> FileDigest<'a> {
-    FileDigest { path, sha256: sha256_hex(text.as_bytes()), bytes: text.len() }
+    FileDigest {
+        path,
+        sha256: sha256_hex(text.as_bytes()),
+        bytes: text.len(),
+    }
 }
 
 /// Lowercase hex sha256.
@@ -97,9 +102,17 @@ fn digest<'a>(path: &'a str, text: &str) -> FileDigest<'a> {
 /// );
 /// ```
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn span(p: Position) -> wire::Span {
-    wire::Span { start: p.start, end: p.end, line: p.at.line, column: p.at.column }
+    wire::Span {
+        start: p.start,
+        end: p.end,
+        line: p.at.line,
+        column: p.at.column,
+    }
 }

@@ -2,13 +2,18 @@
 //! accept: `--- a/<path>` / `+++ b/<path>` headers, 3 lines of context and
 //! `\ No newline at end of file` where due.
 
-use similar::TextDiff;
+use std::fmt::Write as _;
+
+use similar::{Algorithm, DiffTag};
 
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;
 
 /// Renders the diff that turns `old` into `new`; both headers name `path` (the
 /// input, relative to the working directory). Empty when nothing changed.
+///
+/// Lines end at LF only, as `git` and `patch` read them: a CR stays part of its
+/// line, so CRLF and stray CRs round-trip. `similar` computes the line diff.
 ///
 /// ```
 /// let diff = correct::render::diff::unified("input/a.txt", "May 1945\n", "May 1939\n");
@@ -18,9 +23,57 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let diff = TextDiff::from_lines(old, new);
-    let (a, b) = (git_path("a/", path), git_path("b/", path));
-    diff.unified_diff().context_radius(CONTEXT).header(&a, &b).to_string()
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
+    let mut out = format!(
+        "--- {}\n+++ {}\n",
+        git_path("a/", path),
+        git_path("b/", path)
+    );
+    for hunk in similar::group_diff_ops(ops, CONTEXT) {
+        let (first, last) = (&hunk[0], &hunk[hunk.len() - 1]);
+        let old_range = first.old_range().start..last.old_range().end;
+        let new_range = first.new_range().start..last.new_range().end;
+        let _ = writeln!(
+            out,
+            "@@ -{} +{} @@",
+            HunkRange(old_range),
+            HunkRange(new_range)
+        );
+        for op in &hunk {
+            let (tag, old_at, new_at) = op.as_tag_tuple();
+            if matches!(tag, DiffTag::Equal) {
+                old_at.for_each(|i| push_line(&mut out, ' ', old_lines[i]));
+                continue;
+            }
+            old_at.for_each(|i| push_line(&mut out, '-', old_lines[i]));
+            new_at.for_each(|i| push_line(&mut out, '+', new_lines[i]));
+        }
+    }
+    out
+}
+
+fn push_line(out: &mut String, prefix: char, line: &str) {
+    out.push(prefix);
+    out.push_str(line);
+    if !line.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+}
+
+/// `start,len` of a hunk side, 1-based; `start` alone when `len` is 1; an empty
+/// side names the line before it.
+struct HunkRange(std::ops::Range<usize>);
+
+impl std::fmt::Display for HunkRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.len() {
+            1 => write!(f, "{}", self.0.start + 1),
+            0 => write!(f, "{},0", self.0.start),
+            n => write!(f, "{},{n}", self.0.start + 1),
+        }
+    }
 }
 
 /// A path as git writes it in a diff header: C-quoted when it holds a quote, a
@@ -34,7 +87,9 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
 /// ```
 pub fn git_path(prefix: &str, path: &str) -> String {
     let name = format!("{prefix}{path}");
-    let needs_quotes = name.bytes().any(|b| b < 0x20 || b >= 0x7f || b == b'"' || b == b'\\');
+    let needs_quotes = name
+        .bytes()
+        .any(|b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\');
     let mut out = if needs_quotes {
         let mut quoted = String::from("\"");
         for b in name.bytes() {
@@ -48,7 +103,7 @@ pub fn git_path(prefix: &str, path: &str) -> String {
                 0x08 => quoted.push_str("\\b"),
                 0x0b => quoted.push_str("\\v"),
                 0x0c => quoted.push_str("\\f"),
-                b if b < 0x20 || b >= 0x7f => quoted.push_str(&format!("\\{b:03o}")),
+                b if !(0x20..0x7f).contains(&b) => quoted.push_str(&format!("\\{b:03o}")),
                 b => quoted.push(char::from(b)),
             }
         }
@@ -75,13 +130,33 @@ mod tests {
     #[test]
     fn a_missing_final_newline_is_marked() {
         let diff = unified("a.txt", "x\ny", "x\nz");
-        assert_eq!(diff, "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n+z\n\\ No newline at end of file\n");
+        assert_eq!(
+            diff,
+            "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n+z\n\\ No newline at end of file\n"
+        );
     }
 
     #[test]
     fn crlf_lines_keep_their_cr() {
         let diff = unified("a.txt", "x\r\ny\r\n", "x\r\nz\r\n");
         assert!(diff.ends_with("-y\r\n+z\r\n"), "{diff:?}");
+    }
+
+    #[test]
+    fn a_stray_cr_does_not_end_a_line() {
+        let diff = unified("a.txt", "x\ry\n", "x\rz\n");
+        assert_eq!(
+            diff,
+            "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-x\ry\n+x\rz\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_side_names_the_line_before() {
+        assert_eq!(
+            unified("a.txt", "", "new\n"),
+            "--- a/a.txt\n+++ b/a.txt\n@@ -0,0 +1 @@\n+new\n"
+        );
     }
 
     #[test]

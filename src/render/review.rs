@@ -39,13 +39,19 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
 
     let text = original.strip_prefix('\u{feff}').unwrap_or(original);
     let bom = original.len() - text.len();
-    let mut body = Body { markdown: header.markdown, out: String::new(), line: String::new() };
+    let mut body = Body {
+        markdown: header.markdown,
+        out: String::new(),
+        line: String::new(),
+    };
     let mut copied = 0;
     for (record, edit) in edits {
         let record = &records[record];
         body.plain(&text[copied..edit.original.start - bom]);
         let pieces = pieces(&record.find, &record.replace);
-        let last_change = pieces.iter().rposition(|p| matches!(p, Piece::Change { .. }));
+        let last_change = pieces
+            .iter()
+            .rposition(|p| matches!(p, Piece::Change { .. }));
         for (i, piece) in pieces.iter().enumerate() {
             match piece {
                 Piece::Same(same) => body.plain(same),
@@ -67,7 +73,13 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
     page
 }
 
-fn write_header(page: &mut String, header: Header<'_>, original: &str, records: &[Record], outcome: &Outcome) {
+fn write_header(
+    page: &mut String,
+    header: Header<'_>,
+    original: &str,
+    records: &[Record],
+    outcome: &Outcome,
+) {
     let by_category: Vec<String> = Category::ALL
         .iter()
         .filter_map(|&c| {
@@ -75,7 +87,11 @@ fn write_header(page: &mut String, header: Header<'_>, original: &str, records: 
             (n > 0).then(|| format!("{c} {n}"))
         })
         .collect();
-    let by_category = if by_category.is_empty() { "none".to_owned() } else { by_category.join(", ") };
+    let by_category = if by_category.is_empty() {
+        "none".to_owned()
+    } else {
+        by_category.join(", ")
+    };
     let _ = writeln!(page, "# Review: {}\n", escape_line(header.input));
     let _ = writeln!(
         page,
@@ -126,7 +142,9 @@ fn write_notes(page: &mut String, records: &[Record], outcome: &Outcome) {
         }
     }
     if !already.is_empty() {
-        page.push_str("\n## Already applied\n\nThese records found their correction already in the text.\n\n");
+        page.push_str(
+            "\n## Already applied\n\nThese records found their correction already in the text.\n\n",
+        );
         for record in already {
             let _ = writeln!(page, "- {}", note(record));
         }
@@ -146,7 +164,11 @@ fn note(record: &Record) -> String {
             .sources
             .iter()
             .map(|s| match &s.url {
-                Some(url) => format!("[{}](<{}>)", escape_line(&one_line(&s.title)), url.replace(['<', '>', ' '], "")),
+                Some(url) => format!(
+                    "[{}](<{}>)",
+                    escape_line(&one_line(&s.title)),
+                    url.replace(['<', '>', ' '], "")
+                ),
                 None => escape_line(&one_line(&s.title)),
             })
             .collect();
@@ -256,12 +278,16 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
             out.push_str(&rest[..digits]);
             out.push('\\');
             rest = &rest[digits..];
-        } else if rest.starts_with(['#', '+', '-', '=', '>']) {
+        } else if rest.starts_with(['#', '+', '-', '=']) {
+            // `>` is escaped below with the inline characters.
             out.push('\\');
         }
     }
     for c in rest.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -274,7 +300,10 @@ mod tests {
 
     #[test]
     fn inline_markup_is_escaped_everywhere() {
-        assert_eq!(escape_line("a *b* _c_ `d` [e](f) <g> | ~h~ & \\"), r"a \*b\* \_c\_ \`d\` \[e\](f) \<g\> \| \~h\~ \& \\");
+        assert_eq!(
+            escape_line("a *b* _c_ `d` [e](f) <g> | ~h~ & \\"),
+            r"a \*b\* \_c\_ \`d\` \[e\](f) \<g\> \| \~h\~ \& \\"
+        );
     }
 
     #[test]

@@ -35,9 +35,15 @@ pub enum Piece {
 pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
     let diff = TextDiff::from_words(find, replace);
     if diff.ratio() < MIN_RATIO {
-        return vec![Piece::Change { del: find.to_owned(), ins: replace.to_owned() }];
+        return vec![Piece::Change {
+            del: find.to_owned(),
+            ins: replace.to_owned(),
+        }];
     }
-    let tokens: Vec<(ChangeTag, &str)> = diff.iter_all_changes().map(|c| (c.tag(), c.value())).collect();
+    let tokens: Vec<(ChangeTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value()))
+        .collect();
     let mut out: Vec<Piece> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -52,7 +58,11 @@ pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
         let (mut del, mut ins) = (String::new(), String::new());
         loop {
             while let Some(&(tag, value)) = tokens.get(i).filter(|t| t.0 != ChangeTag::Equal) {
-                if tag == ChangeTag::Delete { del.push_str(value) } else { ins.push_str(value) }
+                if tag == ChangeTag::Delete {
+                    del.push_str(value)
+                } else {
+                    ins.push_str(value)
+                }
                 i += 1;
             }
             let joins = matches!(
@@ -76,27 +86,44 @@ mod tests {
     use super::*;
 
     fn change(del: &str, ins: &str) -> Piece {
-        Piece::Change { del: del.into(), ins: ins.into() }
+        Piece::Change {
+            del: del.into(),
+            ins: ins.into(),
+        }
     }
 
     #[test]
     fn changed_words_separated_by_a_space_join() {
         assert_eq!(
-            pieces("led by Marshal Zhukov, quickly", "led by Komkor Georgy Zhukov, quickly"),
-            [Piece::Same("led by ".into()), change("Marshal", "Komkor Georgy"), Piece::Same(" Zhukov, quickly".into())]
+            pieces(
+                "led by Marshal Zhukov, quickly",
+                "led by Komkor Georgy Zhukov, quickly"
+            ),
+            [
+                Piece::Same("led by ".into()),
+                change("Marshal", "Komkor Georgy"),
+                Piece::Same(" Zhukov, quickly".into())
+            ]
         );
     }
 
     #[test]
     fn unrelated_texts_are_one_change() {
-        assert_eq!(pieces("the cat sat", "a dog ran off"), [change("the cat sat", "a dog ran off")]);
+        assert_eq!(
+            pieces("the cat sat", "a dog ran off"),
+            [change("the cat sat", "a dog ran off")]
+        );
     }
 
     #[test]
     fn pure_insertions_and_deletions() {
         assert_eq!(
             pieces("in May 1939 and", "in May and"),
-            [Piece::Same("in May ".into()), change("1939 ", ""), Piece::Same("and".into())]
+            [
+                Piece::Same("in May ".into()),
+                change("1939 ", ""),
+                Piece::Same("and".into())
+            ]
         );
     }
 }

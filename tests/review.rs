@@ -1,0 +1,163 @@
+//! The review page: rendered with pulldown-cmark, it must read as the original
+//! with the insertions dropped and as the corrected text with the deletions
+//! dropped, and every footnote reference must resolve.
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::support::Project;
+
+/// The rendered text of the article body (between the page's two rules), with
+/// the contents of `<drop>` removed; one line per paragraph or heading.
+fn rendered_body(review: &str, drop: &str) -> String {
+    let open = format!("<{drop}>");
+    let close = format!("</{drop}>");
+    let mut out = String::new();
+    let (mut rules, mut dropping) = (0, false);
+    for event in Parser::new_ext(
+        review,
+        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Rule => rules += 1,
+            _ if rules != 1 => {}
+            Event::InlineHtml(html) if *html == open => dropping = true,
+            Event::InlineHtml(html) if *html == close => dropping = false,
+            Event::Text(text) | Event::Code(text) if !dropping => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Lines trimmed, empty ones dropped: the renderer's whitespace rules.
+fn normalized(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn footnotes(review: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut refs, mut defs) = (BTreeSet::new(), BTreeSet::new());
+    for event in Parser::new_ext(review, Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::FootnoteReference(label) => {
+                refs.insert(label.to_string());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                defs.insert(label.to_string());
+            }
+            _ => {}
+        }
+    }
+    (refs, defs)
+}
+
+fn check_redline(p: &Project, input: &str, key: &str, markdown: bool) -> String {
+    let run = p.run(&[input]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let review = p.read(&format!("output/{key}.review.md"));
+    let (original, corrected) = (
+        p.read(input),
+        p.read(&format!("output/{}", input.trim_start_matches("input/"))),
+    );
+    let (original, corrected) = if markdown {
+        (rendered_markdown(&original), rendered_markdown(&corrected))
+    } else {
+        (original, corrected)
+    };
+    assert_eq!(
+        normalized(&rendered_body(&review, "ins")),
+        normalized(&original),
+        "original view of:\n{review}"
+    );
+    assert_eq!(
+        normalized(&rendered_body(&review, "del")),
+        normalized(&corrected),
+        "corrected view of:\n{review}"
+    );
+    let (refs, defs) = footnotes(&review);
+    assert!(!refs.is_empty());
+    assert_eq!(
+        refs, defs,
+        "every reference resolves, every note is referenced"
+    );
+    review
+}
+
+/// A Markdown document's own rendered text, for comparison.
+fn rendered_markdown(source: &str) -> String {
+    rendered_body(&format!("---\n\n{source}\n\n---\n"), "none")
+}
+
+#[test]
+fn plain_text_renders_literally_and_redlines_both_ways() {
+    let p = Project::fixture("tricky");
+    let review = check_redline(&p, "input/tricky.txt", "tricky", false);
+    insta::assert_snapshot!("tricky_review", review);
+    insta::assert_snapshot!("tricky_diff", p.read("output/tricky.diff"));
+    insta::assert_snapshot!("tricky_changelog", p.read("output/tricky.changelog.json"));
+}
+
+#[test]
+fn markdown_keeps_its_markup_and_headings() {
+    let p = Project::fixture("markdown");
+    let review = check_redline(&p, "input/doc.md", "doc", true);
+    assert!(
+        review.contains("\n# The <del>Soviet Response</del><ins>Border War</ins>[^heading]\n"),
+        "{review}"
+    );
+    let headings = Parser::new_ext(&review, Options::ENABLE_FOOTNOTES)
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: pulldown_cmark::HeadingLevel::H1,
+                    ..
+                })
+            )
+        })
+        .count();
+    assert_eq!(headings, 2, "the page title and the article's own heading");
+    insta::assert_snapshot!("markdown_review", review);
+}
+
+#[test]
+fn the_header_summarises_by_category_with_hashes_and_how_to_regenerate() {
+    let p = Project::fixture("tricky");
+    assert_eq!(p.run(&["input/tricky.txt"]).code, 0);
+    let review = p.read("output/tricky.review.md");
+    let sha = |rel: &str| correct::render::changelog::sha256_hex(&p.bytes(rel));
+    assert!(
+        review.contains(
+            "| By category | date 1, spelling 1, grammar 1, style 1, clarity 1, other 3 |"
+        ),
+        "{review}"
+    );
+    assert!(review.contains(&sha("input/tricky.txt")));
+    assert!(review.contains(&sha("output/tricky.txt")));
+    assert!(review.contains("Regenerate with `correct input/tricky.txt`"));
+}
+
+#[test]
+fn the_committed_article_review_redlines_both_ways() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let review = std::fs::read_to_string(root.join("output/article.review.md")).unwrap();
+    let original = std::fs::read_to_string(root.join("input/article.txt")).unwrap();
+    let corrected = std::fs::read_to_string(root.join("output/article.txt")).unwrap();
+    assert_eq!(
+        normalized(&rendered_body(&review, "ins")),
+        normalized(&original)
+    );
+    assert_eq!(
+        normalized(&rendered_body(&review, "del")),
+        normalized(&corrected)
+    );
+    let (refs, defs) = footnotes(&review);
+    assert_eq!(refs, defs);
+    assert_eq!(refs.len(), 16);
+}

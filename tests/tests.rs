@@ -1,0 +1,11 @@
+//! Integration tests: the `correct` binary over miniature projects, one test per
+//! rule of SPEC.md. All modules build as this one test binary.
+
+mod support;
+
+mod applying;
+mod diff_tools;
+mod errors;
+mod modes;
+mod properties;
+mod review;

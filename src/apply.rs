@@ -142,6 +142,7 @@ mod tests {
             sources: vec![],
             author: None,
             date: None,
+            notice: None,
             file: "r.json".into(),
         }
     }

@@ -38,6 +38,20 @@ pub struct Cli {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// With --dry-run: print git's plain word diff ([-old-]{+new+}) instead.
+    #[arg(long, requires = "dry_run")]
+    pub word_diff: bool,
+
+    /// Show each change as a word diff with its id and reason on stderr (default:
+    /// only when stderr is a terminal).
+    #[arg(long)]
+    pub show_changes: bool,
+
+    /// Add a "Corrections" section with the records' notices to the end of the
+    /// corrected article.
+    #[arg(long)]
+    pub append_notice: bool,
+
     /// Report format on stdout: text, or one JSON changelog per input per line.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
@@ -82,9 +96,13 @@ impl Cli {
         } else {
             Mode::Write
         };
+        let stderr_terminal = std::io::stderr().is_terminal();
         Options {
             color_stdout: color(std::io::stdout().is_terminal()),
-            color_stderr: color(std::io::stderr().is_terminal()),
+            color_stderr: color(stderr_terminal),
+            show_changes: self.show_changes || stderr_terminal,
+            word_diff: self.word_diff,
+            append_notice: self.append_notice,
             layout: Layout {
                 cwd,
                 inputs: self.inputs,
@@ -121,6 +139,12 @@ mod tests {
     fn no_color_turns_auto_off() {
         let opts = Cli::parse_from(["correct"]).into_options(PathBuf::from("/"), true);
         assert!(!opts.color_stdout && !opts.color_stderr);
+    }
+
+    #[test]
+    fn word_diff_needs_dry_run() {
+        assert!(Cli::try_parse_from(["correct", "--word-diff"]).is_err());
+        assert!(Cli::try_parse_from(["correct", "--dry-run", "--word-diff"]).is_ok());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::lines::LineIndex;
 use crate::record::{Occurrence, Record};
 
 /// How many candidate positions an `ambiguous` message lists before abbreviating.
-const LISTED_MATCHES: usize = 20;
+const LISTED_MATCHES: usize = 1000;
 /// How many not-found records per text get a near-miss search (it reads the text).
 const NEAR_MISS_SEARCHES: usize = 20;
 
@@ -446,6 +446,7 @@ mod tests {
             sources: vec![],
             author: None,
             date: None,
+            notice: None,
             file: "r.json".into(),
         }
     }

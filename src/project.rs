@@ -48,12 +48,20 @@ pub struct Outputs {
     pub changelog: String,
     /// `output/K.review.md`.
     pub review: String,
+    /// `output/K.notice.md`, written only when some record has a notice.
+    pub notice: String,
 }
 
 impl Outputs {
-    /// Every output path.
-    pub fn all(&self) -> [&str; 4] {
-        [&self.corrected, &self.diff, &self.changelog, &self.review]
+    /// Every output path, the notice included.
+    pub fn all(&self) -> [&str; 5] {
+        [
+            &self.corrected,
+            &self.diff,
+            &self.changelog,
+            &self.review,
+            &self.notice,
+        ]
     }
 }
 
@@ -169,6 +177,7 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>) -> Outputs {
         diff: format!("{base}.diff"),
         changelog: format!("{base}.changelog.json"),
         review: format!("{base}.review.md"),
+        notice: format!("{base}.notice.md"),
     }
 }
 
@@ -368,7 +377,8 @@ mod tests {
                 "output/2024/war.md",
                 "output/2024/war.diff",
                 "output/2024/war.changelog.json",
-                "output/2024/war.review.md"
+                "output/2024/war.review.md",
+                "output/2024/war.notice.md"
             ]
         );
         assert_eq!(outputs_for("out", "readme", None).corrected, "out/readme");

@@ -138,6 +138,8 @@ pub struct Record {
     pub author: Option<String>,
     /// When the record was written (YYYY-MM-DD).
     pub date: Option<String>,
+    /// The sentence readers see in the corrections notice, if the fix needs one.
+    pub notice: Option<String>,
     /// The record file it came from, as shown to users (`/` separators).
     pub file: String,
 }
@@ -162,7 +164,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const FIELDS: [&str; 13] = [
+const FIELDS: [&str; 14] = [
     "id",
     "find",
     "replace",
@@ -175,6 +177,7 @@ const FIELDS: [&str; 13] = [
     "sources",
     "author",
     "date",
+    "notice",
     "$schema",
 ];
 
@@ -333,6 +336,13 @@ impl Fields<'_> {
                     .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
             }
         }
+        let notice = self.string("notice", false);
+        if notice.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            self.errors.push(
+                "`notice` is empty; write the sentence readers will see, or leave the field out"
+                    .to_owned(),
+            );
+        }
         self.string("$schema", false);
         Some(Record {
             id: id?,
@@ -347,6 +357,7 @@ impl Fields<'_> {
             sources: sources?,
             author,
             date,
+            notice,
             file: file.to_owned(),
         })
     }

@@ -12,7 +12,7 @@ use crate::project::{self, Job, Layout};
 use crate::record::{self, Record};
 use crate::render::changelog::{self, Written};
 use crate::render::report::{self, Paint};
-use crate::render::{diff, review};
+use crate::render::{diff, notice, review};
 
 /// What to do with the outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,12 @@ pub struct Options {
     pub color_stdout: bool,
     /// Colour on stderr.
     pub color_stderr: bool,
+    /// Show each change as a word-level diff with its id and reason on stderr.
+    pub show_changes: bool,
+    /// With `--dry-run`: print git's plain word diff instead of the unified diff.
+    pub word_diff: bool,
+    /// Add a "Corrections" section with the records' notices to the corrected article.
+    pub append_notice: bool,
 }
 
 /// One input after loading and correcting.
@@ -107,10 +113,19 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
             )?;
         }
         let rendered = render(opts, ev);
+        if opts.show_changes && ok {
+            let changes =
+                report::changes(&ev.job.input, &ev.text, &ev.records, &ev.outcome, err_paint);
+            stderr.write_all(changes.as_bytes())?;
+        }
         if opts.format == Format::Json {
             writeln!(stdout, "{}", rendered.json_line)?;
         } else if opts.mode == Mode::DryRun && ok {
-            stdout.write_all(report::colored_diff(&rendered.diff, out_paint).as_bytes())?;
+            let shown = match opts.word_diff {
+                true => diff::word_diff(&ev.job.input, &ev.text, &rendered.text),
+                false => rendered.diff,
+            };
+            stdout.write_all(report::colored_diff(&shown, out_paint).as_bytes())?;
         }
         files.extend(rendered.files);
     }
@@ -247,6 +262,8 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
 }
 
 struct Rendered {
+    /// The corrected article as written (with any appended notice).
+    text: String,
     diff: String,
     json_line: String,
     files: Vec<OutputFile>,
@@ -254,32 +271,42 @@ struct Rendered {
 
 fn render(opts: &Options, ev: &Evaluated) -> Rendered {
     let outputs = &ev.job.outputs;
+    let notices = notice::notices(&ev.records, &ev.outcome);
+    let appended = match opts.append_notice && !notices.is_empty() {
+        true => notice::section(&ev.outcome.corrected, &notices, ev.job.markdown),
+        false => String::new(),
+    };
+    let text = format!("{}{appended}", ev.outcome.corrected);
     let ok = ev.outcome.succeeded();
     let written = ok.then_some(Written {
         output: &outputs.corrected,
+        text: &text,
         diff: &outputs.diff,
     });
     let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
     let json_line = changelog::to_line(&log);
     if !ok {
         return Rendered {
+            text,
             diff: String::new(),
             json_line,
             files: Vec::new(),
         };
     }
-    let diff = diff::unified(&ev.job.input, &ev.text, &ev.outcome.corrected);
-    let regenerate = regenerate_command(&opts.layout, &ev.job.input);
+    let diff = diff::unified(&ev.job.input, &ev.text, &text);
+    let regenerate = regenerate_command(opts, &ev.job.input);
     let header = review::Header {
         input: &ev.job.input,
         output: &outputs.corrected,
         regenerate: &regenerate,
         markdown: ev.job.markdown,
+        appended: &appended,
     };
-    let files = vec![
+    let review = review::render(header, &ev.text, &ev.records, &ev.outcome);
+    let mut files = vec![
         OutputFile {
             path: outputs.corrected.clone(),
-            contents: ev.outcome.corrected.clone(),
+            contents: text.clone(),
         },
         OutputFile {
             path: outputs.diff.clone(),
@@ -291,10 +318,17 @@ fn render(opts: &Options, ev: &Evaluated) -> Rendered {
         },
         OutputFile {
             path: outputs.review.clone(),
-            contents: review::render(header, &ev.text, &ev.records, &ev.outcome),
+            contents: review,
         },
     ];
+    if let Some(page) = notice::page(&notices) {
+        files.push(OutputFile {
+            path: outputs.notice.clone(),
+            contents: page,
+        });
+    }
     Rendered {
+        text,
         diff,
         json_line,
         files,
@@ -302,8 +336,12 @@ fn render(opts: &Options, ev: &Evaluated) -> Rendered {
 }
 
 /// The command that writes these outputs again, for the review page.
-fn regenerate_command(layout: &Layout, input: &str) -> String {
+fn regenerate_command(opts: &Options, input: &str) -> String {
+    let layout = &opts.layout;
     let mut command = format!("correct {input}");
+    if opts.append_notice {
+        command.push_str(" --append-notice");
+    }
     if let Some(path) = &layout.corrections {
         command.push_str(&format!(
             " --corrections {}",

@@ -68,6 +68,9 @@ pub struct CorrectionEntry<'a> {
     pub record_file: &'a str,
     /// The edits it made.
     pub edits: Vec<EditEntry<'a>>,
+    /// The record's corrections notice, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'a str>,
     /// Why it failed, for failed records only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorEntry<'a>>,

@@ -160,3 +160,41 @@ fn the_committed_outputs_are_current() {
         "run `cargo run --release -- input/article.txt` and commit output/: {run:?}"
     );
 }
+
+#[test]
+fn word_diff_prints_git_plain_word_diff_with_hunk_headers() {
+    let p = Project::new();
+    p.write("input/a.txt", "one\ntwo\nThe war of 1945 ended.\n");
+    p.records("corrections/a.json", &[record("y", "1945", "1939")]);
+    let run = p.run(&["--dry-run", "--word-diff", "input/a.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "--- a/input/a.txt\n+++ b/input/a.txt\n@@ -1,3 +1,3 @@\none\ntwo\nThe war of [-1945-]{+1939+} ended.\n"
+    );
+    assert!(
+        p.run(&["--word-diff", "input/a.txt"]).code == 2,
+        "--word-diff needs --dry-run"
+    );
+}
+
+#[test]
+fn show_changes_lists_each_change_with_context_id_and_reason() {
+    let p = Project::new();
+    p.write(
+        "input/a.txt",
+        "Intro.\nIt took place from May to September 1945, was a decisive victory.\n",
+    );
+    p.records("corrections/a.json", &[record("kg", "1945", "1939")]);
+    let run = p.run(&["--show-changes", "--color", "never", "input/a.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("input/a.txt:2:37 kg (fact)\n    …May to September [-1945-]{+1939+}, was a…\n    The original is wrong.\n"),
+        "{run:?}"
+    );
+    let plain = p.run(&["input/a.txt"]);
+    assert!(
+        !plain.stderr.contains("[-1945-]"),
+        "not on a terminal: no listing unless asked"
+    );
+}

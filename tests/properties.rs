@@ -68,6 +68,7 @@ fn records_for(text: &str, cuts: &[(usize, usize, String)]) -> Vec<Record> {
             sources: vec![],
             author: None,
             date: None,
+            notice: None,
             file: "r.json".into(),
         });
     }

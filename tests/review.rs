@@ -58,7 +58,17 @@ fn footnotes(review: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 }
 
 fn check_redline(p: &Project, input: &str, key: &str, markdown: bool) -> String {
-    let run = p.run(&[input]);
+    check_redline_with(p, &[input], input, key, markdown)
+}
+
+fn check_redline_with(
+    p: &Project,
+    args: &[&str],
+    input: &str,
+    key: &str,
+    markdown: bool,
+) -> String {
+    let run = p.run(args);
     assert_eq!(run.code, 0, "{run:?}");
     let review = p.read(&format!("output/{key}.review.md"));
     let (original, corrected) = (
@@ -124,6 +134,26 @@ fn markdown_keeps_its_markup_and_headings() {
         .count();
     assert_eq!(headings, 2, "the page title and the article's own heading");
     insta::assert_snapshot!("markdown_review", review);
+}
+
+#[test]
+fn an_appended_notice_is_marked_as_inserted() {
+    for (input, key, markdown) in [
+        ("input/doc.md", "doc", true),
+        ("input/tricky.txt", "tricky", false),
+    ] {
+        let p = Project::fixture(if markdown { "markdown" } else { "tricky" });
+        let records = p.path().join(format!("corrections/{key}.json"));
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&records).unwrap()).unwrap();
+        json[0]["notice"] = serde_json::json!("An earlier version misstated the year.");
+        std::fs::write(&records, json.to_string()).unwrap();
+        let review = check_redline_with(&p, &["--append-notice", input], input, key, markdown);
+        assert!(
+            review.contains("<ins>An earlier version misstated the year.</ins>"),
+            "{review}"
+        );
+    }
 }
 
 #[test]

@@ -7,5 +7,6 @@ mod applying;
 mod diff_tools;
 mod errors;
 mod modes;
+mod notices;
 mod properties;
 mod review;

@@ -10,9 +10,11 @@ use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileD
 /// Where the outputs go, as shown in the changelog (`/` separators).
 #[derive(Debug, Clone, Copy)]
 pub struct Written<'a> {
-    /// The corrected article.
+    /// The corrected article's path.
     pub output: &'a str,
-    /// The diff.
+    /// Its text (the outcome's, plus any appended notice).
+    pub text: &'a str,
+    /// The diff's path.
     pub diff: &'a str,
 }
 
@@ -47,6 +49,7 @@ pub fn build<'a>(
                         corrected: span(e.corrected),
                     })
                     .collect(),
+                notice: record.notice.as_deref(),
                 error: c.failure.as_ref().map(|f| ErrorEntry {
                     kind: f.kind.as_str(),
                     message: &f.message,
@@ -59,7 +62,7 @@ pub fn build<'a>(
     Changelog {
         changelog_version: wire::CHANGELOG_VERSION,
         input: digest(input_path, original),
-        output: written.map(|w| digest(w.output, &outcome.corrected)),
+        output: written.map(|w| digest(w.output, w.text)),
         diff: written.map(|w| w.diff),
         summary: Summary {
             records: records.len(),

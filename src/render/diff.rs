@@ -4,16 +4,60 @@
 
 use std::fmt::Write as _;
 
-use similar::{Algorithm, DiffTag};
+use std::ops::Range;
+
+use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;
 
+/// One hunk: line ranges of the old and new text (0-based, end exclusive) and
+/// the line operations inside it, with [`CONTEXT`] lines around the changes.
+struct Hunk {
+    old: Range<usize>,
+    new: Range<usize>,
+    ops: Vec<DiffOp>,
+}
+
+/// The lines of `old` and `new` (ending at LF only, as `git` and `patch` read them:
+/// a CR stays part of its line) and the hunks between them, computed by `similar`.
+fn hunks<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>, Vec<Hunk>) {
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
+    let hunks = similar::group_diff_ops(ops, CONTEXT)
+        .into_iter()
+        .map(|ops| {
+            let (first, last) = (&ops[0], &ops[ops.len() - 1]);
+            Hunk {
+                old: first.old_range().start..last.old_range().end,
+                new: first.new_range().start..last.new_range().end,
+                ops,
+            }
+        })
+        .collect();
+    (old_lines, new_lines, hunks)
+}
+
+fn header(path: &str) -> String {
+    format!(
+        "--- {}\n+++ {}\n",
+        git_path("a/", path),
+        git_path("b/", path)
+    )
+}
+
+fn hunk_header(out: &mut String, hunk: &Hunk) {
+    let _ = writeln!(
+        out,
+        "@@ -{} +{} @@",
+        HunkRange(hunk.old.clone()),
+        HunkRange(hunk.new.clone())
+    );
+}
+
 /// Renders the diff that turns `old` into `new`; both headers name `path` (the
 /// input, relative to the working directory). Empty when nothing changed.
-///
-/// Lines end at LF only, as `git` and `patch` read them: a CR stays part of its
-/// line, so CRLF and stray CRs round-trip. `similar` computes the line diff.
 ///
 /// ```
 /// let diff = correct::render::diff::unified("input/a.txt", "May 1945\n", "May 1939\n");
@@ -23,25 +67,11 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-    let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
-    let mut out = format!(
-        "--- {}\n+++ {}\n",
-        git_path("a/", path),
-        git_path("b/", path)
-    );
-    for hunk in similar::group_diff_ops(ops, CONTEXT) {
-        let (first, last) = (&hunk[0], &hunk[hunk.len() - 1]);
-        let old_range = first.old_range().start..last.old_range().end;
-        let new_range = first.new_range().start..last.new_range().end;
-        let _ = writeln!(
-            out,
-            "@@ -{} +{} @@",
-            HunkRange(old_range),
-            HunkRange(new_range)
-        );
-        for op in &hunk {
+    let (old_lines, new_lines, hunks) = hunks(old, new);
+    let mut out = header(path);
+    for hunk in hunks {
+        hunk_header(&mut out, &hunk);
+        for op in &hunk.ops {
             let (tag, old_at, new_at) = op.as_tag_tuple();
             if matches!(tag, DiffTag::Equal) {
                 old_at.for_each(|i| push_line(&mut out, ' ', old_lines[i]));
@@ -49,6 +79,47 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
             }
             old_at.for_each(|i| push_line(&mut out, '-', old_lines[i]));
             new_at.for_each(|i| push_line(&mut out, '+', new_lines[i]));
+        }
+    }
+    out
+}
+
+/// git's plain word diff (`git diff --word-diff=plain`): the same headers and hunks
+/// as [`unified`], each hunk's lines shown once with `[-removed-]{+added+}` marks.
+///
+/// ```
+/// let diff = correct::render::diff::word_diff("a.txt", "fought in 1945.\n", "fought in 1939.\n");
+/// assert_eq!(diff, "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\nfought in [-1945.-]{+1939.+}\n");
+/// ```
+pub fn word_diff(path: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let (old_lines, new_lines, hunks) = hunks(old, new);
+    let mut out = header(path);
+    for hunk in hunks {
+        hunk_header(&mut out, &hunk);
+        let before = old_lines[hunk.old.clone()].concat();
+        let after = new_lines[hunk.new.clone()].concat();
+        for change in TextDiff::from_words(before.as_str(), after.as_str()).iter_all_changes() {
+            let (open, close) = match change.tag() {
+                ChangeTag::Equal => ("", ""),
+                ChangeTag::Delete => ("[-", "-]"),
+                ChangeTag::Insert => ("{+", "+}"),
+            };
+            // Marks never span a line break, as in git's output.
+            let mut parts = change.value().split('\n').peekable();
+            while let Some(part) = parts.next() {
+                if !part.is_empty() {
+                    let _ = write!(out, "{open}{part}{close}");
+                }
+                if parts.peek().is_some() {
+                    out.push('\n');
+                }
+            }
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
         }
     }
     out
@@ -64,7 +135,7 @@ fn push_line(out: &mut String, prefix: char, line: &str) {
 
 /// `start,len` of a hunk side, 1-based; `start` alone when `len` is 1; an empty
 /// side names the line before it.
-struct HunkRange(std::ops::Range<usize>);
+struct HunkRange(Range<usize>);
 
 impl std::fmt::Display for HunkRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,6 +227,19 @@ mod tests {
         assert_eq!(
             unified("a.txt", "", "new\n"),
             "--- a/a.txt\n+++ b/a.txt\n@@ -0,0 +1 @@\n+new\n"
+        );
+    }
+
+    #[test]
+    fn word_diff_keeps_context_lines_and_splits_marks_at_line_breaks() {
+        let diff = word_diff(
+            "a.txt",
+            "keep\nold one\nold two\n",
+            "keep\nnew one\nnew two\n",
+        );
+        assert_eq!(
+            diff,
+            "--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\nkeep\n[-old-]{+new+} one\n[-old-]{+new+} two\n"
         );
     }
 

@@ -3,6 +3,7 @@
 
 pub mod changelog;
 pub mod diff;
+pub mod notice;
 pub mod report;
 pub mod review;
 pub mod words;

@@ -3,8 +3,13 @@
 
 use std::fmt::Write as _;
 
+use crate::lines::LineIndex;
 use crate::outcome::{Outcome, Status};
 use crate::record::Record;
+use crate::render::words::{Piece, pieces};
+
+/// Words of context shown on each side of a change.
+const CONTEXT_WORDS: usize = 3;
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]
@@ -114,4 +119,123 @@ pub fn colored_diff(diff: &str, paint: Paint) -> String {
         out.push_str(end);
     }
     out
+}
+
+/// Each change as a word-level diff with three words of context either side, its
+/// place, id and reason, like `git diff --color-words`. With colour, removed words
+/// are red and added ones green; without, they are marked `[-removed-]{+added+}`.
+///
+/// ```text
+/// input/article.txt:8:278 khalkhin-gol-year (date)
+///     …from May to September [-1945-]{+1939+}, was a…
+///     The article dates the Battle of Khalkhin Gol to 1945. …
+/// ```
+pub fn changes(
+    input: &str,
+    original: &str,
+    records: &[Record],
+    outcome: &Outcome,
+    paint: Paint,
+) -> String {
+    let index = LineIndex::new(original);
+    let mut out = String::new();
+    for c in outcome
+        .corrections
+        .iter()
+        .filter(|c| c.status == Status::Applied)
+    {
+        let record = &records[c.record];
+        for edit in &c.edits {
+            let line = index.line_range(original, edit.original.at.line - 1);
+            let before = &original[line.start..edit.original.start];
+            let after = &original[edit.original.end.min(line.end)..line.end];
+            let _ = writeln!(
+                out,
+                "{} {} ({})",
+                paint.dim(&format!("{input}:{}", edit.original.at)),
+                paint.strong(&record.id),
+                record.category
+            );
+            let mut shown = String::new();
+            shown.push_str(&last_words(before.trim_end_matches('\r')));
+            for piece in pieces(&record.find, &record.replace) {
+                match piece {
+                    Piece::Same(same) => shown.push_str(&same),
+                    Piece::Change { del, ins } => {
+                        shown.push_str(&marked(&del, "[-", "-]", |t| paint.removed(t), paint));
+                        shown.push_str(&marked(&ins, "{+", "+}", |t| paint.added(t), paint));
+                    }
+                }
+            }
+            shown.push_str(&first_words(after.trim_end_matches('\r')));
+            let _ = writeln!(out, "    {}", shown.replace(['\n', '\r'], " "));
+            let reason: Vec<&str> = record.reason.split_whitespace().collect();
+            let _ = writeln!(out, "    {}", reason.join(" "));
+        }
+    }
+    out
+}
+
+fn marked(
+    text: &str,
+    open: &str,
+    close: &str,
+    color: impl Fn(&str) -> String,
+    paint: Paint,
+) -> String {
+    match (text.is_empty(), paint.enabled) {
+        (true, _) => String::new(),
+        (false, true) => color(text),
+        (false, false) => format!("{open}{text}{close}"),
+    }
+}
+
+/// The last three words of `text`, with `…` when more came before.
+fn last_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    let keep = words.len().saturating_sub(CONTEXT_WORDS);
+    let ellipsis = if keep > 0 { "…" } else { "" };
+    format!("{ellipsis}{}", words[keep..].concat())
+}
+
+/// The first three words of `text`, with `…` when more follow.
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    let shown = words[..words.len().min(CONTEXT_WORDS)].concat();
+    if words.len() > CONTEXT_WORDS {
+        format!("{}…", shown.trim_end())
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::correct;
+    use crate::record::parse_file;
+
+    #[test]
+    fn changes_show_three_words_of_context_the_id_and_the_reason() {
+        let json = br#"{"id": "kg", "find": "1945", "replace": "1939", "category": "date", "reason": "Fought in\n 1939.", "sources": ["s"]}"#;
+        let records = parse_file("r.json", json).unwrap();
+        let text = "Intro.\nIt took place from May to September 1945, was a decisive victory.";
+        let outcome = correct(text, &records);
+        let shown = changes("a.txt", text, &records, &outcome, Paint { enabled: false });
+        assert_eq!(
+            shown,
+            "a.txt:2:37 kg (date)\n    …May to September [-1945-]{+1939+}, was a…\n    Fought in 1939.\n"
+        );
+        let colored = changes("a.txt", text, &records, &outcome, Paint { enabled: true });
+        assert!(
+            colored.contains("\x1b[31m1945\x1b[0m\x1b[32m1939\x1b[0m"),
+            "{colored:?}"
+        );
+    }
+
+    #[test]
+    fn context_stops_at_the_line() {
+        assert_eq!(last_words("one two"), "one two");
+        assert_eq!(first_words(" a b c d"), " a b…");
+    }
 }

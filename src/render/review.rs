@@ -23,6 +23,8 @@ pub struct Header<'a> {
     pub regenerate: &'a str,
     /// The input is Markdown: keep its markup instead of escaping it.
     pub markdown: bool,
+    /// Text added after the article (the `--append-notice` section), or empty.
+    pub appended: &'a str,
 }
 
 /// Renders the review page.
@@ -67,6 +69,7 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
         copied = edit.original.end - bom;
     }
     body.plain(&text[copied..]);
+    body.mark("ins", header.appended);
     page.push_str(&body.finish());
 
     write_notes(&mut page, records, outcome);
@@ -120,7 +123,7 @@ fn write_header(
         page,
         "| Output | {} sha256 `{}` |\n",
         escape_line(header.output),
-        sha256_hex(outcome.corrected.as_bytes())
+        sha256_hex(format!("{}{}", outcome.corrected, header.appended).as_bytes())
     );
     page.push_str(
         "Removed text is marked <del>like this</del>, added text <ins>like this</ins>; \
@@ -174,6 +177,9 @@ fn note(record: &Record) -> String {
             .collect();
         let _ = write!(note, " Sources: {}.", sources.join("; "));
     }
+    if let Some(notice) = &record.notice {
+        let _ = write!(note, " Notice: {}", escape_line(&one_line(notice)));
+    }
     note
 }
 
@@ -204,6 +210,18 @@ impl Body {
     /// Changed text inside `<tag>`, one pair of tags per line.
     fn mark(&mut self, tag: &str, text: &str) {
         self.each_line(text, |body, part| {
+            if part.is_empty() {
+                return;
+            }
+            let part = if body.markdown && body.line.is_empty() {
+                // Keep a Markdown block marker outside the tag, so that an inserted
+                // heading or list item stays one.
+                let marker = block_marker(part);
+                body.line.push_str(&part[..marker]);
+                &part[marker..]
+            } else {
+                part
+            };
             if part.is_empty() {
                 return;
             }
@@ -250,6 +268,34 @@ impl Body {
             self.out.push('\n');
         }
         self.out
+    }
+}
+
+/// Length of the Markdown block markers that open `line`: indentation, `#`s of
+/// a heading, `>` of a quote, list bullets and numbers.
+///
+/// ```text
+/// "## Corrections" -> "## "      "> - 1) item" -> "> - 1) "      "plain" -> ""
+/// ```
+fn block_marker(line: &str) -> usize {
+    let mut at = line.len() - line.trim_start_matches(' ').len();
+    loop {
+        let rest = &line[at..];
+        let hashes = rest.len() - rest.trim_start_matches('#').len();
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
+            hashes + 1
+        } else if rest.starts_with(['>', '-', '*', '+']) && rest[1..].starts_with(' ') {
+            2
+        } else if (1..=9).contains(&digits)
+            && rest[digits..].starts_with([')', '.'])
+            && rest[digits + 1..].starts_with(' ')
+        {
+            digits + 2
+        } else {
+            return at;
+        };
+        at += marker;
     }
 }
 
@@ -304,6 +350,15 @@ mod tests {
             escape_line("a *b* _c_ `d` [e](f) <g> | ~h~ & \\"),
             r"a \*b\* \_c\_ \`d\` \[e\](f) \<g\> \| \~h\~ \& \\"
         );
+    }
+
+    #[test]
+    fn block_markers_are_found_for_markdown_marks() {
+        assert_eq!(block_marker("## Corrections"), 3);
+        assert_eq!(block_marker("> - 1) item"), 7);
+        assert_eq!(block_marker("plain"), 0);
+        assert_eq!(block_marker("#hashtag"), 0);
+        assert_eq!(block_marker("2024. A year"), 6);
     }
 
     #[test]

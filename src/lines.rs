@@ -55,6 +55,23 @@ impl LineIndex {
         start..end
     }
 
+    /// The byte range of 0-based `line` with its LF, as `git` and `patch` see lines.
+    pub fn line_with_end(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        self.starts[line]..end
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    /// Number of lines as `git` counts them: LF-terminated lines, plus a last line
+    /// without LF if there is one. 0 for an empty text.
+    pub fn diff_lines(&self, text: &str) -> usize {
+        self.starts.len() - usize::from(text.is_empty() || text.ends_with('\n'))
+    }
+
     /// Number of lines (a text without LF has one line).
     pub fn len(&self) -> usize {
         self.starts.len()

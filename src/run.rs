@@ -122,7 +122,12 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
             writeln!(stdout, "{}", rendered.json_line)?;
         } else if opts.mode == Mode::DryRun && ok {
             let shown = match opts.word_diff {
-                true => diff::word_diff(&ev.job.input, &ev.text, &rendered.text),
+                true => diff::word_diff_changes(
+                    &ev.job.input,
+                    &ev.text,
+                    &rendered.text,
+                    &rendered.changes,
+                ),
                 false => rendered.diff,
             };
             stdout.write_all(report::colored_diff(&shown, out_paint).as_bytes())?;
@@ -267,6 +272,8 @@ struct Rendered {
     diff: String,
     json_line: String,
     files: Vec<OutputFile>,
+    /// What differs between the input and `text`.
+    changes: Vec<diff::Change>,
 }
 
 fn render(opts: &Options, ev: &Evaluated) -> Rendered {
@@ -291,9 +298,11 @@ fn render(opts: &Options, ev: &Evaluated) -> Rendered {
             diff: String::new(),
             json_line,
             files: Vec::new(),
+            changes: Vec::new(),
         };
     }
-    let diff = diff::unified(&ev.job.input, &ev.text, &text);
+    let changes = changes_of(ev, &text);
+    let diff = diff::unified_changes(&ev.job.input, &ev.text, &text, &changes);
     let regenerate = regenerate_command(opts, &ev.job.input);
     let header = review::Header {
         input: &ev.job.input,
@@ -332,7 +341,31 @@ fn render(opts: &Options, ev: &Evaluated) -> Rendered {
         diff,
         json_line,
         files,
+        changes,
     }
+}
+
+/// Every replaced span of the input and its place in the written text, in order.
+fn changes_of(ev: &Evaluated, written: &str) -> Vec<diff::Change> {
+    let mut changes: Vec<diff::Change> = ev
+        .outcome
+        .corrections
+        .iter()
+        .flat_map(|c| &c.edits)
+        .map(|e| diff::Change {
+            old: e.original.start..e.original.end,
+            new: e.corrected.start..e.corrected.end,
+        })
+        .collect();
+    changes.sort_by_key(|c| c.old.start);
+    let (old_end, new_end) = (ev.text.len(), ev.outcome.corrected.len());
+    if written.len() > new_end {
+        changes.push(diff::Change {
+            old: old_end..old_end,
+            new: new_end..written.len(),
+        });
+    }
+    changes
 }
 
 /// The command that writes these outputs again, for the review page.

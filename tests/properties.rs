@@ -113,15 +113,27 @@ proptest! {
             prop_assert_eq!(&outcome.corrected[e.corrected.start..e.corrected.end], r.replace.as_str());
         }
 
-        // `patch -p1` turns the input into the corrected text.
-        let p = Project::new();
-        p.write("input/a.txt", &text);
-        let unified = diff::unified("input/a.txt", &text, &outcome.corrected);
-        if !unified.is_empty() {
-            let out = p.tool("patch", &["-p1", "--quiet", "--binary"], unified.as_bytes());
-            prop_assert!(out.status.success(), "patch: {}\n{unified}", String::from_utf8_lossy(&out.stderr));
+        // `patch -p1` turns the input into the corrected text, with the diff of
+        // the whole texts and with the diff built from the edits alone.
+        let mut changes: Vec<diff::Change> = outcome
+            .corrections
+            .iter()
+            .flat_map(|c| &c.edits)
+            .map(|e| diff::Change { old: e.original.start..e.original.end, new: e.corrected.start..e.corrected.end })
+            .collect();
+        changes.sort_by_key(|c| c.old.start);
+        for unified in [
+            diff::unified("input/a.txt", &text, &outcome.corrected),
+            diff::unified_changes("input/a.txt", &text, &outcome.corrected, &changes),
+        ] {
+            let p = Project::new();
+            p.write("input/a.txt", &text);
+            if !unified.is_empty() {
+                let out = p.tool("patch", &["-p1", "--quiet", "--binary"], unified.as_bytes());
+                prop_assert!(out.status.success(), "patch: {}\n{unified}", String::from_utf8_lossy(&out.stderr));
+            }
+            prop_assert_eq!(p.read("input/a.txt"), outcome.corrected.clone());
         }
-        prop_assert_eq!(p.read("input/a.txt"), outcome.corrected.clone());
     }
 
     #[test]

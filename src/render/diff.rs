@@ -8,8 +8,44 @@ use std::ops::Range;
 
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 
+use crate::lines::LineIndex;
+
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;
+
+/// One replaced region: a byte range of the old text and the byte range of the
+/// new text that replaces it. Outside its changes, the new text equals the old.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Replaced bytes of the old text.
+    pub old: Range<usize>,
+    /// Bytes of the new text that replace them.
+    pub new: Range<usize>,
+}
+
+impl Change {
+    /// The single change between two texts: everything between their common
+    /// prefix and common suffix.
+    pub fn between(old: &str, new: &str) -> Change {
+        let prefix = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let room = old.len().min(new.len()) - prefix;
+        let suffix = old
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        Change {
+            old: prefix..old.len() - suffix,
+            new: prefix..new.len() - suffix,
+        }
+    }
+}
 
 /// One hunk: line ranges of the old and new text (0-based, end exclusive) and
 /// the line operations inside it, with [`CONTEXT`] lines around the changes.
@@ -19,13 +55,68 @@ struct Hunk {
     ops: Vec<DiffOp>,
 }
 
-/// The lines of `old` and `new` (ending at LF only, as `git` and `patch` read them:
-/// a CR stays part of its line) and the hunks between them, computed by `similar`.
-fn hunks<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>, Vec<Hunk>) {
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-    let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
-    let hunks = similar::group_diff_ops(ops, CONTEXT)
+/// Both texts split into lines the way `git` and `patch` read them (at LF only: a
+/// CR stays part of its line).
+struct Lines<'a> {
+    old: &'a str,
+    new: &'a str,
+    old_index: LineIndex,
+    new_index: LineIndex,
+}
+
+impl<'a> Lines<'a> {
+    fn new(old: &'a str, new: &'a str) -> Lines<'a> {
+        Lines {
+            old,
+            new,
+            old_index: LineIndex::new(old),
+            new_index: LineIndex::new(new),
+        }
+    }
+
+    fn old_line(&self, i: usize) -> &'a str {
+        &self.old[self.old_index.line_with_end(self.old, i)]
+    }
+
+    fn new_line(&self, i: usize) -> &'a str {
+        &self.new[self.new_index.line_with_end(self.new, i)]
+    }
+}
+
+/// The hunks of the diff. Only the lines around `changes` (sorted, disjoint) are
+/// compared, with `similar`, so the cost follows the changes, not the text.
+fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
+    let (old, new) = (lines.old, lines.new);
+    let mut ops = Vec::new();
+    let (mut old_line, mut new_line) = (0, 0);
+    for block in blocks(old, new, changes) {
+        let first = lines.old_index.line_of(block.old.start);
+        let same = first - old_line;
+        if same > 0 {
+            ops.push(DiffOp::Equal {
+                old_index: old_line,
+                new_index: new_line,
+                len: same,
+            });
+        }
+        let (old_at, new_at) = (first, new_line + same);
+        let old_lines: Vec<&str> = old[block.old].split_inclusive('\n').collect();
+        let new_lines: Vec<&str> = new[block.new].split_inclusive('\n').collect();
+        for op in similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines) {
+            ops.push(shifted(op, old_at, new_at));
+        }
+        old_line = old_at + old_lines.len();
+        new_line = new_at + new_lines.len();
+    }
+    let rest = lines.old_index.diff_lines(old) - old_line;
+    if rest > 0 {
+        ops.push(DiffOp::Equal {
+            old_index: old_line,
+            new_index: new_line,
+            len: rest,
+        });
+    }
+    similar::group_diff_ops(ops, CONTEXT)
         .into_iter()
         .map(|ops| {
             let (first, last) = (&ops[0], &ops[ops.len() - 1]);
@@ -35,8 +126,98 @@ fn hunks<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>, Vec<Hun
                 ops,
             }
         })
-        .collect();
-    (old_lines, new_lines, hunks)
+        .collect()
+}
+
+fn shifted(op: DiffOp, old_at: usize, new_at: usize) -> DiffOp {
+    match op {
+        DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } => DiffOp::Equal {
+            old_index: old_index + old_at,
+            new_index: new_index + new_at,
+            len,
+        },
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => DiffOp::Delete {
+            old_index: old_index + old_at,
+            old_len,
+            new_index: new_index + new_at,
+        },
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => DiffOp::Insert {
+            old_index: old_index + old_at,
+            new_index: new_index + new_at,
+            new_len,
+        },
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => DiffOp::Replace {
+            old_index: old_index + old_at,
+            old_len,
+            new_index: new_index + new_at,
+            new_len,
+        },
+    }
+}
+
+/// Whole-line regions that hold the changes: each starts at a line start and
+/// ends after a LF (or at the end) in both texts, so the lines between them are
+/// the same in both. Changes on one line, or on adjacent lines, share a region,
+/// so that a run of changed lines reads as in `diff -u`: removals, then additions.
+fn blocks(old: &str, new: &str, changes: &[Change]) -> Vec<Change> {
+    let line_start = |at: usize| memchr::memrchr(b'\n', &old.as_bytes()[..at]).map_or(0, |i| i + 1);
+    let ends_line =
+        |text: &str, at: usize| at == text.len() || (at > 0 && text.as_bytes()[at - 1] == b'\n');
+    let mut blocks = Vec::new();
+    let mut shift: isize = 0; // new offset - old offset, after the changes so far
+    let mut next = changes.iter().peekable();
+    while let Some(change) = next.next() {
+        let start = line_start(change.old.start);
+        let new_start = start
+            .checked_add_signed(shift)
+            .expect("changes stay within the text");
+        let (mut end, mut new_end) = (change.old.end, change.new.end);
+        loop {
+            // A change on a line the region holds, or on the line right after it.
+            if let Some(c) = next.next_if(|c| line_start(c.old.start) <= end) {
+                (end, new_end) = (c.old.end, c.new.end);
+                continue;
+            }
+            if ends_line(old, end) && ends_line(new, new_end) {
+                break;
+            }
+            let line_end =
+                memchr::memchr(b'\n', &old.as_bytes()[end..]).map_or(old.len(), |i| end + i + 1);
+            if let Some(c) = next.next_if(|c| c.old.start < line_end || c.old.start == end) {
+                // The next change starts on this line: the region takes it in.
+                (end, new_end) = (c.old.end, c.new.end);
+            } else if line_end == end {
+                // Only when `changes` miss a difference; end the region as it is.
+                break;
+            } else {
+                new_end += line_end - end;
+                end = line_end;
+            }
+        }
+        shift = new_end as isize - end as isize;
+        blocks.push(Change {
+            old: start..end,
+            new: new_start..new_end,
+        });
+    }
+    blocks
 }
 
 fn header(path: &str) -> String {
@@ -64,21 +245,28 @@ fn hunk_header(out: &mut String, hunk: &Hunk) {
 /// assert_eq!(diff, "--- a/input/a.txt\n+++ b/input/a.txt\n@@ -1 +1 @@\n-May 1945\n+May 1939\n");
 /// ```
 pub fn unified(path: &str, old: &str, new: &str) -> String {
+    unified_changes(path, old, new, &[Change::between(old, new)])
+}
+
+/// [`unified`] for texts whose differences are known: `changes` (sorted,
+/// disjoint) are all that differ between `old` and `new`. Only their lines are
+/// compared, so a 100 MB article with thousands of edits diffs in linear time.
+pub fn unified_changes(path: &str, old: &str, new: &str, changes: &[Change]) -> String {
     if old == new {
         return String::new();
     }
-    let (old_lines, new_lines, hunks) = hunks(old, new);
+    let lines = Lines::new(old, new);
     let mut out = header(path);
-    for hunk in hunks {
+    for hunk in hunks(&lines, changes) {
         hunk_header(&mut out, &hunk);
         for op in &hunk.ops {
             let (tag, old_at, new_at) = op.as_tag_tuple();
             if matches!(tag, DiffTag::Equal) {
-                old_at.for_each(|i| push_line(&mut out, ' ', old_lines[i]));
+                old_at.for_each(|i| push_line(&mut out, ' ', lines.old_line(i)));
                 continue;
             }
-            old_at.for_each(|i| push_line(&mut out, '-', old_lines[i]));
-            new_at.for_each(|i| push_line(&mut out, '+', new_lines[i]));
+            old_at.for_each(|i| push_line(&mut out, '-', lines.old_line(i)));
+            new_at.for_each(|i| push_line(&mut out, '+', lines.new_line(i)));
         }
     }
     out
@@ -92,15 +280,20 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
 /// assert_eq!(diff, "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\nfought in [-1945.-]{+1939.+}\n");
 /// ```
 pub fn word_diff(path: &str, old: &str, new: &str) -> String {
+    word_diff_changes(path, old, new, &[Change::between(old, new)])
+}
+
+/// [`word_diff`] for texts whose differences are known (see [`unified_changes`]).
+pub fn word_diff_changes(path: &str, old: &str, new: &str, changes: &[Change]) -> String {
     if old == new {
         return String::new();
     }
-    let (old_lines, new_lines, hunks) = hunks(old, new);
+    let lines = Lines::new(old, new);
     let mut out = header(path);
-    for hunk in hunks {
+    for hunk in hunks(&lines, changes) {
         hunk_header(&mut out, &hunk);
-        let before = old_lines[hunk.old.clone()].concat();
-        let after = new_lines[hunk.new.clone()].concat();
+        let before: String = hunk.old.clone().map(|i| lines.old_line(i)).collect();
+        let after: String = hunk.new.clone().map(|i| lines.new_line(i)).collect();
         for change in TextDiff::from_words(before.as_str(), after.as_str()).iter_all_changes() {
             let (open, close) = match change.tag() {
                 ChangeTag::Equal => ("", ""),

@@ -44,6 +44,9 @@ pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]
         open.push((span, i));
     }
 
+    if partners.iter().all(Vec::is_empty) {
+        return;
+    }
     let index = LineIndex::new(text);
     for (i, mut with) in partners.into_iter().enumerate() {
         if with.is_empty() {

@@ -18,6 +18,15 @@ impl std::fmt::Display for LineCol {
     }
 }
 
+/// A text and its line index, built once and shared by the renderers.
+#[derive(Debug, Clone, Copy)]
+pub struct Indexed<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its line index.
+    pub lines: &'a LineIndex,
+}
+
 /// Start offsets of every line of a text.
 ///
 /// ```
@@ -35,7 +44,8 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text` in one pass.
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
+        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }

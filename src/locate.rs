@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::lines::LineIndex;
 use crate::record::{Occurrence, Record};
@@ -78,7 +78,9 @@ pub struct Failure {
 /// assert_eq!(locate(text, &records), vec![Location::Found(vec![14..18])]);
 /// ```
 pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
-    let index = LineIndex::new(text);
+    // Line numbers are only needed to explain failures.
+    let lazy_index = std::cell::OnceCell::new();
+    let index = || lazy_index.get_or_init(|| LineIndex::new(text));
     let finds = Matcher::new(text, records.iter().map(|r| r.find.as_str()));
     let mut finds = finds.with_records(records, |r| &r.find);
     let mut locations: Vec<Option<Location>> = vec![None; records.len()];
@@ -92,13 +94,22 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
             }
             (1, Occurrence::Unique) => Some(Location::Found(vec![span(matches[0], &record.find)])),
             (n, Occurrence::Unique) => Some(Location::Failed(ambiguous(
-                text, &index, record, matches, n,
+                text,
+                index(),
+                record,
+                matches,
+                n,
             ))),
             (n, Occurrence::Nth(k)) if k <= n => {
                 Some(Location::Found(vec![span(matches[k - 1], &record.find)]))
             }
             (n, Occurrence::Nth(k)) => Some(Location::Failed(too_few(
-                text, &index, record, matches, n, k,
+                text,
+                index(),
+                record,
+                matches,
+                n,
+                k,
             ))),
             (_, Occurrence::All) => Some(Location::Found(
                 matches.iter().map(|&s| span(s, &record.find)).collect(),
@@ -127,7 +138,7 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
                 None => {
                     searched += 1;
                     let near = searched <= NEAR_MISS_SEARCHES;
-                    Location::Failed(not_found(text, &index, &records[i], finds.raw(i), near))
+                    Location::Failed(not_found(text, index(), &records[i], finds.raw(i), near))
                 }
             });
         }
@@ -161,10 +172,17 @@ impl<'t> Matcher<'t> {
         }
         let mut starts = vec![Vec::new(); list.len()];
         if !list.is_empty() {
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&list)
-                .expect("non-empty literal patterns always build");
+            // A DFA searches fastest; for pattern sets too large for one, the
+            // default (an NFA) still searches in one pass.
+            let build = |kind| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .build(&list)
+            };
+            let automaton = build(Some(AhoCorasickKind::DFA))
+                .or_else(|_| build(None))
+                .expect("literal patterns within the record limits always build");
             // Overlapping matches come in order of their end; for one pattern
             // that is also the order of their start.
             for m in automaton.find_overlapping_iter(text) {

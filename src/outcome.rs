@@ -2,7 +2,7 @@
 //! (corrected text, diff, changelog, review page, report) is rendered from.
 
 use crate::apply::{self, Edit};
-use crate::lines::{LineCol, LineIndex};
+use crate::lines::{Indexed, LineCol, LineIndex};
 use crate::locate::{self, Failure, Location};
 use crate::record::Record;
 
@@ -68,6 +68,10 @@ pub struct Correction {
 pub struct Outcome {
     /// The text with every record that did not fail applied.
     pub corrected: String,
+    /// Line index of the original text.
+    pub original_lines: LineIndex,
+    /// Line index of the corrected text.
+    pub corrected_lines: LineIndex,
     /// One entry per record, in changelog order: by first edit or match, then id;
     /// records without a position last, by id.
     pub corrections: Vec<Correction>,
@@ -107,7 +111,20 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
     apply::mark_conflicts(text, records, &mut locations);
     let edits = apply::edits(&locations);
     let corrected = apply::apply(text, records, &edits);
-    let mut placed = place(text, &corrected, records, &edits);
+    let original_lines = LineIndex::new(text);
+    let corrected_lines = LineIndex::new(&corrected);
+    let mut placed = place(
+        Indexed {
+            text,
+            lines: &original_lines,
+        },
+        Indexed {
+            text: &corrected,
+            lines: &corrected_lines,
+        },
+        records,
+        &edits,
+    );
 
     let mut corrections: Vec<Correction> = locations
         .into_iter()
@@ -148,14 +165,19 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
     });
     Outcome {
         corrected,
+        original_lines,
+        corrected_lines,
         corrections,
     }
 }
 
 /// Gives every edit its original and corrected position, grouped by record.
-fn place(text: &str, corrected: &str, records: &[Record], edits: &[Edit]) -> Vec<Vec<PlacedEdit>> {
-    let original_lines = LineIndex::new(text);
-    let corrected_lines = LineIndex::new(corrected);
+fn place(
+    original: Indexed<'_>,
+    corrected: Indexed<'_>,
+    records: &[Record],
+    edits: &[Edit],
+) -> Vec<Vec<PlacedEdit>> {
     let mut placed = vec![Vec::new(); records.len()];
     let mut shift: isize = 0;
     for edit in edits {
@@ -170,12 +192,12 @@ fn place(text: &str, corrected: &str, records: &[Record], edits: &[Edit]) -> Vec
             original: Position {
                 start: edit.range.start,
                 end: edit.range.end,
-                at: original_lines.line_col(text, edit.range.start),
+                at: original.lines.line_col(original.text, edit.range.start),
             },
             corrected: Position {
                 start,
                 end: corrected_range.end,
-                at: corrected_lines.line_col(corrected, start),
+                at: corrected.lines.line_col(corrected.text, start),
             },
         });
         shift += replace.len() as isize - edit.range.len() as isize;

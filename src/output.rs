@@ -5,24 +5,26 @@
 //! rename atomic. A failure while staging leaves every output as it was. Files whose
 //! bytes are already right are not touched.
 
-use std::io::Write as _;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use similar::TextDiff;
-
 use crate::error::Error;
+use crate::render::diff;
 
 /// One output file and the bytes it must hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
+pub struct OutputFile<'a> {
     /// Where it goes, as shown to users (relative to the working directory).
     pub path: String,
-    /// Its full contents.
-    pub contents: String,
+    /// Its full contents (borrowed where the text already exists, as the
+    /// corrected article does).
+    pub contents: Cow<'a, str>,
 }
 
 /// Writes every file, or none of them. Returns the paths actually changed.
-pub fn write_all(cwd: &Path, files: &[OutputFile]) -> Result<Vec<String>, Error> {
+pub fn write_all(cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Error> {
     let mut staged = Vec::new();
     for file in files {
         let target = cwd.join(&file.path);
@@ -31,7 +33,7 @@ pub fn write_all(cwd: &Path, files: &[OutputFile]) -> Result<Vec<String>, Error>
                 path: file.path.clone(),
             });
         }
-        if std::fs::read(&target).is_ok_and(|bytes| bytes == file.contents.as_bytes()) {
+        if holds(&target, file.contents.as_bytes()) {
             continue;
         }
         let temp = stage(&target, file.contents.as_bytes()).map_err(|source| Error::Write {
@@ -65,9 +67,44 @@ fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempF
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
     let mut temp = builder.tempfile_in(&dir)?;
-    temp.write_all(contents)?;
-    temp.as_file().sync_all()?;
+    // Written whole before the rename; not fsynced: the set is safe against the
+    // process dying at any point, not against power loss (as with `cp`).
+    std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut()).write_all(contents)?;
     Ok(temp)
+}
+
+/// Whether the file at `path` holds exactly `expected`, read in chunks: a size
+/// check first, so a differing file usually costs one `stat`.
+fn holds(path: &Path, expected: &[u8]) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(expected.len() as u64) {
+        return false;
+    }
+    let mut buffer = vec![0; 1 << 20];
+    let mut rest = expected;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
+/// How many lines of a stale file's diff `--check` shows.
+const SHOWN_DIFF_LINES: usize = 60;
+
+/// The first `max` lines of `text`, and a note of how many were left out.
+fn shortened(text: &str, max: usize) -> String {
+    let total = text.lines().count();
+    if total <= max {
+        return text.to_owned();
+    }
+    let mut kept: String = text.split_inclusive('\n').take(max).collect();
+    kept.push_str(&format!("… ({} more lines)\n", total - max));
+    kept
 }
 
 /// How an output on disk differs from what would be written.
@@ -80,23 +117,21 @@ pub enum Stale {
 }
 
 /// Compares every file with the disk. Empty when all are current.
-pub fn check(cwd: &Path, files: &[OutputFile]) -> Vec<Stale> {
+pub fn check(cwd: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
     files
         .iter()
-        .filter_map(|file| match std::fs::read(cwd.join(&file.path)) {
-            Err(_) => Some(Stale::Missing(file.path.clone())),
-            Ok(bytes) if bytes == file.contents.as_bytes() => None,
+        .filter_map(
+            |file| match holds(&cwd.join(&file.path), file.contents.as_bytes()) {
+                true => None,
+                false => Some(file),
+            },
+        )
+        .map(|file| match std::fs::read(cwd.join(&file.path)) {
+            Err(_) => Stale::Missing(file.path.clone()),
             Ok(bytes) => {
                 let on_disk = String::from_utf8_lossy(&bytes);
-                let diff = TextDiff::from_lines(on_disk.as_ref(), file.contents.as_str())
-                    .unified_diff()
-                    .context_radius(1)
-                    .header(
-                        &format!("{} (on disk)", file.path),
-                        &format!("{} (expected)", file.path),
-                    )
-                    .to_string();
-                Some(Stale::Differs(file.path.clone(), diff))
+                let diff = diff::unified(&file.path, &on_disk, &file.contents);
+                Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
             }
         })
         .collect()
@@ -106,7 +141,7 @@ pub fn check(cwd: &Path, files: &[OutputFile]) -> Vec<Stale> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, contents: &str) -> OutputFile {
+    fn file(path: &str, contents: &'static str) -> OutputFile<'static> {
         OutputFile {
             path: path.into(),
             contents: contents.into(),

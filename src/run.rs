@@ -1,11 +1,13 @@
 //! One run of `correct`, start to end: plan -> load -> correct -> render -> write
 //! (or check, or print). Reports go to the writers given; nothing here prints.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
+use crate::lines::{Indexed, LineIndex};
 use crate::outcome::{self, Outcome};
 use crate::output::{self, OutputFile, Stale};
 use crate::project::{self, Job, Layout};
@@ -121,18 +123,22 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         if opts.format == Format::Json {
             writeln!(stdout, "{}", rendered.json_line)?;
         } else if opts.mode == Mode::DryRun && ok {
+            let original = Indexed {
+                text: &ev.text,
+                lines: &ev.outcome.original_lines,
+            };
             let shown = match opts.word_diff {
-                true => diff::word_diff_changes(
+                true => Cow::Owned(diff::word_diff_changes(
                     &ev.job.input,
-                    &ev.text,
-                    &rendered.text,
+                    original,
+                    rendered.written(ev),
                     &rendered.changes,
-                ),
-                false => rendered.diff,
+                )),
+                false => Cow::Borrowed(rendered.diff.as_str()),
             };
             stdout.write_all(report::colored_diff(&shown, out_paint).as_bytes())?;
         }
-        files.extend(rendered.files);
+        files.extend(rendered.into_files(ev));
     }
 
     let summaries: Vec<String> = evaluated
@@ -266,24 +272,87 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
     }
 }
 
-struct Rendered {
+/// Everything rendered for one input; borrows the evaluated input.
+struct Rendered<'e> {
     /// The corrected article as written (with any appended notice).
-    text: String,
-    diff: String,
-    json_line: String,
-    files: Vec<OutputFile>,
+    text: Cow<'e, str>,
+    /// Line index of `text`, when it differs from the outcome's corrected text.
+    text_lines: Option<LineIndex>,
     /// What differs between the input and `text`.
     changes: Vec<diff::Change>,
+    diff: String,
+    json_line: String,
+    /// The changelog, review page and notice, when the outputs may be written.
+    pages: Option<Pages>,
 }
 
-fn render(opts: &Options, ev: &Evaluated) -> Rendered {
+struct Pages {
+    changelog: String,
+    review: String,
+    notice: Option<String>,
+}
+
+impl<'e> Rendered<'e> {
+    /// The written text with its line index.
+    fn written(&'e self, ev: &'e Evaluated) -> Indexed<'e> {
+        let lines = self
+            .text_lines
+            .as_ref()
+            .unwrap_or(&ev.outcome.corrected_lines);
+        Indexed {
+            text: &self.text,
+            lines,
+        }
+    }
+
+    /// The output files, or none when a record failed.
+    fn into_files(self, ev: &Evaluated) -> Vec<OutputFile<'e>> {
+        let Some(pages) = self.pages else {
+            return Vec::new();
+        };
+        let outputs = &ev.job.outputs;
+        let mut files = vec![
+            OutputFile {
+                path: outputs.corrected.clone(),
+                contents: self.text,
+            },
+            OutputFile {
+                path: outputs.diff.clone(),
+                contents: Cow::Owned(self.diff),
+            },
+            OutputFile {
+                path: outputs.changelog.clone(),
+                contents: Cow::Owned(pages.changelog),
+            },
+            OutputFile {
+                path: outputs.review.clone(),
+                contents: Cow::Owned(pages.review),
+            },
+        ];
+        if let Some(notice) = pages.notice {
+            files.push(OutputFile {
+                path: outputs.notice.clone(),
+                contents: Cow::Owned(notice),
+            });
+        }
+        files
+    }
+}
+
+fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let outputs = &ev.job.outputs;
     let notices = notice::notices(&ev.records, &ev.outcome);
     let appended = match opts.append_notice && !notices.is_empty() {
         true => notice::section(&ev.outcome.corrected, &notices, ev.job.markdown),
         false => String::new(),
     };
-    let text = format!("{}{appended}", ev.outcome.corrected);
+    let (text, text_lines) = if appended.is_empty() {
+        (Cow::Borrowed(ev.outcome.corrected.as_str()), None)
+    } else {
+        let text = format!("{}{appended}", ev.outcome.corrected);
+        let lines = LineIndex::new(&text);
+        (Cow::Owned(text), Some(lines))
+    };
     let ok = ev.outcome.succeeded();
     let written = ok.then_some(Written {
         output: &outputs.corrected,
@@ -292,57 +361,44 @@ fn render(opts: &Options, ev: &Evaluated) -> Rendered {
     });
     let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
     let json_line = changelog::to_line(&log);
-    if !ok {
-        return Rendered {
-            text,
-            diff: String::new(),
-            json_line,
-            files: Vec::new(),
-            changes: Vec::new(),
-        };
-    }
-    let changes = changes_of(ev, &text);
-    let diff = diff::unified_changes(&ev.job.input, &ev.text, &text, &changes);
+    let mut rendered = Rendered {
+        text,
+        text_lines,
+        changes: Vec::new(),
+        diff: String::new(),
+        json_line,
+        pages: None,
+    };
+    let Some(output) = &log.output else {
+        return rendered;
+    };
+    rendered.changes = changes_of(ev, &rendered.text);
+    let original = Indexed {
+        text: &ev.text,
+        lines: &ev.outcome.original_lines,
+    };
+    rendered.diff = diff::unified_changes(
+        &ev.job.input,
+        original,
+        rendered.written(ev),
+        &rendered.changes,
+    );
     let regenerate = regenerate_command(opts, &ev.job.input);
     let header = review::Header {
         input: &ev.job.input,
+        input_sha256: &log.input.sha256,
         output: &outputs.corrected,
+        output_sha256: &output.sha256,
         regenerate: &regenerate,
         markdown: ev.job.markdown,
         appended: &appended,
     };
-    let review = review::render(header, &ev.text, &ev.records, &ev.outcome);
-    let mut files = vec![
-        OutputFile {
-            path: outputs.corrected.clone(),
-            contents: text.clone(),
-        },
-        OutputFile {
-            path: outputs.diff.clone(),
-            contents: diff.clone(),
-        },
-        OutputFile {
-            path: outputs.changelog.clone(),
-            contents: changelog::to_file_text(&log),
-        },
-        OutputFile {
-            path: outputs.review.clone(),
-            contents: review,
-        },
-    ];
-    if let Some(page) = notice::page(&notices) {
-        files.push(OutputFile {
-            path: outputs.notice.clone(),
-            contents: page,
-        });
-    }
-    Rendered {
-        text,
-        diff,
-        json_line,
-        files,
-        changes,
-    }
+    rendered.pages = Some(Pages {
+        changelog: changelog::to_file_text(&log),
+        review: review::render(header, &ev.text, &ev.records, &ev.outcome),
+        notice: notice::page(&notices),
+    });
+    rendered
 }
 
 /// Every replaced span of the input and its place in the written text, in order.

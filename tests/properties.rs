@@ -2,11 +2,19 @@
 
 use proptest::prelude::*;
 
+use correct::lines::Indexed;
 use correct::outcome::correct;
 use correct::record::{Category, Occurrence, Record};
 use correct::render::diff;
 
 use crate::support::Project;
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(48)
+}
 
 fn text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -89,7 +97,8 @@ fn splice(text: &str, records: &[Record], starts: &[usize]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // 48 cases by default (each runs `patch`); PROPTEST_CASES=N for a deeper run.
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn applied_records_and_the_patched_input_agree(
@@ -124,7 +133,12 @@ proptest! {
         changes.sort_by_key(|c| c.old.start);
         for unified in [
             diff::unified("input/a.txt", &text, &outcome.corrected),
-            diff::unified_changes("input/a.txt", &text, &outcome.corrected, &changes),
+            diff::unified_changes(
+                "input/a.txt",
+                Indexed { text: &text, lines: &outcome.original_lines },
+                Indexed { text: &outcome.corrected, lines: &outcome.corrected_lines },
+                &changes,
+            ),
         ] {
             let p = Project::new();
             p.write("input/a.txt", &text);

@@ -9,11 +9,11 @@ use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileD
 
 /// Where the outputs go, as shown in the changelog (`/` separators).
 #[derive(Debug, Clone, Copy)]
-pub struct Written<'a> {
+pub struct Written<'a, 't> {
     /// The corrected article's path.
     pub output: &'a str,
     /// Its text (the outcome's, plus any appended notice).
-    pub text: &'a str,
+    pub text: &'t str,
     /// The diff's path.
     pub diff: &'a str,
 }
@@ -23,7 +23,7 @@ pub struct Written<'a> {
 pub fn build<'a>(
     input_path: &'a str,
     original: &str,
-    written: Option<Written<'a>>,
+    written: Option<Written<'a, '_>>,
     records: &'a [Record],
     outcome: &'a Outcome,
 ) -> Changelog<'a> {

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 
-use crate::lines::LineIndex;
+use crate::lines::{Indexed, LineIndex};
 
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;
@@ -58,39 +58,28 @@ struct Hunk {
 /// Both texts split into lines the way `git` and `patch` read them (at LF only: a
 /// CR stays part of its line).
 struct Lines<'a> {
-    old: &'a str,
-    new: &'a str,
-    old_index: LineIndex,
-    new_index: LineIndex,
+    old: Indexed<'a>,
+    new: Indexed<'a>,
 }
 
 impl<'a> Lines<'a> {
-    fn new(old: &'a str, new: &'a str) -> Lines<'a> {
-        Lines {
-            old,
-            new,
-            old_index: LineIndex::new(old),
-            new_index: LineIndex::new(new),
-        }
-    }
-
     fn old_line(&self, i: usize) -> &'a str {
-        &self.old[self.old_index.line_with_end(self.old, i)]
+        &self.old.text[self.old.lines.line_with_end(self.old.text, i)]
     }
 
     fn new_line(&self, i: usize) -> &'a str {
-        &self.new[self.new_index.line_with_end(self.new, i)]
+        &self.new.text[self.new.lines.line_with_end(self.new.text, i)]
     }
 }
 
 /// The hunks of the diff. Only the lines around `changes` (sorted, disjoint) are
 /// compared, with `similar`, so the cost follows the changes, not the text.
 fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
-    let (old, new) = (lines.old, lines.new);
+    let (old, new) = (lines.old.text, lines.new.text);
     let mut ops = Vec::new();
     let (mut old_line, mut new_line) = (0, 0);
     for block in blocks(old, new, changes) {
-        let first = lines.old_index.line_of(block.old.start);
+        let first = lines.old.lines.line_of(block.old.start);
         let same = first - old_line;
         if same > 0 {
             ops.push(DiffOp::Equal {
@@ -108,7 +97,7 @@ fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
         old_line = old_at + old_lines.len();
         new_line = new_at + new_lines.len();
     }
-    let rest = lines.old_index.diff_lines(old) - old_line;
+    let rest = lines.old.lines.diff_lines(old) - old_line;
     if rest > 0 {
         ops.push(DiffOp::Equal {
             old_index: old_line,
@@ -245,17 +234,33 @@ fn hunk_header(out: &mut String, hunk: &Hunk) {
 /// assert_eq!(diff, "--- a/input/a.txt\n+++ b/input/a.txt\n@@ -1 +1 @@\n-May 1945\n+May 1939\n");
 /// ```
 pub fn unified(path: &str, old: &str, new: &str) -> String {
-    unified_changes(path, old, new, &[Change::between(old, new)])
+    let (old_lines, new_lines) = (LineIndex::new(old), LineIndex::new(new));
+    let (old, new) = (
+        Indexed {
+            text: old,
+            lines: &old_lines,
+        },
+        Indexed {
+            text: new,
+            lines: &new_lines,
+        },
+    );
+    unified_changes(path, old, new, &[Change::between(old.text, new.text)])
 }
 
 /// [`unified`] for texts whose differences are known: `changes` (sorted,
 /// disjoint) are all that differ between `old` and `new`. Only their lines are
 /// compared, so a 100 MB article with thousands of edits diffs in linear time.
-pub fn unified_changes(path: &str, old: &str, new: &str, changes: &[Change]) -> String {
-    if old == new {
+pub fn unified_changes(
+    path: &str,
+    old: Indexed<'_>,
+    new: Indexed<'_>,
+    changes: &[Change],
+) -> String {
+    if old.text == new.text {
         return String::new();
     }
-    let lines = Lines::new(old, new);
+    let lines = Lines { old, new };
     let mut out = header(path);
     for hunk in hunks(&lines, changes) {
         hunk_header(&mut out, &hunk);
@@ -280,15 +285,31 @@ pub fn unified_changes(path: &str, old: &str, new: &str, changes: &[Change]) -> 
 /// assert_eq!(diff, "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\nfought in [-1945.-]{+1939.+}\n");
 /// ```
 pub fn word_diff(path: &str, old: &str, new: &str) -> String {
-    word_diff_changes(path, old, new, &[Change::between(old, new)])
+    let (old_lines, new_lines) = (LineIndex::new(old), LineIndex::new(new));
+    let (old, new) = (
+        Indexed {
+            text: old,
+            lines: &old_lines,
+        },
+        Indexed {
+            text: new,
+            lines: &new_lines,
+        },
+    );
+    word_diff_changes(path, old, new, &[Change::between(old.text, new.text)])
 }
 
 /// [`word_diff`] for texts whose differences are known (see [`unified_changes`]).
-pub fn word_diff_changes(path: &str, old: &str, new: &str, changes: &[Change]) -> String {
-    if old == new {
+pub fn word_diff_changes(
+    path: &str,
+    old: Indexed<'_>,
+    new: Indexed<'_>,
+    changes: &[Change],
+) -> String {
+    if old.text == new.text {
         return String::new();
     }
-    let lines = Lines::new(old, new);
+    let lines = Lines { old, new };
     let mut out = header(path);
     for hunk in hunks(&lines, changes) {
         hunk_header(&mut out, &hunk);

@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 
 use crate::outcome::{Outcome, Status};
 use crate::record::{Category, Record};
-use crate::render::changelog::sha256_hex;
 use crate::render::words::{Piece, pieces};
 
 /// What the page says about where it comes from.
@@ -17,8 +16,12 @@ use crate::render::words::{Piece, pieces};
 pub struct Header<'a> {
     /// The input, as shown to users.
     pub input: &'a str,
+    /// Its sha256 (lowercase hex).
+    pub input_sha256: &'a str,
     /// The corrected article's path.
     pub output: &'a str,
+    /// Its sha256 (lowercase hex).
+    pub output_sha256: &'a str,
     /// The command that regenerates the page.
     pub regenerate: &'a str,
     /// The input is Markdown: keep its markup instead of escaping it.
@@ -30,7 +33,7 @@ pub struct Header<'a> {
 /// Renders the review page.
 pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &Outcome) -> String {
     let mut page = String::new();
-    write_header(&mut page, header, original, records, outcome);
+    write_header(&mut page, header, records, outcome);
 
     let mut edits: Vec<_> = outcome
         .corrections
@@ -76,13 +79,7 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
     page
 }
 
-fn write_header(
-    page: &mut String,
-    header: Header<'_>,
-    original: &str,
-    records: &[Record],
-    outcome: &Outcome,
-) {
+fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outcome: &Outcome) {
     let by_category: Vec<String> = Category::ALL
         .iter()
         .filter_map(|&c| {
@@ -117,13 +114,13 @@ fn write_header(
         page,
         "| Input | {} sha256 `{}` |",
         escape_line(header.input),
-        sha256_hex(original.as_bytes())
+        header.input_sha256
     );
     let _ = writeln!(
         page,
         "| Output | {} sha256 `{}` |\n",
         escape_line(header.output),
-        sha256_hex(format!("{}{}", outcome.corrected, header.appended).as_bytes())
+        header.output_sha256
     );
     page.push_str(
         "Removed text is marked <del>like this</del>, added text <ins>like this</ins>; \
@@ -329,16 +326,20 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
             out.push('\\');
         }
     }
-    for c in rest.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
-        ) {
+    // The characters to escape are ASCII, so byte positions are char boundaries.
+    let mut copied = 0;
+    for (i, b) in rest.bytes().enumerate() {
+        if INLINE_MARKUP.contains(&b) {
+            out.push_str(&rest[copied..i]);
             out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.push_str(&rest[copied..]);
 }
+
+/// Characters that start inline markup anywhere in a line.
+const INLINE_MARKUP: &[u8] = b"\\`*_[]<>|~&";
 
 #[cfg(test)]
 mod tests {

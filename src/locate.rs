@@ -8,7 +8,11 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{Input, MatchKind};
+use rayon::prelude::*;
 
 use crate::lines::LineIndex;
 use crate::record::{Occurrence, Record};
@@ -172,21 +176,22 @@ impl<'t> Matcher<'t> {
         }
         let mut starts = vec![Vec::new(); list.len()];
         if !list.is_empty() {
-            // A DFA searches fastest; for pattern sets too large for one, the
-            // default (an NFA) still searches in one pass.
-            let build = |kind| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(&list)
+            // A DFA searches fastest; for pattern sets too large for one, a
+            // contiguous NFA still searches in one pass. Both are used through
+            // their concrete types, so the search loop is compiled for each.
+            let longest = list.iter().map(|p| p.len()).max().unwrap_or(0);
+            let found = match DFA::builder().match_kind(MatchKind::Standard).build(&list) {
+                Ok(dfa) => search(&dfa, text.as_bytes(), longest),
+                Err(_) => {
+                    let nfa = contiguous::NFA::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&list)
+                        .expect("literal patterns within the record limits always build");
+                    search(&nfa, text.as_bytes(), longest)
+                }
             };
-            let automaton = build(Some(AhoCorasickKind::DFA))
-                .or_else(|_| build(None))
-                .expect("literal patterns within the record limits always build");
-            // Overlapping matches come in order of their end; for one pattern
-            // that is also the order of their start.
-            for m in automaton.find_overlapping_iter(text) {
-                starts[m.pattern().as_usize()].push(m.start());
+            for (pattern, start) in found {
+                starts[pattern].push(start);
             }
         }
         Matcher { text, ids, starts }
@@ -209,6 +214,36 @@ impl<'t> Matcher<'t> {
 
 /// A pattern and the context a record demands of it: (pattern, before, after, whole_word).
 type ContextKey<'r> = (usize, Option<&'r str>, Option<&'r str>, bool);
+
+/// Texts below this size are searched by one thread.
+const PARALLEL_MIN: usize = 4 << 20;
+
+/// Every overlapping match as (pattern, start), for each pattern in order of
+/// start. Large texts are cut into one chunk per core, each searched past its end
+/// by the longest pattern so that no match across a cut is lost or found twice.
+fn search<A: Automaton + Sync>(automaton: &A, text: &[u8], longest: usize) -> Vec<(usize, usize)> {
+    let chunks = (text.len() / PARALLEL_MIN).clamp(1, rayon::current_num_threads().clamp(1, 8));
+    // Overlapping matches come in order of their end; for one pattern that is
+    // also the order of their start. Chunks come in text order.
+    let chunk = |lo: usize, hi: usize| -> Vec<(usize, usize)> {
+        let end = (hi + longest.saturating_sub(1)).min(text.len());
+        automaton
+            .try_find_overlapping_iter(Input::new(&text[lo..end]))
+            .expect("an unanchored overlapping search of a Standard automaton cannot fail")
+            .map(|m| (m.pattern().as_usize(), lo + m.start()))
+            .filter(|&(_, start)| start < hi)
+            .collect()
+    };
+    if chunks == 1 {
+        return chunk(0, text.len());
+    }
+    let cut = |i: usize| text.len() * i / chunks;
+    let found: Vec<Vec<(usize, usize)>> = (0..chunks)
+        .into_par_iter()
+        .map(|i| chunk(cut(i), cut(i + 1)))
+        .collect();
+    found.concat()
+}
 
 /// Per record: the matches of its pattern that satisfy its context, cached by
 /// (pattern, before, after, whole_word) so that many records sharing a word cost

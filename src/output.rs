@@ -10,6 +10,8 @@ use std::fs::File;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::Error;
 use crate::render::diff;
 
@@ -25,23 +27,28 @@ pub struct OutputFile<'a> {
 
 /// Writes every file, or none of them. Returns the paths actually changed.
 pub fn write_all(cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Error> {
-    let mut staged = Vec::new();
-    for file in files {
-        let target = cwd.join(&file.path);
-        if target.is_dir() {
-            return Err(Error::OutputIsFolder {
-                path: file.path.clone(),
-            });
-        }
-        if holds(&target, file.contents.as_bytes()) {
-            continue;
-        }
-        let temp = stage(&target, file.contents.as_bytes()).map_err(|source| Error::Write {
+    if let Some(file) = files.iter().find(|f| cwd.join(&f.path).is_dir()) {
+        return Err(Error::OutputIsFolder {
             path: file.path.clone(),
-            source,
-        })?;
-        staged.push((temp, target, &file.path));
+        });
     }
+    // Staging is independent per file: done on every core. Any error drops every
+    // staged file, and nothing has been renamed yet.
+    let staged: Vec<Option<(tempfile::TempPath, PathBuf, &String)>> = files
+        .par_iter()
+        .map(|file| {
+            let target = cwd.join(&file.path);
+            if holds(&target, file.contents.as_bytes()) {
+                return Ok(None);
+            }
+            let temp = stage(&target, file.contents.as_bytes()).map_err(|source| Error::Write {
+                path: file.path.clone(),
+                source,
+            })?;
+            Ok(Some((temp, target, &file.path)))
+        })
+        .collect::<Result<_, Error>>()?;
+    let staged = staged.into_iter().flatten();
     let mut written = Vec::new();
     for (temp, target, shown) in staged {
         temp.persist(&target).map_err(|e| Error::Write {
@@ -53,7 +60,7 @@ pub fn write_all(cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Er
     Ok(written)
 }
 
-fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::TempPath> {
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -70,7 +77,9 @@ fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempF
     // Written whole before the rename; not fsynced: the set is safe against the
     // process dying at any point, not against power loss (as with `cp`).
     std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut()).write_all(contents)?;
-    Ok(temp)
+    // Closed now (thousands of inputs must not hold thousands of descriptors);
+    // the path is still removed if the run stops before the rename.
+    Ok(temp.into_temp_path())
 }
 
 /// Whether the file at `path` holds exactly `expected`, read in chunks: a size
@@ -82,7 +91,7 @@ fn holds(path: &Path, expected: &[u8]) -> bool {
     if file.metadata().map(|m| m.len()).ok() != Some(expected.len() as u64) {
         return false;
     }
-    let mut buffer = vec![0; 1 << 20];
+    let mut buffer = vec![0; expected.len().clamp(1, 1 << 20)];
     let mut rest = expected;
     loop {
         match file.read(&mut buffer) {
@@ -120,12 +129,7 @@ pub enum Stale {
 pub fn check(cwd: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
     files
         .iter()
-        .filter_map(
-            |file| match holds(&cwd.join(&file.path), file.contents.as_bytes()) {
-                true => None,
-                false => Some(file),
-            },
-        )
+        .filter(|file| !holds(&cwd.join(&file.path), file.contents.as_bytes()))
         .map(|file| match std::fs::read(cwd.join(&file.path)) {
             Err(_) => Stale::Missing(file.path.clone()),
             Ok(bytes) => {

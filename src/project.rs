@@ -85,13 +85,40 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
         });
     }
     let mut plan = Plan::default();
-    let explicit = !layout.inputs.is_empty();
-    let inputs = if explicit {
-        layout.inputs.clone()
-    } else {
-        discover(&layout.cwd)?
-    };
-    for input in inputs {
+    // (input, named as a file): files found in a folder are skipped when they
+    // have no records; a file named on the command line must have some.
+    let mut inputs: Vec<(PathBuf, bool)> = Vec::new();
+    if layout.inputs.is_empty() {
+        let root = layout.cwd.join("input");
+        if !root.is_dir() {
+            return Err(Error::NoInputFolder {
+                cwd: layout.cwd.display().to_string(),
+            });
+        }
+        inputs.extend(
+            discover(&layout.cwd, &root)?
+                .into_iter()
+                .map(|f| (f, false)),
+        );
+    }
+    for input in &layout.inputs {
+        let full = layout.cwd.join(input);
+        if full.is_dir() {
+            inputs.extend(
+                discover(&layout.cwd, &full)?
+                    .into_iter()
+                    .map(|f| (f, false)),
+            );
+        } else {
+            inputs.push((input.clone(), true));
+        }
+    }
+    if layout.corrections.is_some() && inputs.len() != 1 {
+        return Err(Error::CorrectionsNeedOneInput {
+            count: inputs.len(),
+        });
+    }
+    for (input, explicit) in inputs {
         let shown = display(&layout.cwd, &input);
         let key = key_of(&shown);
         let found = match &layout.corrections {
@@ -185,26 +212,17 @@ fn looked_for(key: &str) -> String {
     format!("corrections/{key}.json and corrections/{key}/*.json")
 }
 
-/// Every file below `input/`, in path order.
-fn discover(cwd: &Path) -> Result<Vec<PathBuf>, Error> {
-    let root = cwd.join("input");
-    if !root.is_dir() {
-        return Err(Error::NoInputFolder {
-            cwd: cwd.display().to_string(),
-        });
-    }
+/// Every file below the folder `root`, in path order (dot files skipped).
+fn discover(cwd: &Path, root: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
-    let mut dirs = vec![root];
+    let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
+        let read_error = |source| Error::Read {
             path: display(cwd, &dir),
             source,
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|source| Error::Read {
-                path: display(cwd, &dir),
-                source,
-            })?;
+        };
+        for entry in std::fs::read_dir(&dir).map_err(read_error)? {
+            let entry = entry.map_err(read_error)?;
             let path = entry.path();
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;

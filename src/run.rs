@@ -6,15 +6,20 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
 use crate::lines::{Indexed, LineIndex};
-use crate::outcome::{self, Outcome};
+use crate::outcome::{self, Outcome, Status};
 use crate::output::{self, OutputFile, Stale};
 use crate::project::{self, Job, Layout};
 use crate::record::{self, Record};
 use crate::render::changelog::{self, Written};
 use crate::render::report::{self, Paint};
 use crate::render::{diff, notice, review};
+
+/// Above this many inputs or files, the report gives totals instead of lists.
+const LISTED_FILES: usize = 20;
 
 /// What to do with the outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,9 +90,15 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
     }
     let mut code = EXIT_OK;
     let mut errors = plan.errors;
+    // Inputs are independent: read, check and correct them on every core.
+    let results: Vec<_> = plan
+        .jobs
+        .into_par_iter()
+        .map(|job| evaluate(&opts.layout.cwd, job))
+        .collect();
     let mut evaluated = Vec::new();
-    for job in plan.jobs {
-        match evaluate(&opts.layout.cwd, job) {
+    for result in results {
+        match result {
             Ok(ev) => evaluated.push(ev),
             Err(mut e) => errors.append(&mut e),
         }
@@ -106,7 +117,8 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
     }
 
     let mut files = Vec::new();
-    for ev in &evaluated {
+    let rendered: Vec<Rendered<'_>> = evaluated.par_iter().map(|ev| render(opts, ev)).collect();
+    for (ev, rendered) in evaluated.iter().zip(rendered) {
         let ok = ev.outcome.succeeded();
         if !ok {
             code = code.max(EXIT_FAILED);
@@ -114,7 +126,6 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
                 report::failures(&ev.job.input, &ev.records, &ev.outcome, err_paint).as_bytes(),
             )?;
         }
-        let rendered = render(opts, ev);
         if opts.show_changes && ok {
             let changes =
                 report::changes(&ev.job.input, &ev.text, &ev.records, &ev.outcome, err_paint);
@@ -145,8 +156,27 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         .iter()
         .map(|ev| report::summary(&ev.job.input, ev.records.len(), &ev.outcome, err_paint))
         .collect();
-    for line in &summaries {
-        writeln!(stderr, "{line}")?;
+    if summaries.len() > LISTED_FILES {
+        let total = |status| {
+            evaluated
+                .iter()
+                .map(|ev| ev.outcome.count(status))
+                .sum::<usize>()
+        };
+        let records: usize = evaluated.iter().map(|ev| ev.records.len()).sum();
+        let edits: usize = evaluated.iter().map(|ev| ev.outcome.edit_count()).sum();
+        writeln!(
+            stderr,
+            "{} inputs: {records} records: {} applied, {} already applied, {} failed; {edits} edits",
+            summaries.len(),
+            total(Status::Applied),
+            total(Status::AlreadyApplied),
+            total(Status::Failed),
+        )?;
+    } else {
+        for line in &summaries {
+            writeln!(stderr, "{line}")?;
+        }
     }
     if code != EXIT_OK {
         if !evaluated.is_empty() && opts.mode == Mode::Write {
@@ -161,6 +191,12 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
         Mode::Write => match output::write_all(&opts.layout.cwd, &files) {
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
+            Ok(written) if written.len() > LISTED_FILES => writeln!(
+                stderr,
+                "wrote {} files under {}",
+                written.len(),
+                project::display(&opts.layout.cwd, &opts.layout.out)
+            )?,
             Ok(written) => writeln!(stderr, "wrote {}", written.join(", "))?,
             Err(e) => {
                 writeln!(stderr, "{}: {e}", err_paint.error("error"))?;

@@ -59,10 +59,15 @@ pub fn build<'a>(
         })
         .collect();
     use crate::outcome::Status;
+    // The two hashes are the costliest part on large texts: one thread each.
+    let (input, output) = rayon::join(
+        || digest(input_path, original),
+        || written.map(|w| digest(w.output, w.text)),
+    );
     Changelog {
         changelog_version: wire::CHANGELOG_VERSION,
-        input: digest(input_path, original),
-        output: written.map(|w| digest(w.output, w.text)),
+        input,
+        output,
         diff: written.map(|w| w.diff),
         summary: Summary {
             records: records.len(),

@@ -32,7 +32,9 @@ pub struct Header<'a> {
 
 /// Renders the review page.
 pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &Outcome) -> String {
-    let mut page = String::new();
+    // Room for the article, its escapes and marks, and the notes.
+    let room = original.len() + original.len() / 16 + records.len() * 512 + 4096;
+    let mut page = String::with_capacity(room);
     write_header(&mut page, header, records, outcome);
 
     let mut edits: Vec<_> = outcome
@@ -44,11 +46,7 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
 
     let text = original.strip_prefix('\u{feff}').unwrap_or(original);
     let bom = original.len() - text.len();
-    let mut body = Body {
-        markdown: header.markdown,
-        out: String::new(),
-        line: String::new(),
-    };
+    let mut body = Body::new(header.markdown, page);
     let mut copied = 0;
     for (record, edit) in edits {
         let record = &records[record];
@@ -73,7 +71,7 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
     }
     body.plain(&text[copied..]);
     body.mark("ins", header.appended);
-    page.push_str(&body.finish());
+    let mut page = body.finish();
 
     write_notes(&mut page, records, outcome);
     page
@@ -184,22 +182,35 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Builds the article body line by line.
+/// Builds the article body line by line, straight into the page.
 struct Body {
     markdown: bool,
     out: String,
-    line: String,
+    /// Where the current line starts in `out`.
+    line_start: usize,
 }
 
 impl Body {
+    fn new(markdown: bool, out: String) -> Body {
+        Body {
+            markdown,
+            line_start: out.len(),
+            out,
+        }
+    }
+
+    fn line_is_empty(&self) -> bool {
+        self.out.len() == self.line_start
+    }
+
     /// Article text, escaped for plain-text inputs.
     fn plain(&mut self, text: &str) {
         self.each_line(text, |body, part| {
             if body.markdown {
-                body.line.push_str(part);
+                body.out.push_str(part);
             } else {
-                let at_start = body.line.is_empty();
-                escape_into(&mut body.line, part, at_start);
+                let at_start = body.line_is_empty();
+                escape_into(&mut body.out, part, at_start);
             }
         });
     }
@@ -207,14 +218,11 @@ impl Body {
     /// Changed text inside `<tag>`, one pair of tags per line.
     fn mark(&mut self, tag: &str, text: &str) {
         self.each_line(text, |body, part| {
-            if part.is_empty() {
-                return;
-            }
-            let part = if body.markdown && body.line.is_empty() {
+            let part = if body.markdown && body.line_is_empty() {
                 // Keep a Markdown block marker outside the tag, so that an inserted
                 // heading or list item stays one.
                 let marker = block_marker(part);
-                body.line.push_str(&part[..marker]);
+                body.out.push_str(&part[..marker]);
                 &part[marker..]
             } else {
                 part
@@ -222,18 +230,18 @@ impl Body {
             if part.is_empty() {
                 return;
             }
-            let _ = write!(body.line, "<{tag}>");
+            let _ = write!(body.out, "<{tag}>");
             if body.markdown {
-                body.line.push_str(part);
+                body.out.push_str(part);
             } else {
-                escape_into(&mut body.line, part, false);
+                escape_into(&mut body.out, part, false);
             }
-            let _ = write!(body.line, "</{tag}>");
+            let _ = write!(body.out, "</{tag}>");
         });
     }
 
     fn raw(&mut self, markup: &str) {
-        self.line.push_str(markup);
+        self.out.push_str(markup);
     }
 
     fn each_line(&mut self, text: &str, mut f: impl FnMut(&mut Body, &str)) {
@@ -248,15 +256,13 @@ impl Body {
     }
 
     fn end_line(&mut self) {
-        let line = std::mem::take(&mut self.line);
         if self.markdown {
-            self.out.push_str(&line);
             self.out.push('\n');
-        } else if !line.is_empty() {
+        } else if !self.line_is_empty() {
             // One paragraph per line of the article.
-            self.out.push_str(&line);
             self.out.push_str("\n\n");
         }
+        self.line_start = self.out.len();
     }
 
     fn finish(mut self) -> String {
@@ -329,7 +335,7 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
     // The characters to escape are ASCII, so byte positions are char boundaries.
     let mut copied = 0;
     for (i, b) in rest.bytes().enumerate() {
-        if INLINE_MARKUP.contains(&b) {
+        if ESCAPED[usize::from(b)] {
             out.push_str(&rest[copied..i]);
             out.push('\\');
             copied = i;
@@ -340,6 +346,17 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
 
 /// Characters that start inline markup anywhere in a line.
 const INLINE_MARKUP: &[u8] = b"\\`*_[]<>|~&";
+
+/// [`INLINE_MARKUP`] as a table indexed by byte.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < INLINE_MARKUP.len() {
+        table[INLINE_MARKUP[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -223,6 +223,15 @@ const PARALLEL_MIN: usize = 4 << 20;
 /// by the longest pattern so that no match across a cut is lost or found twice.
 fn search<A: Automaton + Sync>(automaton: &A, text: &[u8], longest: usize) -> Vec<(usize, usize)> {
     let chunks = (text.len() / PARALLEL_MIN).clamp(1, rayon::current_num_threads().clamp(1, 8));
+    search_in_chunks(automaton, text, longest, chunks)
+}
+
+fn search_in_chunks<A: Automaton + Sync>(
+    automaton: &A,
+    text: &[u8],
+    longest: usize,
+    chunks: usize,
+) -> Vec<(usize, usize)> {
     // Overlapping matches come in order of their end; for one pattern that is
     // also the order of their start. Chunks come in text order.
     let chunk = |lo: usize, hi: usize| -> Vec<(usize, usize)> {
@@ -622,6 +631,29 @@ mod tests {
             locate("abc", &records),
             vec![Location::Found(vec![0..2]), Location::Found(vec![1..3])]
         );
+    }
+
+    #[test]
+    fn chunked_search_finds_every_match_once_even_across_cuts() {
+        let patterns = ["abc", "bcd", "c", "cdcd"];
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .unwrap();
+        let text = "abcdcdabcdcbcdcabc".repeat(7);
+        let whole = search_in_chunks(&dfa, text.as_bytes(), 4, 1);
+        for chunks in 2..9 {
+            let mut cut = search_in_chunks(&dfa, text.as_bytes(), 4, chunks);
+            for pattern in 0..patterns.len() {
+                let starts: Vec<usize> =
+                    cut.iter().filter(|m| m.0 == pattern).map(|m| m.1).collect();
+                assert!(starts.windows(2).all(|w| w[0] < w[1]), "in order of start");
+            }
+            let mut expected = whole.clone();
+            cut.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(cut, expected, "{chunks} chunks");
+        }
     }
 
     #[test]

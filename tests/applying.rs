@@ -369,3 +369,50 @@ fn a_corrections_folder_reads_every_json_file_in_it() {
     assert_eq!(p.run(&["input/a.txt", "--corrections", "fixes"]).code, 0);
     assert_eq!(p.read("output/a.txt"), "1 2");
 }
+
+#[test]
+fn a_folder_input_corrects_the_files_below_it_that_have_records() {
+    let p = Project::new();
+    p.write("input/news/a.txt", "one")
+        .write("input/news/b.txt", "two")
+        .write("input/other.txt", "x");
+    p.records("corrections/news/a.json", &[record("x", "one", "1")]);
+    p.records("corrections/other.json", &[record("y", "x", "z")]);
+    let run = p.run(&["input/news"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.read("output/news/a.txt"), "1");
+    assert!(!p.exists("output/news/b.txt"));
+    assert!(!p.exists("output/other.txt"), "only the folder named");
+    assert!(
+        run.stderr
+            .contains("note: skipped input/news/b.txt: no records"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_batch_larger_than_the_open_file_limit_is_written_whole() {
+    // 400 inputs make 1,600 outputs, more than the usual limit of 1,024 open files.
+    let p = Project::new();
+    for i in 0..400 {
+        p.write(
+            &format!("input/batch/a{i:03}.txt"),
+            format!("article {i}: teh end"),
+        );
+        p.records(
+            &format!("corrections/batch/a{i:03}.json"),
+            &[record("t", "teh", "the")],
+        );
+    }
+    let run = p.run(&["input/batch"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("400 inputs: 400 records: 400 applied"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("wrote 1600 files under output"),
+        "{run:?}"
+    );
+    assert_eq!(p.read("output/batch/a399.txt"), "article 399: the end");
+}

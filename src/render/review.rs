@@ -5,6 +5,7 @@
 //! Plain-text articles are escaped so that they render literally in any CommonMark
 //! + GFM renderer, one paragraph per line. Markdown articles keep their own markup.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::outcome::{Outcome, Status};
@@ -48,10 +49,14 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
     let bom = original.len() - text.len();
     let mut body = Body::new(header.markdown, page);
     let mut copied = 0;
+    // Many records share a find and replace (house style, spelling lists).
+    let mut narrowed: HashMap<(&str, &str), Vec<Piece>> = HashMap::new();
     for (record, edit) in edits {
         let record = &records[record];
         body.plain(&text[copied..edit.original.start - bom]);
-        let pieces = pieces(&record.find, &record.replace);
+        let pieces = narrowed
+            .entry((record.find.as_str(), record.replace.as_str()))
+            .or_insert_with(|| pieces(&record.find, &record.replace));
         let last_change = pieces
             .iter()
             .rposition(|p| matches!(p, Piece::Change { .. }));
@@ -333,15 +338,41 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
         }
     }
     // The characters to escape are ASCII, so byte positions are char boundaries.
+    let bytes = rest.as_bytes();
     let mut copied = 0;
-    for (i, b) in rest.bytes().enumerate() {
-        if ESCAPED[usize::from(b)] {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip blocks without markup quickly (the compiler vectorises this test).
+        if let Some(block) = bytes.get(i..i + 32) {
+            if !block.iter().fold(false, |any, &b| any | is_markup(b)) {
+                i += 32;
+                continue;
+            }
+        }
+        if ESCAPED[usize::from(bytes[i])] {
             out.push_str(&rest[copied..i]);
             out.push('\\');
             copied = i;
         }
+        i += 1;
     }
     out.push_str(&rest[copied..]);
+}
+
+/// One of [`INLINE_MARKUP`], as comparisons the compiler can vectorise.
+#[inline(always)]
+fn is_markup(b: u8) -> bool {
+    (b == b'\\')
+        | (b == b'`')
+        | (b == b'*')
+        | (b == b'_')
+        | (b == b'[')
+        | (b == b']')
+        | (b == b'<')
+        | (b == b'>')
+        | (b == b'|')
+        | (b == b'~')
+        | (b == b'&')
 }
 
 /// Characters that start inline markup anywhere in a line.
@@ -368,6 +399,17 @@ mod tests {
             escape_line("a *b* _c_ `d` [e](f) <g> | ~h~ & \\"),
             r"a \*b\* \_c\_ \`d\` \[e\](f) \<g\> \| \~h\~ \& \\"
         );
+    }
+
+    #[test]
+    fn long_runs_escape_like_short_ones() {
+        let text = format!("{}*{}_x", "a".repeat(40), "b".repeat(31));
+        let mut out = String::new();
+        escape_into(&mut out, &text, false);
+        assert_eq!(out, format!("{}\\*{}\\_x", "a".repeat(40), "b".repeat(31)));
+        for &b in INLINE_MARKUP {
+            assert!(is_markup(b) && ESCAPED[usize::from(b)]);
+        }
     }
 
     #[test]

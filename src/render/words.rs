@@ -33,6 +33,10 @@ pub enum Piece {
 /// );
 /// ```
 pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
+    if !find.contains(char::is_whitespace) && !replace.contains(char::is_whitespace) {
+        // One word for another (the common case): nothing to narrow.
+        return vec![Piece::Change { del: find.to_owned(), ins: replace.to_owned() }];
+    }
     let diff = TextDiff::from_words(find, replace);
     if diff.ratio() < MIN_RATIO {
         return vec![Piece::Change {
@@ -105,6 +109,12 @@ mod tests {
                 Piece::Same(" Zhukov, quickly".into())
             ]
         );
+    }
+
+    #[test]
+    fn one_word_for_another_is_one_change() {
+        assert_eq!(pieces("1945", "1939"), [change("1945", "1939")]);
+        assert_eq!(pieces("teh", ""), [change("teh", "")]);
     }
 
     #[test]

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table from hyperfine's JSON: median wall time, peak RSS,
+and each peer's time as a multiple of correct's (measured in the same run)."""
+import json
+import os
+import statistics
+import sys
+
+res = sys.argv[1]
+peak = {}
+for line in open(os.path.join(res, "peak.txt")):
+    parts = line.split()
+    if len(parts) == 2 and parts[1].isdigit():
+        peak[parts[0]] = int(parts[1]) / 1024
+
+
+def median(name):
+    path = os.path.join(res, name + ".json")
+    if not os.path.exists(path):
+        return None
+    return statistics.median(json.load(open(path))["results"][0]["times"])
+
+
+print("| set | tool | median s | peak MiB | tool / correct |")
+print("|---|---|---|---|---|")
+for s in ["article", "1mb", "100mb", "tree"]:
+    base = median(f"correct-{s}")
+    if base is None:
+        continue
+    for tool in ["correct", "cat", "cp", "perl", "codespell", "typos"]:
+        t = median(f"{tool}-{s}")
+        if t is None:
+            continue
+        ratio = "" if tool == "correct" else f"{t / base:.2f}"
+        print(f"| {s} | {tool} | {t:.3f} | {peak.get(f'{tool}-{s}', 0):.0f} | {ratio} |")
+    recall = os.path.join(res, f"recall-{s}.json")
+    if os.path.exists(recall):
+        r = json.load(open(recall))
+        print(f"| {s} | correct recall | {r['fixed']}/{r['injected']} fixed, {r['other_edits']} other edits | | |")

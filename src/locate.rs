@@ -190,7 +190,7 @@ impl<'t> Matcher<'t> {
                     search(&nfa, text.as_bytes(), longest)
                 }
             };
-            for (pattern, start) in found {
+            for (pattern, start) in found.into_iter().flatten() {
                 starts[pattern].push(start);
             }
         }
@@ -218,10 +218,14 @@ type ContextKey<'r> = (usize, Option<&'r str>, Option<&'r str>, bool);
 /// Texts below this size are searched by one thread.
 const PARALLEL_MIN: usize = 4 << 20;
 
-/// Every overlapping match as (pattern, start), for each pattern in order of
-/// start. Large texts are cut into one chunk per core, each searched past its end
+/// Every overlapping match as (pattern, start), chunk by chunk; for each pattern
+/// in order of start. Large texts are cut into one chunk per core, each searched past its end
 /// by the longest pattern so that no match across a cut is lost or found twice.
-fn search<A: Automaton + Sync>(automaton: &A, text: &[u8], longest: usize) -> Vec<(usize, usize)> {
+fn search<A: Automaton + Sync>(
+    automaton: &A,
+    text: &[u8],
+    longest: usize,
+) -> Vec<Vec<(usize, usize)>> {
     let chunks = (text.len() / PARALLEL_MIN).clamp(1, rayon::current_num_threads().clamp(1, 8));
     search_in_chunks(automaton, text, longest, chunks)
 }
@@ -231,7 +235,7 @@ fn search_in_chunks<A: Automaton + Sync>(
     text: &[u8],
     longest: usize,
     chunks: usize,
-) -> Vec<(usize, usize)> {
+) -> Vec<Vec<(usize, usize)>> {
     // Overlapping matches come in order of their end; for one pattern that is
     // also the order of their start. Chunks come in text order.
     let chunk = |lo: usize, hi: usize| -> Vec<(usize, usize)> {
@@ -244,14 +248,14 @@ fn search_in_chunks<A: Automaton + Sync>(
             .collect()
     };
     if chunks == 1 {
-        return chunk(0, text.len());
+        return vec![chunk(0, text.len())];
     }
     let cut = |i: usize| text.len() * i / chunks;
     let found: Vec<Vec<(usize, usize)>> = (0..chunks)
         .into_par_iter()
         .map(|i| chunk(cut(i), cut(i + 1)))
         .collect();
-    found.concat()
+    found
 }
 
 /// Per record: the matches of its pattern that satisfy its context, cached by
@@ -641,9 +645,9 @@ mod tests {
             .build(patterns)
             .unwrap();
         let text = "abcdcdabcdcbcdcabc".repeat(7);
-        let whole = search_in_chunks(&dfa, text.as_bytes(), 4, 1);
+        let whole = search_in_chunks(&dfa, text.as_bytes(), 4, 1).concat();
         for chunks in 2..9 {
-            let mut cut = search_in_chunks(&dfa, text.as_bytes(), 4, chunks);
+            let mut cut = search_in_chunks(&dfa, text.as_bytes(), 4, chunks).concat();
             for pattern in 0..patterns.len() {
                 let starts: Vec<usize> =
                     cut.iter().filter(|m| m.0 == pattern).map(|m| m.1).collect();

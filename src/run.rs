@@ -396,7 +396,10 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         diff: &outputs.diff,
     });
     let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
-    let json_line = changelog::to_line(&log);
+    let json_line = match opts.format {
+        Format::Json => changelog::to_line(&log),
+        Format::Text => String::new(),
+    };
     let mut rendered = Rendered {
         text,
         text_lines,

@@ -35,7 +35,10 @@ pub enum Piece {
 pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
     if !find.contains(char::is_whitespace) && !replace.contains(char::is_whitespace) {
         // One word for another (the common case): nothing to narrow.
-        return vec![Piece::Change { del: find.to_owned(), ins: replace.to_owned() }];
+        return vec![Piece::Change {
+            del: find.to_owned(),
+            ins: replace.to_owned(),
+        }];
     }
     let diff = TextDiff::from_words(find, replace);
     if diff.ratio() < MIN_RATIO {

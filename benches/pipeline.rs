@@ -2,6 +2,8 @@
 //! apply (`outcome::correct`), the diff from known edits, the review page and the
 //! changelog. `scripts/bench.sh` measures the whole binary against its peers.
 
+#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 use correct::lines::Indexed;

@@ -72,112 +72,42 @@ struct Evaluated {
 
 /// Runs `correct` and returns the exit code.
 pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Result<u8> {
-    let err_paint = Paint {
+    let paint = Paint {
         enabled: opts.color_stderr,
-    };
-    let out_paint = Paint {
-        enabled: opts.color_stdout,
     };
     let plan = match project::plan(&opts.layout) {
         Ok(plan) => plan,
         Err(e) => {
-            writeln!(stderr, "{}: {e}", err_paint.error("error"))?;
+            writeln!(stderr, "{}: {e}", paint.error("error"))?;
             return Ok(EXIT_ERROR);
         }
     };
     for note in &plan.notes {
         writeln!(stderr, "note: {note}")?;
     }
-    let mut code = EXIT_OK;
-    let mut errors = plan.errors;
-    // Inputs are independent: read, check and correct them on every core.
-    let results: Vec<_> = plan
-        .jobs
-        .into_par_iter()
-        .map(|job| evaluate(&opts.layout.cwd, job))
-        .collect();
-    let mut evaluated = Vec::new();
-    for result in results {
-        match result {
-            Ok(ev) => evaluated.push(ev),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
+    let (evaluated, errors) = evaluate_all(&opts.layout.cwd, plan);
     for e in &errors {
-        writeln!(stderr, "{}: {e}", err_paint.error("error"))?;
+        writeln!(stderr, "{}: {e}", paint.error("error"))?;
     }
-    if !errors.is_empty() {
-        code = EXIT_ERROR;
+    if evaluated.is_empty() && errors.is_empty() {
+        writeln!(stderr, "note: nothing to correct: no input has records")?;
     }
-    if plan_is_empty(&evaluated, &errors) {
-        writeln!(
-            stderr,
-            "note: nothing to correct: no input under input/ has records"
-        )?;
-    }
+    let mut code = if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    };
 
-    let mut files = Vec::new();
     let rendered: Vec<Rendered<'_>> = evaluated.par_iter().map(|ev| render(opts, ev)).collect();
+    let mut files = Vec::new();
     for (ev, rendered) in evaluated.iter().zip(rendered) {
-        let ok = ev.outcome.succeeded();
-        if !ok {
+        if !ev.outcome.succeeded() {
             code = code.max(EXIT_FAILED);
-            stderr.write_all(
-                report::failures(&ev.job.input, &ev.records, &ev.outcome, err_paint).as_bytes(),
-            )?;
         }
-        if opts.show_changes && ok {
-            let changes =
-                report::changes(&ev.job.input, &ev.text, &ev.records, &ev.outcome, err_paint);
-            stderr.write_all(changes.as_bytes())?;
-        }
-        if opts.format == Format::Json {
-            writeln!(stdout, "{}", rendered.json_line)?;
-        } else if opts.mode == Mode::DryRun && ok {
-            let original = Indexed {
-                text: &ev.text,
-                lines: &ev.outcome.original_lines,
-            };
-            let shown = match opts.word_diff {
-                true => Cow::Owned(diff::word_diff_changes(
-                    &ev.job.input,
-                    original,
-                    rendered.written(ev),
-                    &rendered.changes,
-                )),
-                false => Cow::Borrowed(rendered.diff.as_str()),
-            };
-            stdout.write_all(report::colored_diff(&shown, out_paint).as_bytes())?;
-        }
+        report_input(opts, ev, &rendered, stdout, stderr)?;
         files.extend(rendered.into_files(ev));
     }
-
-    let summaries: Vec<String> = evaluated
-        .iter()
-        .map(|ev| report::summary(&ev.job.input, ev.records.len(), &ev.outcome, err_paint))
-        .collect();
-    if summaries.len() > LISTED_FILES {
-        let total = |status| {
-            evaluated
-                .iter()
-                .map(|ev| ev.outcome.count(status))
-                .sum::<usize>()
-        };
-        let records: usize = evaluated.iter().map(|ev| ev.records.len()).sum();
-        let edits: usize = evaluated.iter().map(|ev| ev.outcome.edit_count()).sum();
-        writeln!(
-            stderr,
-            "{} inputs: {records} records: {} applied, {} already applied, {} failed; {edits} edits",
-            summaries.len(),
-            total(Status::Applied),
-            total(Status::AlreadyApplied),
-            total(Status::Failed),
-        )?;
-    } else {
-        for line in &summaries {
-            writeln!(stderr, "{line}")?;
-        }
-    }
+    write_summary(&evaluated, paint, stderr)?;
     if code != EXIT_OK {
         if !evaluated.is_empty() && opts.mode == Mode::Write {
             writeln!(
@@ -187,65 +117,172 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         }
         return Ok(code);
     }
+    finish(opts, &files, paint, stderr)
+}
+
+/// Reads, checks and corrects every input, on every core (they are independent).
+fn evaluate_all(cwd: &Path, plan: project::Plan) -> (Vec<Evaluated>, Vec<Error>) {
+    let mut errors = plan.errors;
+    let results: Vec<_> = plan
+        .jobs
+        .into_par_iter()
+        .map(|job| evaluate(cwd, job))
+        .collect();
+    let mut evaluated = Vec::new();
+    for result in results {
+        match result {
+            Ok(ev) => evaluated.push(ev),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (evaluated, errors)
+}
+
+/// One input's part of the report: failures and changes on stderr, the JSON line
+/// or the dry-run diff on stdout.
+fn report_input(
+    opts: &Options,
+    ev: &Evaluated,
+    rendered: &Rendered<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<()> {
+    let paint = Paint {
+        enabled: opts.color_stderr,
+    };
+    let ok = ev.outcome.succeeded();
+    if !ok {
+        stderr.write_all(
+            report::failures(&ev.job.input, &ev.records, &ev.outcome, paint).as_bytes(),
+        )?;
+    }
+    if opts.show_changes && ok {
+        let changes = report::changes(&ev.job.input, &ev.text, &ev.records, &ev.outcome, paint);
+        stderr.write_all(changes.as_bytes())?;
+    }
+    if opts.format == Format::Json {
+        writeln!(stdout, "{}", rendered.json_line)?;
+    } else if opts.mode == Mode::DryRun && ok {
+        let original = Indexed {
+            text: &ev.text,
+            lines: &ev.outcome.original_lines,
+        };
+        let shown = match opts.word_diff {
+            true => Cow::Owned(diff::word_diff_changes(
+                &ev.job.input,
+                original,
+                rendered.written(ev),
+                &rendered.changes,
+            )),
+            false => Cow::Borrowed(rendered.diff.as_str()),
+        };
+        stdout.write_all(
+            report::colored_diff(
+                &shown,
+                Paint {
+                    enabled: opts.color_stdout,
+                },
+            )
+            .as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+/// A line per input, or totals for a large batch.
+fn write_summary(evaluated: &[Evaluated], paint: Paint, stderr: &mut dyn Write) -> io::Result<()> {
+    if evaluated.len() <= LISTED_FILES {
+        for ev in evaluated {
+            writeln!(
+                stderr,
+                "{}",
+                report::summary(&ev.job.input, ev.records.len(), &ev.outcome, paint)
+            )?;
+        }
+        return Ok(());
+    }
+    let total = |status| {
+        evaluated
+            .iter()
+            .map(|ev| ev.outcome.count(status))
+            .sum::<usize>()
+    };
+    let records: usize = evaluated.iter().map(|ev| ev.records.len()).sum();
+    let edits: usize = evaluated.iter().map(|ev| ev.outcome.edit_count()).sum();
+    writeln!(
+        stderr,
+        "{} inputs: {records} records: {} applied, {} already applied, {} failed; {edits} edits",
+        evaluated.len(),
+        total(Status::Applied),
+        total(Status::AlreadyApplied),
+        total(Status::Failed),
+    )
+}
+
+/// Writes the outputs, checks them, or (dry run) leaves them.
+fn finish(
+    opts: &Options,
+    files: &[OutputFile<'_>],
+    paint: Paint,
+    stderr: &mut dyn Write,
+) -> io::Result<u8> {
+    let cwd = &opts.layout.cwd;
     match opts.mode {
         Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
-        Mode::Write => match output::write_all(&opts.layout.cwd, &files) {
+        Mode::Write => match output::write_all(cwd, files) {
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
-            Ok(written) if written.len() > LISTED_FILES => writeln!(
-                stderr,
-                "wrote {} files under {}",
-                written.len(),
-                project::display(&opts.layout.cwd, &opts.layout.out)
-            )?,
+            Ok(written) if written.len() > LISTED_FILES => {
+                let out = project::display(cwd, &opts.layout.out);
+                writeln!(stderr, "wrote {} files under {out}", written.len())?
+            }
             Ok(written) => writeln!(stderr, "wrote {}", written.join(", "))?,
             Err(e) => {
-                writeln!(stderr, "{}: {e}", err_paint.error("error"))?;
+                writeln!(stderr, "{}: {e}", paint.error("error"))?;
                 return Ok(EXIT_ERROR);
             }
         },
         Mode::Check => {
-            let stale = output::check(&opts.layout.cwd, &files);
-            for s in &stale {
-                match s {
-                    Stale::Missing(path) => {
-                        writeln!(stderr, "{}: {path} is missing", err_paint.warn("stale"))?
-                    }
-                    Stale::Differs(path, diff) => {
-                        writeln!(
-                            stderr,
-                            "{}: {path} differs from what the records produce:",
-                            err_paint.warn("stale")
-                        )?;
-                        stderr.write_all(report::colored_diff(diff, err_paint).as_bytes())?;
-                    }
-                }
-            }
+            let stale = output::check(cwd, files);
             if stale.is_empty() {
                 writeln!(
                     stderr,
                     "outputs are current ({} files checked)",
                     files.len()
                 )?;
-            } else {
-                let how = evaluated
-                    .iter()
-                    .map(|ev| ev.job.input.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                writeln!(
-                    stderr,
-                    "{} run `correct {how}` and commit the outputs",
-                    err_paint.help("help:")
-                )?;
-                return Ok(EXIT_FAILED);
+                return Ok(EXIT_OK);
             }
+            for s in &stale {
+                match s {
+                    Stale::Missing(path) => {
+                        writeln!(stderr, "{}: {path} is missing", paint.warn("stale"))?
+                    }
+                    Stale::Differs(path, diff) => {
+                        writeln!(
+                            stderr,
+                            "{}: {path} differs from what the records produce:",
+                            paint.warn("stale")
+                        )?;
+                        stderr.write_all(report::colored_diff(diff, paint).as_bytes())?;
+                    }
+                }
+            }
+            let inputs: Vec<String> = opts
+                .layout
+                .inputs
+                .iter()
+                .map(|i| project::display(cwd, i))
+                .collect();
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            let again = regenerate_command(opts, &inputs);
+            writeln!(
+                stderr,
+                "{} run `{again}` and commit the outputs",
+                paint.help("help:")
+            )?;
+            return Ok(EXIT_FAILED);
         }
     }
     Ok(EXIT_OK)
-}
-
-fn plan_is_empty(evaluated: &[Evaluated], errors: &[Error]) -> bool {
-    evaluated.is_empty() && errors.is_empty()
 }
 
 /// Reads the input and its records, then corrects it. Every problem is returned.
@@ -422,7 +459,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         rendered.written(ev),
         &rendered.changes,
     );
-    let regenerate = regenerate_command(opts, &ev.job.input);
+    let regenerate = regenerate_command(opts, &[&ev.job.input]);
     let header = review::Header {
         input: &ev.job.input,
         input_sha256: &log.input.sha256,
@@ -463,10 +500,15 @@ fn changes_of(ev: &Evaluated, written: &str) -> Vec<diff::Change> {
     changes
 }
 
-/// The command that writes these outputs again, for the review page.
-fn regenerate_command(opts: &Options, input: &str) -> String {
+/// The command that writes these outputs again: `correct`, the inputs and the
+/// flags that shape the outputs.
+fn regenerate_command(opts: &Options, inputs: &[&str]) -> String {
     let layout = &opts.layout;
-    let mut command = format!("correct {input}");
+    let mut command = String::from("correct");
+    for input in inputs {
+        command.push(' ');
+        command.push_str(input);
+    }
     if opts.append_notice {
         command.push_str(" --append-notice");
     }

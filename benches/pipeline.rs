@@ -2,12 +2,15 @@
 //! apply (`outcome::correct`), the diff from known edits, the review page and the
 //! changelog. `scripts/bench.sh` measures the whole binary against its peers.
 
-#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 use correct::lines::Indexed;
-use correct::outcome::{Outcome, correct};
+use correct::outcome::correct;
 use correct::record::{Category, Occurrence, Record};
 use correct::render::{changelog, diff, review};
 
@@ -55,37 +58,14 @@ fn data(bytes: usize, every: usize) -> (String, Vec<Record>) {
     }
     let records = (1..=typos)
         .map(|k| Record {
-            id: format!("t{k}"),
-            find: "teh".into(),
-            replace: "the".into(),
-            before: None,
-            after: None,
             occurrence: Occurrence::Nth(k),
             whole_word: true,
             category: Category::Spelling,
             reason: "Misspelling.".into(),
-            sources: vec![],
-            author: None,
-            date: None,
-            notice: None,
-            file: "bench.json".into(),
+            ..Record::new(&format!("t{k}"), "teh", "the")
         })
         .collect();
     (text, records)
-}
-
-fn changes(outcome: &Outcome) -> Vec<diff::Change> {
-    let mut changes: Vec<diff::Change> = outcome
-        .corrections
-        .iter()
-        .flat_map(|c| &c.edits)
-        .map(|e| diff::Change {
-            old: e.original.start..e.original.end,
-            new: e.corrected.start..e.corrected.end,
-        })
-        .collect();
-    changes.sort_by_key(|c| c.old.start);
-    changes
 }
 
 fn stages(c: &mut Criterion) {
@@ -100,7 +80,7 @@ fn stages(c: &mut Criterion) {
         });
         let outcome = correct(&text, &records);
         assert!(outcome.succeeded());
-        let edits = changes(&outcome);
+        let edits = diff::edits_of(&outcome);
         group.bench_with_input(BenchmarkId::new("diff", mb), &text, |b, text| {
             b.iter(|| {
                 diff::unified_changes(

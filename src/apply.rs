@@ -129,24 +129,11 @@ pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
 mod tests {
     use super::*;
     use crate::locate::locate;
-    use crate::record::{Category, Occurrence};
 
     fn rec(id: &str, find: &str, replace: &str) -> Record {
         Record {
-            id: id.into(),
-            find: find.into(),
-            replace: replace.into(),
-            before: None,
-            after: None,
-            occurrence: Occurrence::Unique,
-            whole_word: false,
-            category: Category::Other,
-            reason: "r".into(),
-            sources: vec![],
-            author: None,
-            date: None,
-            notice: None,
             file: "r.json".into(),
+            ..Record::new(id, find, replace)
         }
     }
 

@@ -496,24 +496,11 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 )]
 mod tests {
     use super::*;
-    use crate::record::Category;
 
     fn rec(find: &str, replace: &str) -> Record {
         Record {
-            id: "r".into(),
-            find: find.into(),
-            replace: replace.into(),
-            before: None,
-            after: None,
-            occurrence: Occurrence::Unique,
-            whole_word: false,
-            category: Category::Other,
-            reason: "r".into(),
-            sources: vec![],
-            author: None,
-            date: None,
-            notice: None,
             file: "r.json".into(),
+            ..Record::new("r", find, replace)
         }
     }
 

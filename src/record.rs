@@ -144,6 +144,37 @@ pub struct Record {
     pub file: String,
 }
 
+impl Record {
+    /// A record replacing `find` by `replace`: no context, the unique match,
+    /// category `other`, an empty reason and no sources; set other fields as
+    /// needed. Records from files come from [`parse_file`], which validates them.
+    ///
+    /// ```
+    /// let mut record = correct::record::Record::new("year", "1945", "1939");
+    /// record.before = Some("September ".into());
+    /// let outcome = correct::outcome::correct("September 1945", &[record]);
+    /// assert_eq!(outcome.corrected, "September 1939");
+    /// ```
+    pub fn new(id: &str, find: &str, replace: &str) -> Record {
+        Record {
+            id: id.to_owned(),
+            find: find.to_owned(),
+            replace: replace.to_owned(),
+            before: None,
+            after: None,
+            occurrence: Occurrence::Unique,
+            whole_word: false,
+            category: Category::Other,
+            reason: String::new(),
+            sources: Vec::new(),
+            author: None,
+            date: None,
+            notice: None,
+            file: String::new(),
+        }
+    }
+}
+
 /// Something wrong with a record file; the run cannot be evaluated (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

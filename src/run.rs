@@ -477,19 +477,10 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     rendered
 }
 
-/// Every replaced span of the input and its place in the written text, in order.
+/// Every replaced span of the input and its place in the written text, in order:
+/// the edits, and the appended notice if there is one.
 fn changes_of(ev: &Evaluated, written: &str) -> Vec<diff::Change> {
-    let mut changes: Vec<diff::Change> = ev
-        .outcome
-        .corrections
-        .iter()
-        .flat_map(|c| &c.edits)
-        .map(|e| diff::Change {
-            old: e.original.start..e.original.end,
-            new: e.corrected.start..e.corrected.end,
-        })
-        .collect();
-    changes.sort_by_key(|c| c.old.start);
+    let mut changes = diff::edits_of(&ev.outcome);
     let (old_end, new_end) = (ev.text.len(), ev.outcome.corrected.len());
     if written.len() > new_end {
         changes.push(diff::Change {

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 
 use correct::lines::Indexed;
 use correct::outcome::correct;
-use correct::record::{Category, Occurrence, Record};
+use correct::record::{Occurrence, Record};
 use correct::render::diff;
 
 use crate::support::Project;
@@ -64,20 +64,8 @@ fn records_for(text: &str, cuts: &[(usize, usize, String)]) -> Vec<Record> {
         }
         free = end;
         records.push(Record {
-            id: format!("r{}", records.len()),
-            find: find.to_owned(),
-            replace: replace.clone(),
-            before: None,
-            after: None,
             occurrence: Occurrence::Nth(rank + 1),
-            whole_word: false,
-            category: Category::Other,
-            reason: "r".into(),
-            sources: vec![],
-            author: None,
-            date: None,
-            notice: None,
-            file: "r.json".into(),
+            ..Record::new(&format!("r{}", records.len()), find, replace)
         });
     }
     records
@@ -124,13 +112,7 @@ proptest! {
 
         // `patch -p1` turns the input into the corrected text, with the diff of
         // the whole texts and with the diff built from the edits alone.
-        let mut changes: Vec<diff::Change> = outcome
-            .corrections
-            .iter()
-            .flat_map(|c| &c.edits)
-            .map(|e| diff::Change { old: e.original.start..e.original.end, new: e.corrected.start..e.corrected.end })
-            .collect();
-        changes.sort_by_key(|c| c.old.start);
+        let changes = diff::edits_of(&outcome);
         for unified in [
             diff::unified("input/a.txt", &text, &outcome.corrected),
             diff::unified_changes(

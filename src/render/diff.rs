@@ -9,6 +9,7 @@ use std::ops::Range;
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 
 use crate::lines::{Indexed, LineIndex};
+use crate::outcome::Outcome;
 
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;
@@ -234,18 +235,9 @@ fn hunk_header(out: &mut String, hunk: &Hunk) {
 /// assert_eq!(diff, "--- a/input/a.txt\n+++ b/input/a.txt\n@@ -1 +1 @@\n-May 1945\n+May 1939\n");
 /// ```
 pub fn unified(path: &str, old: &str, new: &str) -> String {
-    let (old_lines, new_lines) = (LineIndex::new(old), LineIndex::new(new));
-    let (old, new) = (
-        Indexed {
-            text: old,
-            lines: &old_lines,
-        },
-        Indexed {
-            text: new,
-            lines: &new_lines,
-        },
-    );
-    unified_changes(path, old, new, &[Change::between(old.text, new.text)])
+    whole(old, new, |old, new, changes| {
+        unified_changes(path, old, new, changes)
+    })
 }
 
 /// [`unified`] for texts whose differences are known: `changes` (sorted,
@@ -257,24 +249,17 @@ pub fn unified_changes(
     new: Indexed<'_>,
     changes: &[Change],
 ) -> String {
-    if old.text == new.text {
-        return String::new();
-    }
-    let lines = Lines { old, new };
-    let mut out = header(path);
-    for hunk in hunks(&lines, changes) {
-        hunk_header(&mut out, &hunk);
+    render(path, Lines { old, new }, changes, |out, lines, hunk| {
         for op in &hunk.ops {
             let (tag, old_at, new_at) = op.as_tag_tuple();
             if matches!(tag, DiffTag::Equal) {
-                old_at.for_each(|i| push_line(&mut out, ' ', lines.old_line(i)));
+                old_at.for_each(|i| push_line(out, ' ', lines.old_line(i)));
                 continue;
             }
-            old_at.for_each(|i| push_line(&mut out, '-', lines.old_line(i)));
-            new_at.for_each(|i| push_line(&mut out, '+', lines.new_line(i)));
+            old_at.for_each(|i| push_line(out, '-', lines.old_line(i)));
+            new_at.for_each(|i| push_line(out, '+', lines.new_line(i)));
         }
-    }
-    out
+    })
 }
 
 /// git's plain word diff (`git diff --word-diff=plain`): the same headers and hunks
@@ -285,18 +270,9 @@ pub fn unified_changes(
 /// assert_eq!(diff, "--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\nfought in [-1945.-]{+1939.+}\n");
 /// ```
 pub fn word_diff(path: &str, old: &str, new: &str) -> String {
-    let (old_lines, new_lines) = (LineIndex::new(old), LineIndex::new(new));
-    let (old, new) = (
-        Indexed {
-            text: old,
-            lines: &old_lines,
-        },
-        Indexed {
-            text: new,
-            lines: &new_lines,
-        },
-    );
-    word_diff_changes(path, old, new, &[Change::between(old.text, new.text)])
+    whole(old, new, |old, new, changes| {
+        word_diff_changes(path, old, new, changes)
+    })
 }
 
 /// [`word_diff`] for texts whose differences are known (see [`unified_changes`]).
@@ -306,13 +282,7 @@ pub fn word_diff_changes(
     new: Indexed<'_>,
     changes: &[Change],
 ) -> String {
-    if old.text == new.text {
-        return String::new();
-    }
-    let lines = Lines { old, new };
-    let mut out = header(path);
-    for hunk in hunks(&lines, changes) {
-        hunk_header(&mut out, &hunk);
+    render(path, Lines { old, new }, changes, |out, lines, hunk| {
         let before: String = hunk.old.clone().map(|i| lines.old_line(i)).collect();
         let after: String = hunk.new.clone().map(|i| lines.new_line(i)).collect();
         for change in TextDiff::from_words(before.as_str(), after.as_str()).iter_all_changes() {
@@ -335,8 +305,62 @@ pub fn word_diff_changes(
         if !out.ends_with('\n') {
             out.push('\n');
         }
+    })
+}
+
+/// Indexes two whole texts and diffs them as one change.
+fn whole(
+    old: &str,
+    new: &str,
+    diff: impl FnOnce(Indexed<'_>, Indexed<'_>, &[Change]) -> String,
+) -> String {
+    let (old_lines, new_lines) = (LineIndex::new(old), LineIndex::new(new));
+    let change = Change::between(old, new);
+    diff(
+        Indexed {
+            text: old,
+            lines: &old_lines,
+        },
+        Indexed {
+            text: new,
+            lines: &new_lines,
+        },
+        &[change],
+    )
+}
+
+/// The headers, then each hunk's header and `body`. Empty when nothing changed.
+fn render(
+    path: &str,
+    lines: Lines<'_>,
+    changes: &[Change],
+    mut body: impl FnMut(&mut String, &Lines<'_>, &Hunk),
+) -> String {
+    if lines.old.text == lines.new.text {
+        return String::new();
+    }
+    let mut out = header(path);
+    for hunk in hunks(&lines, changes) {
+        hunk_header(&mut out, &hunk);
+        body(&mut out, &lines, &hunk);
     }
     out
+}
+
+/// What differs between an outcome's original and corrected text, for
+/// [`unified_changes`]: every edit, in order.
+pub fn edits_of(outcome: &Outcome) -> Vec<Change> {
+    let mut changes: Vec<Change> = outcome
+        .corrections
+        .iter()
+        .flat_map(|c| &c.edits)
+        .map(|e| Change {
+            old: e.original.start..e.original.end,
+            new: e.corrected.start..e.corrected.end,
+        })
+        .collect();
+    changes.sort_by_key(|c| c.old.start);
+    changes
 }
 
 fn push_line(out: &mut String, prefix: char, line: &str) {

@@ -71,7 +71,7 @@ pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]
             .collect();
         locations[i] = Location::Failed(Failure {
             kind: FailureKind::Conflict,
-            message: format!("its span overlaps record {}", named.join(", ")),
+            message: format!("`{}` overlaps record {}", records[i].id, named.join(", ")),
             help: "make the records' `find` texts disjoint, or merge them into one record"
                 .to_owned(),
             first_match,

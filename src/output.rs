@@ -15,6 +15,9 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::render::diff;
 
+/// Above this many files, staging runs on every core.
+const PARALLEL_FILES: usize = 8;
+
 /// One output file and the bytes it must hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile<'a> {
@@ -26,7 +29,7 @@ pub struct OutputFile<'a> {
 }
 
 /// Writes every file, or none of them. Returns the paths actually changed.
-pub fn write_all(cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Error> {
+pub fn write_all<'f>(cwd: &Path, files: &'f [OutputFile<'_>]) -> Result<Vec<String>, Error> {
     if let Some(file) = files.iter().find(|f| cwd.join(&f.path).is_dir()) {
         return Err(Error::OutputIsFolder {
             path: file.path.clone(),
@@ -34,20 +37,25 @@ pub fn write_all(cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Er
     }
     // Staging is independent per file: done on every core. Any error drops every
     // staged file, and nothing has been renamed yet.
-    let staged: Vec<Option<(tempfile::TempPath, PathBuf, &String)>> = files
-        .par_iter()
-        .map(|file| {
-            let target = cwd.join(&file.path);
-            if holds(&target, file.contents.as_bytes()) {
-                return Ok(None);
-            }
-            let temp = stage(&target, file.contents.as_bytes()).map_err(|source| Error::Write {
-                path: file.path.clone(),
-                source,
-            })?;
-            Ok(Some((temp, target, &file.path)))
-        })
-        .collect::<Result<_, Error>>()?;
+    type Staged<'f> = Option<(tempfile::TempPath, PathBuf, &'f String)>;
+    let stage_one = |file: &'f OutputFile<'_>| -> Result<Staged<'f>, Error> {
+        let target = cwd.join(&file.path);
+        if holds(&target, file.contents.as_bytes()) {
+            return Ok(None);
+        }
+        let temp = stage(&target, file.contents.as_bytes()).map_err(|source| Error::Write {
+            path: file.path.clone(),
+            source,
+        })?;
+        Ok(Some((temp, target, &file.path)))
+    };
+    let staged: Vec<Staged<'_>> = match files.len() > PARALLEL_FILES {
+        true => files
+            .par_iter()
+            .map(stage_one)
+            .collect::<Result<_, Error>>()?,
+        false => files.iter().map(stage_one).collect::<Result<_, Error>>()?,
+    };
     let staged = staged.into_iter().flatten();
     let mut written = Vec::new();
     for (temp, target, shown) in staged {

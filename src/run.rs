@@ -98,7 +98,11 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         EXIT_ERROR
     };
 
-    let rendered: Vec<Rendered<'_>> = evaluated.par_iter().map(|ev| render(opts, ev)).collect();
+    let rendered: Vec<Rendered<'_>> = match evaluated.len() {
+        // One article: no thread pool to start (it would cost more than it saves).
+        0 | 1 => evaluated.iter().map(|ev| render(opts, ev)).collect(),
+        _ => evaluated.par_iter().map(|ev| render(opts, ev)).collect(),
+    };
     let mut files = Vec::new();
     for (ev, rendered) in evaluated.iter().zip(rendered) {
         if !ev.outcome.succeeded() {
@@ -123,11 +127,18 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
 /// Reads, checks and corrects every input, on every core (they are independent).
 fn evaluate_all(cwd: &Path, plan: project::Plan) -> (Vec<Evaluated>, Vec<Error>) {
     let mut errors = plan.errors;
-    let results: Vec<_> = plan
-        .jobs
-        .into_par_iter()
-        .map(|job| evaluate(cwd, job))
-        .collect();
+    let results: Vec<_> = match plan.jobs.len() {
+        0 | 1 => plan
+            .jobs
+            .into_iter()
+            .map(|job| evaluate(cwd, job))
+            .collect(),
+        _ => plan
+            .jobs
+            .into_par_iter()
+            .map(|job| evaluate(cwd, job))
+            .collect(),
+    };
     let mut evaluated = Vec::new();
     for result in results {
         match result {

@@ -7,6 +7,9 @@ use crate::outcome::{Outcome, Position};
 use crate::record::Record;
 use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileDigest, Summary};
 
+/// Texts above this size are hashed on two threads.
+const PARALLEL_HASH: usize = 1 << 20;
+
 /// Where the outputs go, as shown in the changelog (`/` separators).
 #[derive(Debug, Clone, Copy)]
 pub struct Written<'a, 't> {
@@ -60,10 +63,12 @@ pub fn build<'a>(
         .collect();
     use crate::outcome::Status;
     // The two hashes are the costliest part on large texts: one thread each.
-    let (input, output) = rayon::join(
-        || digest(input_path, original),
-        || written.map(|w| digest(w.output, w.text)),
-    );
+    let hash_input = || digest(input_path, original);
+    let hash_output = || written.map(|w| digest(w.output, w.text));
+    let (input, output) = match original.len() > PARALLEL_HASH {
+        true => rayon::join(hash_input, hash_output),
+        false => (hash_input(), hash_output()),
+    };
     Changelog {
         changelog_version: wire::CHANGELOG_VERSION,
         input,

@@ -38,7 +38,8 @@ for s in $SETS; do
   echo "== $s" >&2
   hf "cat-$s" "$r" "true" "cat proj/input/$s.txt"
   hf "cp-$s" "$r" "rm -f work/cp/$s.txt" "cp proj/input/$s.txt work/cp/$s.txt"
-  hf "correct-$s" "$r" "rm -rf work/co/$s" "sh -c 'cd proj && $BIN --out ../work/co/$s input/$s.txt'"
+  # No shell in between: the records are named with --corrections.
+  hf "correct-$s" "$r" "rm -rf work/co/$s" "$BIN --out work/co/$s --corrections proj/corrections/$s.json proj/input/$s.txt"
   hf "perl-$s" "$r" "cp proj/input/$s.txt work/pl/$s.txt" "perl -CSD -i rules/$s.pl work/pl/$s.txt"
   hf "codespell-$s" "$r" "cp proj/input/$s.txt work/cs/$s.txt" "$CS -w work/cs/$s.txt"
   hf "typos-$s" "$r" "cp proj/input/$s.txt work/ty/$s.txt" "$TY -w work/ty/$s.txt"

@@ -113,6 +113,16 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
+    /// An output would be written through a symbolic link.
+    #[error(
+        "cannot write {path}: {link} is a symbolic link, and outputs are never written through one; point --out at a real folder. No output was changed"
+    )]
+    SymlinkOutput {
+        /// The output.
+        path: String,
+        /// The link on its way.
+        link: String,
+    },
     /// An output path is a folder.
     #[error(
         "cannot write {path}: it is a folder; move it away or choose another --out. No output was changed"

@@ -180,9 +180,18 @@ impl<'t> Matcher<'t> {
             // contiguous NFA still searches in one pass. Both are used through
             // their concrete types, so the search loop is compiled for each.
             let longest = list.iter().map(|p| p.len()).max().unwrap_or(0);
-            let found = match DFA::builder().match_kind(MatchKind::Standard).build(&list) {
-                Ok(dfa) => search(&dfa, text.as_bytes(), longest),
-                Err(_) => {
+            let total: usize = list.iter().map(|p| p.len()).sum();
+            let dfa = (total <= DFA_MAX_PATTERN_BYTES)
+                .then(|| {
+                    DFA::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&list)
+                        .ok()
+                })
+                .flatten();
+            let found = match dfa {
+                Some(dfa) => search(&dfa, text.as_bytes(), longest),
+                None => {
                     let nfa = contiguous::NFA::builder()
                         .match_kind(MatchKind::Standard)
                         .build(&list)
@@ -214,6 +223,10 @@ impl<'t> Matcher<'t> {
 
 /// A pattern and the context a record demands of it: (pattern, before, after, whole_word).
 type ContextKey<'r> = (usize, Option<&'r str>, Option<&'r str>, bool);
+
+/// Pattern sets up to this many bytes get a DFA (fastest to search, but its size
+/// grows with the patterns); larger sets a contiguous NFA, quick to build.
+const DFA_MAX_PATTERN_BYTES: usize = 1 << 18;
 
 /// Texts below this size are searched by one thread.
 const PARALLEL_MIN: usize = 4 << 20;

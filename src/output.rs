@@ -35,8 +35,16 @@ pub fn write_all<'f>(cwd: &Path, files: &'f [OutputFile<'_>]) -> Result<Vec<Stri
             path: file.path.clone(),
         });
     }
-    // Staging is independent per file: done on every core. Any error drops every
-    // staged file, and nothing has been renamed yet.
+    for file in files {
+        if let Some(link) = symlink_on_path(cwd, &file.path) {
+            return Err(Error::SymlinkOutput {
+                path: file.path.clone(),
+                link,
+            });
+        }
+    }
+    // Staging is independent per file (on every core for a batch). Any error drops
+    // every staged file, and nothing has been renamed yet.
     type Staged<'f> = Option<(tempfile::TempPath, PathBuf, &'f String)>;
     let stage_one = |file: &'f OutputFile<'_>| -> Result<Staged<'f>, Error> {
         let target = cwd.join(&file.path);
@@ -88,6 +96,30 @@ fn stage(target: &Path, contents: &[u8]) -> std::io::Result<tempfile::TempPath> 
     // Closed now (thousands of inputs must not hold thousands of descriptors);
     // the path is still removed if the run stops before the rename.
     Ok(temp.into_temp_path())
+}
+
+/// The first symbolic link among the existing components of `rel` (an output
+/// path relative to `cwd`), the file itself included: writing through one could
+/// land outside the project, so outputs never do.
+fn symlink_on_path(cwd: &Path, rel: &str) -> Option<String> {
+    if Path::new(rel).is_absolute() {
+        // An absolute --out was named on purpose, wherever it leads.
+        return None;
+    }
+    let mut at = cwd.to_path_buf();
+    for component in Path::new(rel).components() {
+        at.push(component);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(rel_display(cwd, &at)),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+fn rel_display(cwd: &Path, path: &Path) -> String {
+    crate::project::display(cwd, path)
 }
 
 /// Whether the file at `path` holds exactly `expected`, read in chunks: a size

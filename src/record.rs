@@ -400,10 +400,13 @@ impl Fields<'_> {
             }
             let hint = known
                 .iter()
-                .map(|k| (strsim::damerau_levenshtein(k, key), k))
-                .filter(|(d, _)| *d <= 2)
-                .min()
-                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .filter(|k| strsim::damerau_levenshtein(k, key) <= 2)
+                // Among near names, the one sharing the longest start reads best
+                // (`note` -> `notice`, not `date`).
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(a, key).total_cmp(&strsim::jaro_winkler(b, key))
+                })
+                .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_else(|| format!("; allowed fields are {}", known.join(", ")));
             self.errors
                 .push(format!("unknown field `{path}{key}`{hint}"));

@@ -4,6 +4,7 @@
 mod support;
 
 mod applying;
+mod catalogue;
 mod diff_tools;
 mod errors;
 mod modes;

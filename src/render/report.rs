@@ -8,6 +8,9 @@ use crate::outcome::{Outcome, Status};
 use crate::record::Record;
 use crate::render::words::{Piece, pieces};
 
+/// Failures listed one by one per input; the rest are counted.
+const LISTED_FAILURES: usize = 200;
+
 /// Words of context shown on each side of a change.
 const CONTEXT_WORDS: usize = 3;
 
@@ -66,7 +69,13 @@ impl Paint {
 /// One block per failed record: kind, id, file, message and help.
 pub fn failures(input: &str, records: &[Record], outcome: &Outcome, paint: Paint) -> String {
     let mut out = String::new();
-    for c in &outcome.corrections {
+    let failed = outcome.count(Status::Failed);
+    for c in outcome
+        .corrections
+        .iter()
+        .filter(|c| c.failure.is_some())
+        .take(LISTED_FAILURES)
+    {
         let Some(failure) = &c.failure else { continue };
         let record = &records[c.record];
         let _ = writeln!(
@@ -78,6 +87,14 @@ pub fn failures(input: &str, records: &[Record], outcome: &Outcome, paint: Paint
             failure.message
         );
         let _ = writeln!(out, "  {} {}", paint.help("help:"), failure.help);
+    }
+    if failed > LISTED_FAILURES {
+        let _ = writeln!(
+            out,
+            "{}: {input}: {} more records failed; `--format json` lists every one",
+            paint.error("error"),
+            failed - LISTED_FAILURES
+        );
     }
     out
 }

@@ -110,16 +110,14 @@ fn symlink_on_path(cwd: &Path, rel: &str) -> Option<String> {
     for component in Path::new(rel).components() {
         at.push(component);
         match std::fs::symlink_metadata(&at) {
-            Ok(meta) if meta.file_type().is_symlink() => return Some(rel_display(cwd, &at)),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Some(crate::project::display(cwd, &at));
+            }
             Ok(_) => {}
             Err(_) => return None,
         }
     }
     None
-}
-
-fn rel_display(cwd: &Path, path: &Path) -> String {
-    crate::project::display(cwd, path)
 }
 
 /// Whether the file at `path` holds exactly `expected`, read in chunks: a size

@@ -85,34 +85,7 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
         });
     }
     let mut plan = Plan::default();
-    // (input, named as a file): files found in a folder are skipped when they
-    // have no records; a file named on the command line must have some.
-    let mut inputs: Vec<(PathBuf, bool)> = Vec::new();
-    if layout.inputs.is_empty() {
-        let root = layout.cwd.join("input");
-        if !root.is_dir() {
-            return Err(Error::NoInputFolder {
-                cwd: layout.cwd.display().to_string(),
-            });
-        }
-        inputs.extend(
-            discover(&layout.cwd, &root)?
-                .into_iter()
-                .map(|f| (f, false)),
-        );
-    }
-    for input in &layout.inputs {
-        let full = layout.cwd.join(input);
-        if full.is_dir() {
-            inputs.extend(
-                discover(&layout.cwd, &full)?
-                    .into_iter()
-                    .map(|f| (f, false)),
-            );
-        } else {
-            inputs.push((input.clone(), true));
-        }
-    }
+    let inputs = inputs(layout)?;
     if layout.corrections.is_some() && inputs.len() != 1 {
         return Err(Error::CorrectionsNeedOneInput {
             count: inputs.len(),
@@ -162,6 +135,39 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
     }
     plan.errors.extend(collisions(&plan.jobs));
     Ok(plan)
+}
+
+/// Every input of the run, and whether it was named as a file: files found in a
+/// folder (`input/` when no INPUT is given) are skipped when they have no records;
+/// a file named on the command line must have some.
+fn inputs(layout: &Layout) -> Result<Vec<(PathBuf, bool)>, Error> {
+    let mut inputs = Vec::new();
+    if layout.inputs.is_empty() {
+        let root = layout.cwd.join("input");
+        if !root.is_dir() {
+            return Err(Error::NoInputFolder {
+                cwd: layout.cwd.display().to_string(),
+            });
+        }
+        inputs.extend(
+            discover(&layout.cwd, &root)?
+                .into_iter()
+                .map(|f| (f, false)),
+        );
+    }
+    for input in &layout.inputs {
+        let full = layout.cwd.join(input);
+        if full.is_dir() {
+            inputs.extend(
+                discover(&layout.cwd, &full)?
+                    .into_iter()
+                    .map(|f| (f, false)),
+            );
+        } else {
+            inputs.push((input.clone(), true));
+        }
+    }
+    Ok(inputs)
 }
 
 /// The key of an input shown as `path`: below `input/` its path without the last

@@ -7,8 +7,14 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde::de::Deserializer as _;
+use serde_json::Value;
+
+use fields::Fields;
+use strict::StrictVisitor;
+
+mod fields;
+mod strict;
 
 /// The kind of error a record corrects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -195,6 +201,7 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Every field a record may have.
 const FIELDS: [&str; 14] = [
     "id",
     "find",
@@ -306,7 +313,7 @@ fn json_error_message(e: &serde_json::Error) -> String {
     format!("{}:{}: invalid JSON: {what}", e.line(), e.column())
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(super) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -317,327 +324,9 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Reads the fields of one record object, collecting every problem.
-struct Fields<'a> {
-    map: &'a Map<String, Value>,
-    errors: Vec<String>,
-}
-
-impl Fields<'_> {
-    fn record(&mut self, file: &str) -> Option<Record> {
-        self.unknown_keys(&FIELDS, "");
-        let id = self.string("id", true);
-        if let Some(id) = &id {
-            if !is_valid_id(id) {
-                self.errors.push(format!(
-                    "`id` {id:?} must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`)"
-                ));
-            }
-        }
-        let find = self.string("find", true);
-        if find.as_deref() == Some("") {
-            self.errors
-                .push("`find` is empty; give the exact text to replace".to_owned());
-        }
-        let replace = self.string("replace", true);
-        let before = self.string("before", false);
-        let after = self.string("after", false);
-        let occurrence = self.occurrence();
-        let whole_word = self.boolean("whole_word");
-        let category = self.category();
-        let reason = self.string("reason", true);
-        if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
-            self.errors.push(
-                "`reason` is empty; say in a sentence or two why the original is wrong".to_owned(),
-            );
-        }
-        let sources = self.sources();
-        if let (Some(category), Some(sources)) = (category, &sources) {
-            if category.needs_sources() && sources.is_empty() {
-                self.errors.push(format!(
-                    "category `{category}` needs at least one source in `sources` (a title, and a URL where there is one)"
-                ));
-            }
-        }
-        let author = self.string("author", false);
-        let date = self.string("date", false);
-        if let Some(date) = &date {
-            if !is_valid_date(date) {
-                self.errors
-                    .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
-            }
-        }
-        let notice = self.string("notice", false);
-        if notice.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            self.errors.push(
-                "`notice` is empty; write the sentence readers will see, or leave the field out"
-                    .to_owned(),
-            );
-        }
-        self.string("$schema", false);
-        Some(Record {
-            id: id?,
-            find: find?,
-            replace: replace?,
-            before,
-            after,
-            occurrence: occurrence?,
-            whole_word: whole_word?,
-            category: category?,
-            reason: reason?,
-            sources: sources?,
-            author,
-            date,
-            notice,
-            file: file.to_owned(),
-        })
-    }
-
-    fn unknown_keys(&mut self, known: &[&str], path: &str) {
-        for key in self.map.keys() {
-            if known.contains(&key.as_str()) {
-                continue;
-            }
-            let hint = known
-                .iter()
-                .filter(|k| strsim::damerau_levenshtein(k, key) <= 2)
-                // Among near names, the one sharing the longest start reads best
-                // (`note` -> `notice`, not `date`).
-                .max_by(|a, b| {
-                    strsim::jaro_winkler(a, key).total_cmp(&strsim::jaro_winkler(b, key))
-                })
-                .map(|k| format!("; did you mean `{k}`?"))
-                .unwrap_or_else(|| format!("; allowed fields are {}", known.join(", ")));
-            self.errors
-                .push(format!("unknown field `{path}{key}`{hint}"));
-        }
-    }
-
-    fn string(&mut self, name: &str, required: bool) -> Option<String> {
-        match self.map.get(name) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                self.errors.push(format!(
-                    "`{name}` must be a string, found {}",
-                    type_name(other)
-                ));
-                None
-            }
-            None if required => {
-                self.errors.push(format!("missing required field `{name}`"));
-                None
-            }
-            None => None,
-        }
-    }
-
-    fn boolean(&mut self, name: &str) -> Option<bool> {
-        match self.map.get(name) {
-            None => Some(false),
-            Some(Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                self.errors.push(format!(
-                    "`{name}` must be true or false, found {}",
-                    type_name(other)
-                ));
-                None
-            }
-        }
-    }
-
-    fn occurrence(&mut self) -> Option<Occurrence> {
-        match self.map.get("occurrence") {
-            None => Some(Occurrence::Unique),
-            Some(Value::String(s)) if s == "all" => Some(Occurrence::All),
-            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => {
-                usize::try_from(n.as_u64()?).ok().map(Occurrence::Nth)
-            }
-            Some(other) => {
-                let found = match other {
-                    Value::Number(n) => n.to_string(),
-                    Value::String(s) => format!("{s:?}"),
-                    other => type_name(other).to_owned(),
-                };
-                self.errors.push(format!(
-                    "`occurrence` must be a whole number >= 1 or \"all\", found {found}"
-                ));
-                None
-            }
-        }
-    }
-
-    fn category(&mut self) -> Option<Category> {
-        let name = self.string("category", true)?;
-        let category = Category::parse(&name);
-        if category.is_none() {
-            let all: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            self.errors.push(format!(
-                "unknown category {name:?}; use one of {}",
-                all.join(", ")
-            ));
-        }
-        category
-    }
-
-    fn sources(&mut self) -> Option<Vec<Source>> {
-        let items = match self.map.get("sources") {
-            None => return Some(Vec::new()),
-            Some(Value::Array(items)) => items,
-            Some(other) => {
-                self.errors.push(format!(
-                    "`sources` must be an array of strings or {{\"title\", \"url\"}} objects, found {}",
-                    type_name(other)
-                ));
-                return None;
-            }
-        };
-        let before = self.errors.len();
-        let mut sources = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            match item {
-                Value::String(title) => sources.push(Source {
-                    title: title.clone(),
-                    url: None,
-                }),
-                Value::Object(map) => {
-                    let mut fields = Fields {
-                        map,
-                        errors: Vec::new(),
-                    };
-                    fields.unknown_keys(&["title", "url"], &format!("sources[{i}]."));
-                    let title = fields.string("title", true);
-                    let url = fields.string("url", false);
-                    self.errors.extend(
-                        fields
-                            .errors
-                            .into_iter()
-                            .map(|e| format!("sources[{i}]: {e}")),
-                    );
-                    if let Some(title) = title {
-                        sources.push(Source { title, url });
-                    }
-                }
-                other => self.errors.push(format!(
-                    "sources[{i}] must be a string or a {{\"title\", \"url\"}} object, found {}",
-                    type_name(other)
-                )),
-            }
-        }
-        for (i, source) in sources.iter().enumerate() {
-            if source.title.trim().is_empty() {
-                self.errors.push(format!("sources[{i}] has an empty title"));
-            }
-        }
-        (self.errors.len() == before).then_some(sources)
-    }
-}
-
-/// `[a-z0-9][a-z0-9._-]*`
-fn is_valid_id(id: &str) -> bool {
-    let mut bytes = id.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
-
-/// A real calendar date written as `YYYY-MM-DD`.
-fn is_valid_date(date: &str) -> bool {
-    let b = date.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r.clone()]
-            .iter()
-            .all(u8::is_ascii_digit)
-            .then(|| date[r].parse::<u32>().ok())
-            .flatten()
-    };
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
-/// Builds a [`serde_json::Value`] but refuses duplicate object keys, which
-/// `serde_json` would otherwise resolve silently (the last one wins).
-struct StrictVisitor;
-
-struct Strict(Value);
-
-impl<'de> serde::Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(Strict)
-    }
-}
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-            }
-            let Strict(value) = map.next_value()?;
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::fields::is_valid_date;
     use super::*;
 
     fn messages(json: &str) -> Vec<String> {

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 
@@ -13,6 +14,9 @@ use crate::outcome::Outcome;
 
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;
+
+/// How long the line diff may search for the smallest diff.
+const DIFF_DEADLINE: Duration = Duration::from_secs(2);
 
 /// One replaced region: a byte range of the old text and the byte range of the
 /// new text that replaces it. Outside its changes, the new text equals the old.
@@ -77,6 +81,9 @@ impl<'a> Lines<'a> {
 /// compared, with `similar`, so the cost follows the changes, not the text.
 fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
     let (old, new) = (lines.old.text, lines.new.text);
+    // Past this, similar gives up minimality (never correctness): two unrelated
+    // 100 MB texts (a stale output under `--check`) still diff in bounded time.
+    let deadline = Instant::now() + DIFF_DEADLINE;
     let mut ops = Vec::new();
     let (mut old_line, mut new_line) = (0, 0);
     for block in blocks(old, new, changes) {
@@ -92,7 +99,13 @@ fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
         let (old_at, new_at) = (first, new_line + same);
         let old_lines: Vec<&str> = old[block.old].split_inclusive('\n').collect();
         let new_lines: Vec<&str> = new[block.new].split_inclusive('\n').collect();
-        for op in similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines) {
+        let ops_of_block = similar::capture_diff_slices_deadline(
+            Algorithm::Myers,
+            &old_lines,
+            &new_lines,
+            Some(deadline),
+        );
+        for op in ops_of_block {
             ops.push(shifted(op, old_at, new_at));
         }
         old_line = old_at + old_lines.len();

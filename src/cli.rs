@@ -17,7 +17,8 @@ use crate::run::{Format, Mode, Options};
 #[derive(Debug, Parser)]
 #[command(name = "correct", version, max_term_width = 100)]
 pub struct Cli {
-    /// Articles to correct (default: every file under input/ that has records).
+    /// Articles to correct; a folder means every file below it that has records
+    /// (default: every file under input/ that has records).
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 

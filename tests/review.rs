@@ -191,3 +191,20 @@ fn the_committed_article_review_redlines_both_ways() {
     assert_eq!(refs, defs);
     assert_eq!(refs.len(), 16);
 }
+
+#[test]
+fn a_record_that_removes_the_bom_renders() {
+    let p = Project::new();
+    p.write("input/a.txt", "\u{feff}Title\nbody\n");
+    p.records(
+        "corrections/a.json",
+        &[crate::support::record("bom", "\u{feff}Title", "Title")],
+    );
+    let run = p.run(&["input/a.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.read("output/a.txt"), "Title\nbody\n");
+    assert!(
+        p.read("output/a.review.md")
+            .contains("<ins>Title</ins>[^bom]")
+    );
+}

@@ -53,7 +53,9 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
     let mut narrowed: HashMap<(&str, &str), Vec<Piece>> = HashMap::new();
     for (record, edit) in edits {
         let record = &records[record];
-        body.plain(&text[copied..edit.original.start - bom]);
+        // A find may take in the BOM itself; the page never shows it.
+        let start = edit.original.start.saturating_sub(bom);
+        body.plain(&text[copied.min(start)..start]);
         let pieces = narrowed
             .entry((record.find.as_str(), record.replace.as_str()))
             .or_insert_with(|| pieces(&record.find, &record.replace));
@@ -72,7 +74,7 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
                 body.raw(&format!("[^{}]", record.id));
             }
         }
-        copied = edit.original.end - bom;
+        copied = edit.original.end.saturating_sub(bom);
     }
     body.plain(&text[copied..]);
     body.mark("ins", header.appended);

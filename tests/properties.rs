@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use correct::lines::Indexed;
 use correct::outcome::correct;
 use correct::record::{Occurrence, Record};
-use correct::render::diff;
+use correct::render::{diff, report, review};
 
 use crate::support::Project;
 
@@ -109,6 +109,20 @@ proptest! {
             prop_assert_eq!(&text[e.original.start..e.original.end], r.find.as_str());
             prop_assert_eq!(&outcome.corrected[e.corrected.start..e.corrected.end], r.replace.as_str());
         }
+
+        // Every renderer handles whatever the records did (BOM, CR, unicode).
+        let header = review::Header {
+            input: "input/a.txt",
+            input_sha256: "",
+            output: "output/a.txt",
+            output_sha256: "",
+            regenerate: "correct input/a.txt",
+            markdown: false,
+            appended: "",
+        };
+        review::render(header, &text, &records, &outcome);
+        report::changes("input/a.txt", &text, &records, &outcome, report::Paint { enabled: false });
+        diff::word_diff("input/a.txt", &text, &outcome.corrected);
 
         // `patch -p1` turns the input into the corrected text, with the diff of
         // the whole texts and with the diff built from the edits alone.

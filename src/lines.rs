@@ -71,11 +71,6 @@ impl LineIndex {
         self.starts[line]..end
     }
 
-    /// Byte offset where 0-based `line` starts.
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts[line]
-    }
-
     /// Number of lines as `git` counts them: LF-terminated lines, plus a last line
     /// without LF if there is one. 0 for an empty text.
     pub fn diff_lines(&self, text: &str) -> usize {

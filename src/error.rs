@@ -131,4 +131,66 @@ pub enum Error {
         /// The output.
         path: String,
     },
+    /// The renames of a committed run stopped part way.
+    #[error(
+        "cannot move {path} into place: {source}; {done} of {total} outputs were replaced. The rest stay staged and listed in {journal}: fix the cause and run `correct` again to finish"
+    )]
+    Commit {
+        /// The output that could not be renamed into place.
+        path: String,
+        /// The cause.
+        source: io::Error,
+        /// Outputs already replaced.
+        done: usize,
+        /// Outputs in the run.
+        total: usize,
+        /// The journal that lists the rest.
+        journal: String,
+    },
+    /// The journal of an interrupted run cannot be used.
+    #[error(
+        "{path} (left by an interrupted run) is damaged: {message}; check the outputs with `git status`, remove the file and run `correct` again"
+    )]
+    Journal {
+        /// The journal.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A file is larger than `correct` reads.
+    #[error("{path} is {size}, over the limit of {limit} for {what}; {help}")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size, for people.
+        size: String,
+        /// The limit, for people.
+        limit: String,
+        /// What kind of file.
+        what: &'static str,
+        /// What to do.
+        help: &'static str,
+    },
+    /// An article has more records than `correct` takes.
+    #[error(
+        "{input} has {count} records, over the limit of {limit} records per article; split the article or merge records with `occurrence: \"all\"`"
+    )]
+    TooManyRecords {
+        /// The input.
+        input: String,
+        /// How many records it has.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// An input's key would put its outputs outside the output folder.
+    #[error(
+        "{input}: its outputs would be named after `{key}`, which leaves the output folder; rename or move the input"
+    )]
+    UnsafeKey {
+        /// The input.
+        input: String,
+        /// Its key.
+        key: String,
+    },
 }

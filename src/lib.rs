@@ -27,6 +27,7 @@
 pub mod apply;
 pub mod cli;
 pub mod error;
+pub mod limits;
 pub mod lines;
 pub mod locate;
 pub mod outcome;

@@ -94,6 +94,10 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
     for (input, explicit) in inputs {
         let shown = display(&layout.cwd, &input);
         let key = key_of(&shown);
+        if !is_safe_key(&key) {
+            plan.errors.push(Error::UnsafeKey { input: shown, key });
+            continue;
+        }
         let found = match &layout.corrections {
             Some(path) => explicit_records(&layout.cwd, path),
             None => conventional_records(&layout.cwd, &key),
@@ -187,6 +191,23 @@ pub fn key_of(path: &str) -> String {
         Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem.to_owned(),
         _ => below.to_owned(),
     }
+}
+
+/// Whether outputs named after `key` stay inside the output folder: relative, and
+/// no empty, `.` or `..` component. Keys come from normalized paths, so this only
+/// guards against a bug upstream; it is checked anyway, before anything is read.
+///
+/// ```
+/// use correct::project::is_safe_key;
+/// assert!(is_safe_key("2024/war"));
+/// assert!(!is_safe_key("../etc/passwd"));
+/// assert!(!is_safe_key("/tmp/x"));
+/// assert!(!is_safe_key("a/./b"));
+/// ```
+pub fn is_safe_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.contains('\\')
+        && key.split('/').all(|part| !matches!(part, "" | "." | ".."))
 }
 
 fn extension(path: &str) -> Option<&str> {

@@ -9,6 +9,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
+use crate::limits::{self, Bounded};
 use crate::lines::{Indexed, LineIndex};
 use crate::outcome::{self, Outcome, Status};
 use crate::output::{self, OutputFile, Stale};
@@ -84,6 +85,19 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
     };
     for note in &plan.notes {
         writeln!(stderr, "note: {note}")?;
+    }
+    if opts.mode == Mode::Write {
+        match output::recover(&opts.layout.cwd, &opts.layout.out) {
+            Ok(0) => {}
+            Ok(moved) => writeln!(
+                stderr,
+                "note: finished an interrupted run: moved {moved} staged outputs into place"
+            )?,
+            Err(e) => {
+                writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                return Ok(EXIT_ERROR);
+            }
+        }
     }
     let (evaluated, errors) = evaluate_all(&opts.layout.cwd, plan);
     for e in &errors {
@@ -240,7 +254,7 @@ fn finish(
     let cwd = &opts.layout.cwd;
     match opts.mode {
         Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
-        Mode::Write => match output::write_all(cwd, files) {
+        Mode::Write => match output::write_all(cwd, &opts.layout.out, files) {
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
             Ok(written) if written.len() > LISTED_FILES => {
                 let out = project::display(cwd, &opts.layout.out);
@@ -253,7 +267,7 @@ fn finish(
             }
         },
         Mode::Check => {
-            let stale = output::check(cwd, files);
+            let stale = output::check(cwd, &opts.layout.out, files);
             if stale.is_empty() {
                 writeln!(
                     stderr,
@@ -264,6 +278,11 @@ fn finish(
             }
             for s in &stale {
                 match s {
+                    Stale::Interrupted(journal) => writeln!(
+                        stderr,
+                        "{}: {journal}: a run was stopped while replacing the outputs; run `correct` to finish it",
+                        paint.warn("stale")
+                    )?,
                     Stale::Missing(path) => {
                         writeln!(stderr, "{}: {path} is missing", paint.warn("stale"))?
                     }
@@ -299,8 +318,15 @@ fn finish(
 /// Reads the input and its records, then corrects it. Every problem is returned.
 fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
     let mut errors = Vec::new();
-    let text = match std::fs::read(cwd.join(&job.input)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    let too_large = |path: &String, size, limit, what, help| Error::TooLarge {
+        path: path.clone(),
+        size: limits::size(size),
+        limit: limits::size(limit),
+        what,
+        help,
+    };
+    let text = match limits::read(&cwd.join(&job.input), limits::MAX_INPUT_BYTES) {
+        Ok(Bounded::Read(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(e) => {
                 let offset = e.utf8_error().valid_up_to();
@@ -311,6 +337,16 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
                 None
             }
         },
+        Ok(Bounded::TooLarge(size)) => {
+            errors.push(too_large(
+                &job.input,
+                size,
+                limits::MAX_INPUT_BYTES,
+                "an article",
+                "split it into several inputs",
+            ));
+            None
+        }
         Err(source) => {
             errors.push(Error::Read {
                 path: job.input.clone(),
@@ -321,16 +357,30 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
     };
     let mut records = Vec::new();
     for file in &job.record_files {
-        match std::fs::read(cwd.join(file)) {
-            Ok(bytes) => match record::parse_file(file, &bytes) {
+        match limits::read(&cwd.join(file), limits::MAX_RECORD_FILE_BYTES) {
+            Ok(Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
                 Ok(mut rs) => records.append(&mut rs),
                 Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
             },
+            Ok(Bounded::TooLarge(size)) => errors.push(too_large(
+                file,
+                size,
+                limits::MAX_RECORD_FILE_BYTES,
+                "a record file",
+                "split its records over several files in the article's corrections folder",
+            )),
             Err(source) => errors.push(Error::Read {
                 path: file.clone(),
                 source,
             }),
         }
+    }
+    if records.len() > limits::MAX_RECORDS {
+        errors.push(Error::TooManyRecords {
+            input: job.input.clone(),
+            count: records.len(),
+            limit: limits::MAX_RECORDS,
+        });
     }
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for r in &records {

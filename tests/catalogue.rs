@@ -148,3 +148,80 @@ fn a_symlinked_output_folder_is_refused() {
         "nothing written outside"
     );
 }
+
+/// A project whose only article is `size` bytes of sparse file: nothing reads it.
+fn sparse(p: &Project, rel: &str, size: u64) {
+    let path = p.path().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::File::create(path).unwrap().set_len(size).unwrap();
+}
+
+#[test]
+fn an_article_over_the_size_limit_is_refused_unread() {
+    let p = Project::new();
+    p.records("corrections/a.json", &[record("x", "old", "new")]);
+    sparse(&p, "input/a.txt", correct::limits::MAX_INPUT_BYTES + 1);
+    let run = p.run(&["input/a.txt"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "input/a.txt is 1073741825 bytes (1.0 GiB), over the limit of 1 GiB for an article; split it"
+        ),
+        "{run:?}"
+    );
+    assert!(!p.exists("output"));
+}
+
+#[test]
+fn a_record_file_over_the_size_limit_is_refused_unread() {
+    let p = Project::new();
+    p.write("input/a.txt", "old");
+    sparse(
+        &p,
+        "corrections/a.json",
+        correct::limits::MAX_RECORD_FILE_BYTES + 1,
+    );
+    let run = p.run(&["input/a.txt"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("over the limit of 256 MiB for a record file; split its records"),
+        "{run:?}"
+    );
+    assert!(!p.exists("output"));
+}
+
+#[test]
+fn a_find_over_the_field_limit_is_refused() {
+    let p = Project::new();
+    let find = "a".repeat(correct::limits::MAX_TEXT_FIELD_BYTES + 1);
+    p.write("input/a.txt", &find);
+    p.records("corrections/a.json", &[record("x", &find, "b")]);
+    let words = [
+        "`find` is 1048577 bytes (1.0 MiB) long, over the limit of 1 MiB per text field".to_owned(),
+    ];
+    check("long find", &p, &["input/a.txt"], 2, &words);
+}
+
+#[test]
+fn more_records_than_the_limit_are_refused_before_any_is_located() {
+    let p = Project::new();
+    p.write("input/a.txt", "text");
+    let limit = correct::limits::MAX_RECORDS;
+    let mut json = String::with_capacity(70 * limit);
+    json.push('[');
+    for i in 0..=limit {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!(
+            r#"{{"id":"r{i}","find":"x","replace":"y","category":"style","reason":"r"}}"#
+        ));
+    }
+    json.push(']');
+    p.write("corrections/a.json", json);
+    let words = [
+        "input/a.txt has 1000001 records, over the limit of 1000000 records per article".to_owned(),
+    ];
+    check("too many records", &p, &["input/a.txt"], 2, &words);
+}

@@ -166,3 +166,144 @@ proptest! {
         prop_assert_eq!(ids(&a, &records), ids(&b, &shuffled));
     }
 }
+
+/// Records for disjoint spans whose `find` occurs once in `text`, replaced by
+/// capitals (which the texts never hold): after correcting, no `find` is left.
+fn unique_records_for(text: &str, cuts: &[(usize, usize, String)]) -> Vec<Record> {
+    records_for(text, cuts)
+        .into_iter()
+        .filter(|r| text.matches(r.find.as_str()).count() == 1)
+        .map(|r| Record {
+            occurrence: Occurrence::Unique,
+            replace: r.replace.to_uppercase(),
+            ..r
+        })
+        .collect()
+}
+
+/// The record files of one article, written in `order`, each record's fields in
+/// the record's own order: the filesystem lists them differently each time.
+fn write_records(p: &Project, records: &[Record], files: usize, order: &[usize]) {
+    let mut by_file: Vec<Vec<serde_json::Value>> = vec![Vec::new(); files];
+    for (i, r) in records.iter().enumerate() {
+        let mut json = crate::support::record(&r.id, &r.find, &r.replace);
+        if let Occurrence::Nth(n) = r.occurrence {
+            json["occurrence"] = n.into();
+        }
+        by_file[i % files].push(json);
+    }
+    for &f in order {
+        let mut records = by_file[f].clone();
+        let len = records.len().max(1);
+        records.rotate_left(order[0] % len);
+        p.records(&format!("corrections/a/{f:02}.json"), &records);
+    }
+}
+
+fn outputs(p: &Project) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    p.snapshot()
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            Some((
+                path.strip_prefix(p.path().join("output"))
+                    .ok()?
+                    .to_path_buf(),
+                bytes,
+            ))
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases() * 4))]
+
+    #[test]
+    fn the_diff_round_trips_through_a_parser_both_ways(
+        text in text(),
+        cuts in proptest::collection::vec((0usize..400, 0usize..400, "[a-zé\n]{0,5}"), 0..6),
+    ) {
+        let records = records_for(&text, &cuts);
+        let outcome = correct(&text, &records);
+        let unified = diff::unified("input/a b.txt", &text, &outcome.corrected);
+        prop_assume!(!unified.is_empty());
+        let patch = diffy::Patch::from_str(&unified).expect("the diff parses");
+        prop_assert_eq!(diffy::apply(&text, &patch).expect("applies"), outcome.corrected.clone());
+        let back = diffy::apply(&outcome.corrected, &patch.reverse()).expect("reverse applies");
+        prop_assert_eq!(back, text);
+    }
+
+    #[test]
+    fn rerunning_on_the_output_finds_every_record_already_applied(
+        text in text(),
+        cuts in proptest::collection::vec((0usize..400, 0usize..400, "[a-z]{1,4}"), 1..6),
+    ) {
+        let records = unique_records_for(&text, &cuts);
+        let first = correct(&text, &records);
+        prop_assert!(first.succeeded(), "{:?}", first.corrections);
+        let again = correct(&first.corrected, &records);
+        for c in &again.corrections {
+            prop_assert_eq!(c.status, correct::outcome::Status::AlreadyApplied, "{:?}", records[c.record]);
+        }
+        prop_assert_eq!(&again.corrected, &first.corrected);
+        prop_assert_eq!(diff::unified("input/a.txt", &first.corrected, &again.corrected), "");
+    }
+}
+
+proptest! {
+    // Each case runs the binary a few times.
+    #![proptest_config(ProptestConfig::with_cases(cases() / 2))]
+
+    #[test]
+    fn permuting_records_files_and_inputs_gives_identical_bytes(
+        text in text(),
+        cuts in proptest::collection::vec((0usize..400, 0usize..400, "[a-z]{0,3}"), 1..8),
+        files in 1usize..4,
+        seed in any::<u64>(),
+    ) {
+        let records = records_for(&text, &cuts);
+        let straight: Vec<usize> = (0..files).collect();
+        let mut shuffled = straight.clone();
+        shuffled.rotate_left(seed as usize % files);
+        shuffled.reverse();
+        let mut runs = Vec::new();
+        for (order, inputs) in [(&straight, ["input/a.txt", "input/b.txt"]), (&shuffled, ["input/b.txt", "input/a.txt"])] {
+            let p = Project::new();
+            p.write("input/a.txt", &text);
+            p.write("input/b.txt", "b\n");
+            p.records("corrections/b.json", &[crate::support::record("b", "b", "B")]);
+            write_records(&p, &records, files, order);
+            let run = p.run(&inputs);
+            prop_assert_eq!(run.code, 0, "{:?}", run);
+            runs.push(outputs(&p));
+        }
+        prop_assert_eq!(&runs[0], &runs[1]);
+    }
+
+    #[test]
+    fn any_failing_record_means_no_file_changes(
+        text in text(),
+        cuts in proptest::collection::vec((0usize..400, 0usize..400, "[a-z]{0,3}"), 0..6),
+        failing in 0usize..8,
+    ) {
+        let p = Project::new();
+        p.write("input/a.txt", &text);
+        p.write("input/b.txt", "b\n");
+        p.records("corrections/b.json", &[crate::support::record("b", "b", "B")]);
+        let records = records_for(&text, &cuts);
+        write_records(&p, &records, 2, &[0, 1]);
+        prop_assert_eq!(p.run(&[]).code, 0);
+
+        // Break one record, or add one that cannot apply, then change the rest.
+        let mut broken: Vec<Record> = records.iter().map(|r| Record { replace: format!("{}!", r.replace), ..r.clone() }).collect();
+        let absent = Record::new("absent", "\u{2603} not in the text", "\u{2603} nor this");
+        let at = failing % (broken.len() + 1);
+        broken.insert(at, absent);
+        std::fs::remove_dir_all(p.path().join("corrections/a")).unwrap();
+        write_records(&p, &broken, 2, &[1, 0]);
+        let before = p.snapshot();
+        let run = p.run(&[]);
+        prop_assert_eq!(run.code, 1, "{:?}", run);
+        prop_assert!(run.stderr.contains("absent"), "{:?}", run);
+        prop_assert_eq!(p.snapshot(), before);
+    }
+}

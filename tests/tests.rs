@@ -7,6 +7,8 @@ mod applying;
 mod catalogue;
 mod diff_tools;
 mod errors;
+mod faults;
+mod fuzz_replay;
 mod modes;
 mod notices;
 mod properties;

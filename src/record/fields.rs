@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::limits;
+
 use super::{Category, FIELDS, Occurrence, Record, Source, type_name};
 
 /// Reads the fields of one record object, collecting every problem.
@@ -15,12 +17,12 @@ impl Fields<'_> {
     pub(super) fn record(&mut self, file: &str) -> Option<Record> {
         self.unknown_keys(&FIELDS, "");
         let id = self.string("id", true);
-        if let Some(id) = &id {
-            if !is_valid_id(id) {
-                self.errors.push(format!(
+        if let Some(id) = &id
+            && !is_valid_id(id)
+        {
+            self.errors.push(format!(
                     "`id` {id:?} must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`)"
                 ));
-            }
         }
         let find = self.string("find", true);
         if find.as_deref() == Some("") {
@@ -40,20 +42,21 @@ impl Fields<'_> {
             );
         }
         let sources = self.sources();
-        if let (Some(category), Some(sources)) = (category, &sources) {
-            if category.needs_sources() && sources.is_empty() {
-                self.errors.push(format!(
+        if let (Some(category), Some(sources)) = (category, &sources)
+            && category.needs_sources()
+            && sources.is_empty()
+        {
+            self.errors.push(format!(
                     "category `{category}` needs at least one source in `sources` (a title, and a URL where there is one)"
                 ));
-            }
         }
         let author = self.string("author", false);
         let date = self.string("date", false);
-        if let Some(date) = &date {
-            if !is_valid_date(date) {
-                self.errors
-                    .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
-            }
+        if let Some(date) = &date
+            && !is_valid_date(date)
+        {
+            self.errors
+                .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
         }
         let notice = self.string("notice", false);
         if notice.as_deref().is_some_and(|n| n.trim().is_empty()) {
@@ -103,6 +106,14 @@ impl Fields<'_> {
 
     fn string(&mut self, name: &str, required: bool) -> Option<String> {
         match self.map.get(name) {
+            Some(Value::String(s)) if s.len() > limits::MAX_TEXT_FIELD_BYTES => {
+                self.errors.push(format!(
+                    "`{name}` is {} long, over the limit of {} per text field; split the correction into smaller records",
+                    limits::size(s.len() as u64),
+                    limits::size(limits::MAX_TEXT_FIELD_BYTES as u64),
+                ));
+                None
+            }
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
                 self.errors.push(format!(

@@ -345,11 +345,11 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
     let mut i = 0;
     while i < bytes.len() {
         // Skip blocks without markup quickly (the compiler vectorises this test).
-        if let Some(block) = bytes.get(i..i + 32) {
-            if !block.iter().fold(false, |any, &b| any | is_markup(b)) {
-                i += 32;
-                continue;
-            }
+        if let Some(block) = bytes.get(i..i + 32)
+            && !block.iter().fold(false, |any, &b| any | is_markup(b))
+        {
+            i += 32;
+            continue;
         }
         if ESCAPED[usize::from(bytes[i])] {
             out.push_str(&rest[copied..i]);

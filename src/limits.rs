@@ -1,0 +1,87 @@
+//! Limits that keep a bad input from exhausting memory or the stack.
+//!
+//! Each is checked before the work it bounds; going over one is a run error
+//! (exit 2) that names the file, the limit and what to do. They sit far above
+//! any real article or correction set (a 100 MB file with 22,152 records runs
+//! well inside them).
+
+use std::fs::File;
+use std::io::{self, Read as _};
+use std::path::Path;
+
+/// Largest article read: 1 GiB.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Largest record file read: 256 MiB (a million records fit).
+pub const MAX_RECORD_FILE_BYTES: u64 = 256 << 20;
+
+/// Most records for one article, over all its record files.
+pub const MAX_RECORDS: usize = 1_000_000;
+
+/// Longest `find`, `replace`, `before`, `after`, `reason` or `notice`: 1 MiB.
+pub const MAX_TEXT_FIELD_BYTES: usize = 1 << 20;
+
+/// Deepest JSON nesting in a record file (serde_json's own limit, which turns
+/// deeper input into an error instead of overflowing the stack).
+pub const MAX_NESTING: usize = 128;
+
+/// What reading a file under a limit gives.
+#[derive(Debug)]
+pub enum Bounded {
+    /// The whole file.
+    Read(Vec<u8>),
+    /// The file is larger than the limit (its size, or the limit plus one when
+    /// it grew while being read); nothing more was read.
+    TooLarge(u64),
+}
+
+/// Reads `path` whole unless it holds more than `limit` bytes.
+pub fn read(path: &Path, limit: u64) -> io::Result<Bounded> {
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Bounded::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    match bytes.len() as u64 > limit {
+        true => Ok(Bounded::TooLarge(limit + 1)),
+        false => Ok(Bounded::Read(bytes)),
+    }
+}
+
+/// A size for people: whole units alone, anything else in bytes with a rounded
+/// unit beside it.
+///
+/// ```
+/// assert_eq!(correct::limits::size(1 << 30), "1 GiB");
+/// assert_eq!(correct::limits::size((1 << 30) + 1), "1073741825 bytes (1.0 GiB)");
+/// assert_eq!(correct::limits::size(3 << 19), "1572864 bytes (1.5 MiB)");
+/// assert_eq!(correct::limits::size(900), "900 bytes");
+/// ```
+pub fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    match UNITS.iter().find(|(unit, _)| bytes >= *unit) {
+        Some((unit, name)) if bytes.is_multiple_of(*unit) => format!("{} {name}", bytes / unit),
+        Some((unit, name)) => format!("{bytes} bytes ({:.1} {name})", bytes as f64 / *unit as f64),
+        None => format!("{bytes} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        // Sparse: its size is known without writing it.
+        File::create(&path).unwrap().set_len(5000).unwrap();
+        assert!(matches!(
+            read(&path, 4999).unwrap(),
+            Bounded::TooLarge(5000)
+        ));
+        assert!(matches!(read(&path, 5000).unwrap(), Bounded::Read(b) if b.len() == 5000));
+    }
+}

@@ -1,0 +1,451 @@
+//! Writing the outputs all-or-nothing, and comparing them for `--check`.
+//!
+//! Every output of the run is first written in full to a temporary file next to
+//! its target. Only when all of them are ready does the run commit: it writes a
+//! journal listing them ([`journal`]), renames each into place, then removes the
+//! journal. A failure while staging leaves every output as it was; a process
+//! killed during the renames leaves the journal, and the next run finishes them.
+//! Files whose bytes are already right are not touched. One run at a time writes
+//! an output folder: the others wait for its lock.
+
+pub mod journal;
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::render::diff;
+
+/// Above this many files, staging runs on every core.
+const PARALLEL_FILES: usize = 8;
+
+/// One output file and the bytes it must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile<'a> {
+    /// Where it goes, as shown to users (relative to the working directory).
+    pub path: String,
+    /// Its full contents (borrowed where the text already exists, as the
+    /// corrected article does).
+    pub contents: Cow<'a, str>,
+}
+
+/// How staged bytes reach their file; tests swap in one that fails.
+type Writer<'w> = dyn Fn(&mut File, &[u8]) -> io::Result<()> + Sync + 'w;
+
+/// Writes every file below the output folder `out`, or none of them. Returns the
+/// paths actually changed.
+pub fn write_all(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Error> {
+    // One `write_all` of the whole slice: no buffer whose flush on drop could
+    // swallow an error such as a full disk.
+    write_with(cwd, out, files, &|file, contents| file.write_all(contents))
+}
+
+fn write_with<'f>(
+    cwd: &Path,
+    out: &Path,
+    files: &'f [OutputFile<'_>],
+    writer: &Writer<'_>,
+) -> Result<Vec<String>, Error> {
+    if let Some(file) = files.iter().find(|f| cwd.join(&f.path).is_dir()) {
+        return Err(Error::OutputIsFolder {
+            path: file.path.clone(),
+        });
+    }
+    for file in files {
+        if let Some(link) = symlink_on_path(cwd, &file.path) {
+            return Err(Error::SymlinkOutput {
+                path: file.path.clone(),
+                link,
+            });
+        }
+    }
+    let out_dir = cwd.join(out);
+    let shown_out = crate::project::display(cwd, &out_dir);
+    std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
+        path: shown_out.clone(),
+        source,
+    })?;
+    let _lock = lock(&out_dir).map_err(|source| Error::Write {
+        path: shown_out.clone(),
+        source,
+    })?;
+    journal::recover(&out_dir)?;
+    let folders: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| cwd.join(&f.path).parent().map(Path::to_path_buf))
+        .collect();
+    folders.iter().for_each(|dir| journal::sweep(dir));
+
+    // Staging is independent per file (on every core for a batch). Any error drops
+    // every staged file, and nothing has been renamed yet.
+    type Staged<'f> = Option<(tempfile::TempPath, PathBuf, &'f String)>;
+    let stage_one = |file: &'f OutputFile<'_>| -> Result<Staged<'f>, Error> {
+        let target = cwd.join(&file.path);
+        if holds(&target, file.contents.as_bytes()) {
+            return Ok(None);
+        }
+        let temp =
+            stage(&target, file.contents.as_bytes(), writer).map_err(|source| Error::Write {
+                path: file.path.clone(),
+                source,
+            })?;
+        Ok(Some((temp, target, &file.path)))
+    };
+    let staged: Vec<Staged<'_>> = match files.len() > PARALLEL_FILES {
+        true => files
+            .par_iter()
+            .map(stage_one)
+            .collect::<Result<_, Error>>()?,
+        false => files.iter().map(stage_one).collect::<Result<_, Error>>()?,
+    };
+    let staged: Vec<_> = staged.into_iter().flatten().collect();
+    if staged.is_empty() {
+        return Ok(Vec::new());
+    }
+    commit(&out_dir, &shown_out, staged)
+}
+
+/// Finishes an interrupted run's renames in the output folder `out`, if its
+/// journal is there, under the folder's lock. Returns how many outputs it moved
+/// into place.
+pub fn recover(cwd: &Path, out: &Path) -> Result<usize, Error> {
+    let out_dir = cwd.join(out);
+    if !journal::pending(&out_dir) {
+        return Ok(0);
+    }
+    let _lock = lock(&out_dir).map_err(|source| Error::Write {
+        path: crate::project::display(cwd, &out_dir),
+        source,
+    })?;
+    journal::recover(&out_dir)
+}
+
+/// Writes the journal, renames every staged file into place, removes the journal.
+fn commit(
+    out_dir: &Path,
+    shown_out: &str,
+    staged: Vec<(tempfile::TempPath, PathBuf, &String)>,
+) -> Result<Vec<String>, Error> {
+    let renames: Vec<journal::Rename> = staged
+        .iter()
+        .map(|(temp, target, _)| journal::Rename {
+            staged: temp.to_path_buf(),
+            target: target.clone(),
+        })
+        .collect();
+    // Until the journal exists, a failure drops (deletes) every staged file.
+    journal::commit(out_dir, &renames).map_err(|source| Error::Write {
+        path: format!("{shown_out}/{}", journal::JOURNAL),
+        source,
+    })?;
+    let total = staged.len();
+    let mut written = Vec::with_capacity(total);
+    let mut staged = staged.into_iter();
+    while let Some((temp, target, shown)) = staged.next() {
+        if let Err(e) = temp.persist(&target) {
+            // Committed: keep the rest staged for the next run to finish.
+            let _ = e.path.keep();
+            staged.for_each(|(temp, _, _)| {
+                let _ = temp.keep();
+            });
+            return Err(Error::Commit {
+                path: shown.clone(),
+                source: e.error,
+                done: written.len(),
+                total,
+                journal: format!("{shown_out}/{}", journal::JOURNAL),
+            });
+        }
+        written.push(shown.clone());
+    }
+    journal::done(out_dir).map_err(|source| Error::Write {
+        path: format!("{shown_out}/{}", journal::JOURNAL),
+        source,
+    })?;
+    Ok(written)
+}
+
+/// Holds the output folder's lock until dropped, so that two runs never mix
+/// their outputs: the second waits for the first.
+#[cfg(unix)]
+fn lock(dir: &Path) -> io::Result<File> {
+    let handle = File::open(dir)?;
+    handle.lock()?;
+    Ok(handle)
+}
+
+#[cfg(not(unix))]
+fn lock(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+fn stage(target: &Path, contents: &[u8], writer: &Writer<'_>) -> io::Result<tempfile::TempPath> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(PathBuf::from("."), Path::to_path_buf);
+    std::fs::create_dir_all(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(journal::STAGED_PREFIX)
+        .suffix(journal::STAGED_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut temp = builder.tempfile_in(&dir)?;
+    // Written whole before the rename; not fsynced: the set is safe against the
+    // process dying at any point, not against power loss (as with `cp`).
+    writer(temp.as_file_mut(), contents)?;
+    // Closed now (thousands of inputs must not hold thousands of descriptors);
+    // the path is still removed if the run stops before the commit.
+    Ok(temp.into_temp_path())
+}
+
+/// The first symbolic link among the existing components of `rel` (an output
+/// path relative to `cwd`), the file itself included: writing through one could
+/// land outside the project, so outputs never do.
+fn symlink_on_path(cwd: &Path, rel: &str) -> Option<String> {
+    if Path::new(rel).is_absolute() {
+        // An absolute --out was named on purpose, wherever it leads.
+        return None;
+    }
+    let mut at = cwd.to_path_buf();
+    for component in Path::new(rel).components() {
+        at.push(component);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Some(crate::project::display(cwd, &at));
+            }
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Whether the file at `path` holds exactly `expected`, read in chunks: a size
+/// check first, so a differing file usually costs one `stat`.
+fn holds(path: &Path, expected: &[u8]) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(expected.len() as u64) {
+        return false;
+    }
+    let mut buffer = vec![0; expected.len().clamp(1, 1 << 20)];
+    let mut rest = expected;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
+/// How many lines of a stale file's diff `--check` shows.
+const SHOWN_DIFF_LINES: usize = 60;
+
+/// The first `max` lines of `text`, and a note of how many were left out.
+fn shortened(text: &str, max: usize) -> String {
+    let total = text.lines().count();
+    if total <= max {
+        return text.to_owned();
+    }
+    let mut kept: String = text.split_inclusive('\n').take(max).collect();
+    kept.push_str(&format!("… ({} more lines)\n", total - max));
+    kept
+}
+
+/// How an output on disk differs from what would be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// A run was killed while replacing outputs; its journal is still there.
+    Interrupted(String),
+    /// The file does not exist (or cannot be read).
+    Missing(String),
+    /// The file holds other bytes; a diff from disk to expected.
+    Differs(String, String),
+}
+
+/// Compares every file with the disk. Empty when all are current.
+pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
+    let out_dir = cwd.join(out);
+    let interrupted = journal::pending(&out_dir).then(|| {
+        Stale::Interrupted(crate::project::display(
+            cwd,
+            &out_dir.join(journal::JOURNAL),
+        ))
+    });
+    let stale = files
+        .iter()
+        .filter(|file| !holds(&cwd.join(&file.path), file.contents.as_bytes()))
+        .map(|file| match std::fs::read(cwd.join(&file.path)) {
+            Err(_) => Stale::Missing(file.path.clone()),
+            Ok(bytes) => {
+                let on_disk = String::from_utf8_lossy(&bytes);
+                let diff = diff::unified(&file.path, &on_disk, &file.contents);
+                Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
+            }
+        });
+    interrupted.into_iter().chain(stale).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &'static str) -> OutputFile<'static> {
+        OutputFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn writes_every_file_and_creates_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [file("out/a.txt", "a"), file("out/sub/b.diff", "b")];
+        assert_eq!(
+            write_all(dir.path(), Path::new("out"), &files).unwrap(),
+            ["out/a.txt", "out/sub/b.diff"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/sub/b.diff")).unwrap(),
+            "b"
+        );
+        assert!(check(dir.path(), Path::new("out"), &files).is_empty());
+        assert!(!dir.path().join("out").join(journal::JOURNAL).exists());
+    }
+
+    #[test]
+    fn a_folder_in_the_way_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("out/b.diff")).unwrap();
+        let files = [file("out/a.txt", "a"), file("out/b.diff", "b")];
+        assert!(matches!(
+            write_all(dir.path(), Path::new("out"), &files),
+            Err(Error::OutputIsFolder { .. })
+        ));
+        assert!(!dir.path().join("out/a.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only the folder remains: {leftovers:?}");
+    }
+
+    #[test]
+    fn check_names_missing_and_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "old\n").unwrap();
+        let stale = check(
+            dir.path(),
+            Path::new("."),
+            &[file("a.txt", "new\n"), file("b.txt", "")],
+        );
+        assert!(
+            matches!(&stale[0], Stale::Differs(p, d) if p == "a.txt" && d.contains("-old\n+new"))
+        );
+        assert_eq!(stale[1], Stale::Missing("b.txt".into()));
+    }
+
+    /// Every file under `dir` with its bytes.
+    fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push((path.clone(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_full_disk_on_any_output_leaves_every_output_as_it_was() {
+        let names = [
+            "out/a.txt",
+            "out/a.diff",
+            "out/a.changelog.json",
+            "out/b/c.txt",
+        ];
+        for failing in 0..names.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let old: Vec<_> = names.iter().map(|n| file(n, "old contents\n")).collect();
+            write_all(dir.path(), Path::new("out"), &old).unwrap();
+            let before = snapshot(dir.path());
+
+            let new: Vec<_> = names
+                .iter()
+                .map(|n| {
+                    file(
+                        n,
+                        if n.ends_with(".txt") {
+                            "new\n"
+                        } else {
+                            "newer\n"
+                        },
+                    )
+                })
+                .collect();
+            let fail_on = new[failing].contents.as_bytes().to_vec();
+            let calls = std::sync::atomic::AtomicUsize::new(0);
+            // Fails like a full disk, half way through one file's bytes.
+            let full_disk = |f: &mut File, bytes: &[u8]| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if bytes == fail_on.as_slice() {
+                    f.write_all(&bytes[..bytes.len() / 2])?;
+                    return Err(io::Error::from(io::ErrorKind::StorageFull));
+                }
+                f.write_all(bytes)
+            };
+            let error = write_with(dir.path(), Path::new("out"), &new, &full_disk).unwrap_err();
+            assert!(matches!(error, Error::Write { .. }), "{error}");
+            assert!(calls.into_inner() >= 1);
+            assert_eq!(
+                snapshot(dir.path()),
+                before,
+                "failing on {}",
+                names[failing]
+            );
+        }
+    }
+
+    #[test]
+    fn staged_files_of_a_killed_run_are_swept_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        std::fs::write(dir.path().join("out/.correct-abc123.tmp"), "half").unwrap();
+        write_all(dir.path(), Path::new("out"), &[file("out/a.txt", "a")]).unwrap();
+        let names: Vec<_> = snapshot(dir.path()).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(names, [dir.path().join("out/a.txt")]);
+    }
+
+    #[test]
+    fn check_reports_an_interrupted_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        std::fs::write(dir.path().join("out/a.txt"), "a").unwrap();
+        std::fs::write(
+            dir.path().join("out").join(journal::JOURNAL),
+            r#"{"journal_version":1,"renames":[]}"#,
+        )
+        .unwrap();
+        let stale = check(dir.path(), Path::new("out"), &[file("out/a.txt", "a")]);
+        assert_eq!(
+            stale,
+            [Stale::Interrupted(format!("out/{}", journal::JOURNAL))]
+        );
+    }
+}

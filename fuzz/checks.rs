@@ -2,6 +2,8 @@
 //! `cargo test` (tests/fuzz_replay.rs), so both hold the same promises.
 
 use arbitrary::Arbitrary;
+use correct::locate::Tier;
+use correct::locate::tolerant::normalize;
 use correct::outcome::Status;
 use correct::record::{Occurrence, Record};
 
@@ -79,7 +81,12 @@ pub fn apply(case: Case) {
     let mut at = 0;
     for (record, edit) in edits {
         let record = &records[record];
-        assert_eq!(&text[edit.original.start..edit.original.end], record.find);
+        let actual = &text[edit.original.start..edit.original.end];
+        match edit.matched.tier {
+            Tier::Exact => assert_eq!(actual, record.find),
+            Tier::Normalized => assert_eq!(normalize(actual), normalize(&record.find)),
+            Tier::Fuzzy => assert!(edit.matched.similarity >= 800, "{edit:?}"),
+        }
         assert_eq!(
             &outcome.corrected[edit.corrected.start..edit.corrected.end],
             record.replace

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::lines::LineIndex;
-use crate::locate::{Failure, FailureKind, Location};
+use crate::locate::{Failure, FailureKind, Location, Matched};
 use crate::record::Record;
 
 /// One replacement of a byte range of the original text.
@@ -14,6 +14,8 @@ pub struct Edit {
     pub record: usize,
     /// Byte range in the original text.
     pub range: Range<usize>,
+    /// How the record's `find` matched there.
+    pub matched: Matched,
 }
 
 /// Marks records whose spans overlap as failed `conflict`, naming every record
@@ -23,7 +25,7 @@ pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]
         .iter()
         .enumerate()
         .filter_map(|(i, l)| match l {
-            Location::Found(spans) => Some(spans.iter().map(move |s| (s.clone(), i))),
+            Location::Found(found) => Some(found.spans().map(move |s| (s, i))),
             _ => None,
         })
         .flatten()
@@ -55,7 +57,7 @@ pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]
         with.sort();
         with.dedup_by_key(|(j, _)| *j);
         let first_match = match &locations[i] {
-            Location::Found(spans) => spans.first().map(|s| s.start),
+            Location::Found(found) => found.spans().next().map(|s| s.start),
             _ => None,
         };
         let named: Vec<String> = with
@@ -86,9 +88,10 @@ pub fn edits(locations: &[Location]) -> Vec<Edit> {
         .iter()
         .enumerate()
         .filter_map(|(record, l)| match l {
-            Location::Found(spans) => Some(spans.iter().map(move |s| Edit {
+            Location::Found(found) => Some(found.spans().map(move |range| Edit {
                 record,
-                range: s.clone(),
+                range,
+                matched: found.matched,
             })),
             _ => None,
         })
@@ -105,7 +108,7 @@ pub fn edits(locations: &[Location]) -> Vec<Edit> {
 /// use correct::apply::{apply, Edit};
 /// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
 /// let records = correct::record::parse_file("r.json", json).unwrap();
-/// let edits = [Edit { record: 0, range: 3..7 }];
+/// let edits = [Edit { record: 0, range: 3..7, matched: correct::locate::Matched::EXACT }];
 /// assert_eq!(apply("in 1945\r\n", &records, &edits), "in 1939\r\n");
 /// ```
 pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
@@ -128,6 +131,7 @@ pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
 )]
 mod tests {
     use super::*;
+    use crate::locate::Found;
     use crate::locate::locate;
 
     fn rec(id: &str, find: &str, replace: &str) -> Record {
@@ -160,7 +164,7 @@ mod tests {
             assert_eq!(f.kind, FailureKind::Conflict);
             assert!(f.message.contains(other), "{}", f.message);
         }
-        assert_eq!(locations[2], Location::Found(vec![4..6]));
+        assert_eq!(locations[2], Location::Found(Found::exact(vec![4..6])));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::locate::Tolerance;
 use crate::project::Layout;
 use crate::run::{Format, Mode, Options};
 
@@ -57,9 +58,38 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
+    /// Match `find` exactly only: no normalized or fuzzy matches (CI that wants
+    /// drift fixed in the records themselves).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Fuzzy matching: at most this percentage of a find's characters may differ
+    /// (finds under 8 characters never match fuzzily; 0 turns fuzzy matching off).
+    #[arg(long, value_name = "PERCENT", default_value_t = 10.0, value_parser = percent)]
+    pub fuzzy: f64,
+
+    /// Rewrite each record that matched only after normalizing or fuzzily, so that
+    /// its find/before/after match the article exactly; print what changed. Writes
+    /// record files only, no outputs.
+    #[arg(long, conflicts_with_all = ["check", "dry_run", "strict"])]
+    pub rebase: bool,
+
     /// When to colour output (a flag beats NO_COLOR; auto: only on a terminal).
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorArg>,
+}
+
+/// A percentage from 0 to 50.
+fn percent(value: &str) -> Result<f64, String> {
+    let n: f64 = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number"))?;
+    match (0.0..=50.0).contains(&n) {
+        true => Ok(n),
+        false => Err(format!(
+            "{n} is outside 0 to 50 (percent of a find's characters)"
+        )),
+    }
 }
 
 /// `--format`.
@@ -90,7 +120,9 @@ impl Cli {
             Some(ColorArg::Never) => false,
             Some(ColorArg::Auto) | None => !no_color && is_terminal,
         };
-        let mode = if self.check {
+        let mode = if self.rebase {
+            Mode::Rebase
+        } else if self.check {
             Mode::Check
         } else if self.dry_run {
             Mode::DryRun
@@ -104,6 +136,10 @@ impl Cli {
             show_changes: self.show_changes || stderr_terminal,
             word_diff: self.word_diff,
             append_notice: self.append_notice,
+            tolerance: Tolerance {
+                strict: self.strict,
+                fuzzy: self.fuzzy / 100.0,
+            },
             layout: Layout {
                 cwd,
                 inputs: self.inputs,

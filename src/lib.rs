@@ -33,6 +33,7 @@ pub mod locate;
 pub mod outcome;
 pub mod output;
 pub mod project;
+pub mod rebase;
 pub mod record;
 pub mod render;
 pub mod run;

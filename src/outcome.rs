@@ -3,7 +3,7 @@
 
 use crate::apply::{self, Edit};
 use crate::lines::{Indexed, LineCol, LineIndex};
-use crate::locate::{self, Failure, Location};
+use crate::locate::{self, Failure, Found, Location, Matched, Tolerance};
 use crate::record::Record;
 
 /// What happened to one record.
@@ -46,6 +46,8 @@ pub struct PlacedEdit {
     pub original: Position,
     /// Where the replacement stands.
     pub corrected: Position,
+    /// How the record's `find` matched the original there.
+    pub matched: Matched,
 }
 
 /// One record's result.
@@ -61,6 +63,8 @@ pub struct Correction {
     pub failure: Option<Failure>,
     /// Byte offset of its first edit or match, used for ordering.
     pub position: Option<usize>,
+    /// Where it matched and how (applied records only): what `--rebase` copies.
+    pub found: Option<Found>,
 }
 
 /// The result of correcting one article.
@@ -107,7 +111,12 @@ impl Outcome {
 /// assert!(outcome.succeeded());
 /// ```
 pub fn correct(text: &str, records: &[Record]) -> Outcome {
-    let mut locations = locate::locate(text, records);
+    correct_with(text, records, Tolerance::default())
+}
+
+/// Locates (with `tolerance`) and applies `records` to `text`.
+pub fn correct_with(text: &str, records: &[Record], tolerance: Tolerance) -> Outcome {
+    let mut locations = locate::locate_with(text, records, tolerance);
     apply::mark_conflicts(text, records, &mut locations);
     let edits = apply::edits(&locations);
     let corrected = apply::apply(text, records, &edits);
@@ -130,7 +139,7 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
         .into_iter()
         .enumerate()
         .map(|(record, location)| match location {
-            Location::Found(_) => {
+            Location::Found(found) => {
                 let edits = std::mem::take(&mut placed[record]);
                 let position = edits.first().map(|e| e.original.start);
                 Correction {
@@ -139,6 +148,7 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
                     edits,
                     failure: None,
                     position,
+                    found: Some(found),
                 }
             }
             Location::AlreadyApplied { at } => Correction {
@@ -147,6 +157,7 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
                 edits: Vec::new(),
                 failure: None,
                 position: Some(at),
+                found: None,
             },
             Location::Failed(failure) => Correction {
                 record,
@@ -154,6 +165,7 @@ pub fn correct(text: &str, records: &[Record]) -> Outcome {
                 edits: Vec::new(),
                 position: failure.first_match,
                 failure: Some(failure),
+                found: None,
             },
         })
         .collect();
@@ -189,6 +201,7 @@ fn place(
             .expect("edits shift within the text");
         let corrected_range = start..start + replace.len();
         placed[edit.record].push(PlacedEdit {
+            matched: edit.matched,
             original: Position {
                 start: edit.range.start,
                 end: edit.range.end,

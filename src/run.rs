@@ -11,9 +11,11 @@ use rayon::prelude::*;
 use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
 use crate::limits::{self, Bounded};
 use crate::lines::{Indexed, LineIndex};
+use crate::locate::Tolerance;
 use crate::outcome::{self, Outcome, Status};
 use crate::output::{self, OutputFile, Stale};
 use crate::project::{self, Job, Layout};
+use crate::rebase;
 use crate::record::{self, Record};
 use crate::render::changelog::{self, Written};
 use crate::render::report::{self, Paint};
@@ -31,6 +33,8 @@ pub enum Mode {
     Check,
     /// Write nothing; print the diffs.
     DryRun,
+    /// Rewrite records that matched only tolerantly; write no output.
+    Rebase,
 }
 
 /// The report on stdout.
@@ -61,6 +65,8 @@ pub struct Options {
     pub word_diff: bool,
     /// Add a "Corrections" section with the records' notices to the corrected article.
     pub append_notice: bool,
+    /// Which matcher tiers may run, and the fuzzy bound.
+    pub tolerance: Tolerance,
 }
 
 /// One input after loading and correcting.
@@ -99,7 +105,7 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
             }
         }
     }
-    let (evaluated, errors) = evaluate_all(&opts.layout.cwd, plan);
+    let (evaluated, errors) = evaluate_all(&opts.layout.cwd, plan, opts.tolerance);
     for e in &errors {
         writeln!(stderr, "{}: {e}", paint.error("error"))?;
     }
@@ -126,8 +132,11 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         files.extend(rendered.into_files(ev));
     }
     write_summary(&evaluated, paint, stderr)?;
+    if code == EXIT_OK && opts.mode == Mode::Rebase {
+        return rebase_all(opts, &evaluated, stdout, stderr, paint);
+    }
     if code != EXIT_OK {
-        if !evaluated.is_empty() && opts.mode == Mode::Write {
+        if !evaluated.is_empty() && matches!(opts.mode, Mode::Write | Mode::Rebase) {
             writeln!(
                 stderr,
                 "nothing written: fix the problems above and run again"
@@ -139,18 +148,22 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
 }
 
 /// Reads, checks and corrects every input, on every core (they are independent).
-fn evaluate_all(cwd: &Path, plan: project::Plan) -> (Vec<Evaluated>, Vec<Error>) {
+fn evaluate_all(
+    cwd: &Path,
+    plan: project::Plan,
+    tolerance: Tolerance,
+) -> (Vec<Evaluated>, Vec<Error>) {
     let mut errors = plan.errors;
     let results: Vec<_> = match plan.jobs.len() {
         0 | 1 => plan
             .jobs
             .into_iter()
-            .map(|job| evaluate(cwd, job))
+            .map(|job| evaluate(cwd, job, tolerance))
             .collect(),
         _ => plan
             .jobs
             .into_par_iter()
-            .map(|job| evaluate(cwd, job))
+            .map(|job| evaluate(cwd, job, tolerance))
             .collect(),
     };
     let mut evaluated = Vec::new();
@@ -176,6 +189,10 @@ fn report_input(
         enabled: opts.color_stderr,
     };
     let ok = ev.outcome.succeeded();
+    if opts.format == Format::Text {
+        let tolerant = report::tolerant(&ev.job.input, &ev.text, &ev.records, &ev.outcome, paint);
+        stderr.write_all(tolerant.as_bytes())?;
+    }
     if !ok {
         stderr.write_all(
             report::failures(&ev.job.input, &ev.records, &ev.outcome, paint).as_bytes(),
@@ -244,6 +261,86 @@ fn write_summary(evaluated: &[Evaluated], paint: Paint, stderr: &mut dyn Write) 
     )
 }
 
+/// `--rebase`: rewrites the records that matched tolerantly, file by file (each
+/// atomically), and prints a diff of each file on stdout.
+fn rebase_all(
+    opts: &Options,
+    evaluated: &[Evaluated],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    paint: Paint,
+) -> io::Result<u8> {
+    let cwd = &opts.layout.cwd;
+    let mut code = EXIT_OK;
+    let mut rewritten = 0;
+    for ev in evaluated {
+        let plan = rebase::plan(&ev.text, &ev.records, &ev.outcome);
+        for note in &plan.skipped {
+            writeln!(
+                stderr,
+                "{}: {}: not rebased: {note}",
+                paint.warn("warning"),
+                ev.job.input
+            )?;
+        }
+        for rewrite in &plan.rewrites {
+            let path = cwd.join(&rewrite.file);
+            let result = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|old| {
+                    let new = rebase::rewrite_json(&old, rewrite)
+                        .ok_or_else(|| "the file changed while correct ran".to_owned())?;
+                    output::replace_file(&path, &new).map_err(|e| e.to_string())?;
+                    Ok((old, new))
+                });
+            match result {
+                Ok((old, new)) => {
+                    rewritten += 1;
+                    let shown = diff::unified(&rewrite.file, &old, &new);
+                    stdout.write_all(
+                        report::colored_diff(
+                            &shown,
+                            Paint {
+                                enabled: opts.color_stdout,
+                            },
+                        )
+                        .as_bytes(),
+                    )?;
+                    writeln!(
+                        stderr,
+                        "rebased {}: {}",
+                        rewrite.file,
+                        rewrite
+                            .ids
+                            .iter()
+                            .map(|id| format!("`{id}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )?;
+                }
+                Err(e) => {
+                    writeln!(
+                        stderr,
+                        "{}: cannot rebase {}: {e}",
+                        paint.error("error"),
+                        rewrite.file
+                    )?;
+                    code = EXIT_ERROR;
+                }
+            }
+        }
+    }
+    match rewritten {
+        0 => writeln!(stderr, "nothing to rebase: every record matches exactly")?,
+        _ => writeln!(
+            stderr,
+            "{} run `correct` to regenerate the outputs from the rebased records",
+            paint.help("help:")
+        )?,
+    }
+    Ok(code)
+}
+
 /// Writes the outputs, checks them, or (dry run) leaves them.
 fn finish(
     opts: &Options,
@@ -254,6 +351,7 @@ fn finish(
     let cwd = &opts.layout.cwd;
     match opts.mode {
         Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
+        Mode::Rebase => unreachable!("a rebase ends before the outputs"),
         Mode::Write => match output::write_all(cwd, &opts.layout.out, files) {
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
             Ok(written) if written.len() > LISTED_FILES => {
@@ -316,7 +414,7 @@ fn finish(
 }
 
 /// Reads the input and its records, then corrects it. Every problem is returned.
-fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
+fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec<Error>> {
     let mut errors = Vec::new();
     let too_large = |path: &String, size, limit, what, help| Error::TooLarge {
         path: path.clone(),
@@ -394,7 +492,7 @@ fn evaluate(cwd: &Path, job: Job) -> Result<Evaluated, Vec<Error>> {
     }
     match text {
         Some(text) if errors.is_empty() => {
-            let outcome = outcome::correct(&text, &records);
+            let outcome = outcome::correct_with(&text, &records, tolerance);
             Ok(Evaluated {
                 job,
                 text,

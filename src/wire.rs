@@ -79,7 +79,8 @@ pub struct CorrectionEntry<'a> {
 /// One edit.
 #[derive(Debug, Serialize)]
 pub struct EditEntry<'a> {
-    /// The text replaced.
+    /// The text replaced: the article's own bytes (the record's `find`, unless a
+    /// tolerant tier matched).
     pub find: &'a str,
     /// The text put in its place.
     pub replace: &'a str,
@@ -87,6 +88,11 @@ pub struct EditEntry<'a> {
     pub original: Span,
     /// Where it is in the output.
     pub corrected: Span,
+    /// The matcher tier that found it: `exact`, `normalized` or `fuzzy`.
+    #[serde(rename = "match")]
+    pub matched: &'static str,
+    /// How similar the record's `find` is to `find` here: 1.0 when exact.
+    pub similarity: f64,
 }
 
 /// A span: UTF-8 byte offsets (end exclusive), 1-based line and column of start.

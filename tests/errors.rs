@@ -34,16 +34,21 @@ fn not_found_fails_the_run_and_writes_nothing() {
 }
 
 #[test]
-fn not_found_shows_the_nearest_line() {
+fn not_found_shows_the_nearest_miss_with_its_line_and_a_word_diff() {
     let p = project(
-        "Intro.\nThe Battle of Khalkin Gol ended it.\nEnd.",
-        &[record("kg", "Battle of Khalkhin Gol", "x")],
+        "Intro.\nThe Battle of Khalkin Gol ended the war in 1939.\nEnd.",
+        &[record("kg", "Battle of Khalkhin Gol ended it in 1945", "x")],
     );
     let run = p.run(&["input/a.txt"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr
-            .contains("nearest line 2: \"The Battle of Khalkin Gol ended it.\""),
+            .contains("was not found; nearest at 2:5 (similarity 0.7"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("): Battle of [-Khalkhin-]{+Khalkin+} Gol ended [-it-]{+the war+} in"),
         "{run:?}"
     );
 }

@@ -307,3 +307,68 @@ proptest! {
         prop_assert_eq!(p.snapshot(), before);
     }
 }
+
+/// Sentences from a small vocabulary, so that near-duplicates are common.
+fn sentence() -> impl Strategy<Value = Vec<&'static str>> {
+    const WORDS: [&str; 16] = [
+        "the", "Soviet", "army", "pact", "signed", "war", "Japan", "border", "in", "Moscow",
+        "Tokyo", "treaty", "fought", "was", "April", "August",
+    ];
+    proptest::collection::vec(proptest::sample::select(&WORDS[..]), 6..11)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases() * 4))]
+
+    /// Articles of sentences with near-duplicates of the target (one word
+    /// changed); the target itself may carry a one-character typo. A record for
+    /// the target either applies to the target or refuses: never elsewhere.
+    #[test]
+    fn a_record_never_lands_on_the_wrong_sentence(
+        others in proptest::collection::vec(sentence(), 0..6),
+        target in sentence(),
+        duplicates in proptest::collection::vec((0usize..11, proptest::sample::select(&["Berlin", "May", "navy", "peace"][..])), 1..4),
+        typo in proptest::option::of((0usize..60, proptest::char::range('a', 'z'))),
+        seed in any::<u64>(),
+    ) {
+        let target_text = format!("{}.", target.join(" "));
+        let mut sentences: Vec<String> = others.iter().map(|s| format!("{}.", s.join(" "))).collect();
+        for (word, other) in &duplicates {
+            let mut copy = target.clone();
+            let i = word % copy.len();
+            prop_assume!(copy[i] != *other);
+            copy[i] = other;
+            sentences.push(format!("{}.", copy.join(" ")));
+        }
+        // The target as the article now has it: perhaps with a typo.
+        let mut written: Vec<char> = target_text.chars().collect();
+        if let Some((at, c)) = typo {
+            let at = at % (written.len() - 1);
+            written[at] = c;
+        }
+        let written: String = written.into_iter().collect();
+        let slot = (seed as usize) % (sentences.len() + 1);
+        sentences.insert(slot, written.clone());
+        prop_assume!(sentences.iter().filter(|s| **s == written).count() == 1);
+        let text = sentences.join(" ");
+        let target_start: usize = sentences[..slot].iter().map(|s| s.len() + 1).sum();
+        let target_range = target_start..target_start + written.len();
+        // Exact matches follow the contract (any substring, even inside a word);
+        // this property is about the tolerant tiers.
+        let exact = text.match_indices(target_text.as_str()).filter(|(i, _)| *i != target_start).count();
+        prop_assume!(exact == 0);
+
+        let record = Record::new("fix", &target_text, "REPLACED.");
+        let outcome = correct(&text, &[record]);
+        for c in &outcome.corrections {
+            for e in &c.edits {
+                let overlap = e.original.start < target_range.end && target_range.start < e.original.end;
+                prop_assert!(
+                    overlap,
+                    "edited {:?} instead of the target {:?} in {:?}",
+                    &text[e.original.start..e.original.end], written, text
+                );
+            }
+        }
+    }
+}

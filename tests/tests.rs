@@ -6,6 +6,7 @@ mod support;
 mod applying;
 mod catalogue;
 mod diff_tools;
+mod drift;
 mod errors;
 mod faults;
 mod fuzz_replay;

@@ -11,6 +11,8 @@ use crate::lines::LineIndex;
 use matcher::Matcher;
 
 mod matcher;
+mod tiers;
+pub mod tolerant;
 use crate::record::{Occurrence, Record};
 
 /// How many candidate positions an `ambiguous` message lists before abbreviating.
@@ -18,11 +20,113 @@ const LISTED_MATCHES: usize = 1000;
 /// How many not-found records per text get a near-miss search (it reads the text).
 const NEAR_MISS_SEARCHES: usize = 20;
 
+/// Which tier of the matcher found a record (see [`tolerant`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// `find` stands in the article as written.
+    Exact,
+    /// `find` stands there once quotes, dashes and whitespace are normalized.
+    Normalized,
+    /// An approximate match within the edit-distance bound.
+    Fuzzy,
+}
+
+impl Tier {
+    /// The name used in the changelog (`"match"`) and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Exact => "exact",
+            Tier::Normalized => "normalized",
+            Tier::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+/// How closely a record's texts matched the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Matched {
+    /// The tier that found it.
+    pub tier: Tier,
+    /// Similarity of `find` to the article's text, in thousandths: 1000 for an
+    /// exact match, `1000 × (1 − edits / longer length)` otherwise.
+    pub similarity: u16,
+}
+
+impl Matched {
+    /// An exact match.
+    pub const EXACT: Matched = Matched {
+        tier: Tier::Exact,
+        similarity: 1000,
+    };
+}
+
+/// One place a record applies: the span of `find`, and where its `before` and
+/// `after` context stand in the article (byte ranges of the article's own text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The bytes to replace.
+    pub span: Range<usize>,
+    /// The article's text that matched `before`, if the record has one.
+    pub before: Option<Range<usize>>,
+    /// The article's text that matched `after`, if the record has one.
+    pub after: Option<Range<usize>>,
+}
+
+/// Every place a record applies, and how it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The places, in text order.
+    pub hits: Vec<Hit>,
+    /// The tier and similarity (the lowest over the hits).
+    pub matched: Matched,
+}
+
+impl Found {
+    /// Exact hits at `spans`, for records without context.
+    pub fn exact(spans: Vec<Range<usize>>) -> Found {
+        Found {
+            hits: spans
+                .into_iter()
+                .map(|span| Hit {
+                    span,
+                    before: None,
+                    after: None,
+                })
+                .collect(),
+            matched: Matched::EXACT,
+        }
+    }
+
+    /// The spans of the hits, in text order.
+    pub fn spans(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.hits.iter().map(|h| h.span.clone())
+    }
+}
+
+/// What the matcher may do beyond exact matches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    /// Only the exact tier (`--strict`).
+    pub strict: bool,
+    /// Fuzzy tier: edits allowed, as a share of `find`'s length (0.10 = 10%);
+    /// 0 turns the tier off.
+    pub fuzzy: f64,
+}
+
+impl Default for Tolerance {
+    fn default() -> Tolerance {
+        Tolerance {
+            strict: false,
+            fuzzy: 0.10,
+        }
+    }
+}
+
 /// Where one record applies, or why it does not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    /// The byte spans of `find` to replace, in text order.
-    Found(Vec<Range<usize>>),
+    /// Where `find` stands, and how it matched.
+    Found(Found),
     /// `find` is absent but `replace` stands in its context: nothing to do.
     /// `at` is the start of the first such match.
     AlreadyApplied {
@@ -68,16 +172,25 @@ pub struct Failure {
     pub first_match: Option<usize>,
 }
 
-/// Locates every record in `text`. The result is parallel to `records`.
+/// Locates every record in `text` with the default [`Tolerance`]. The result is
+/// parallel to `records`.
 ///
 /// ```
 /// use correct::locate::{locate, Location};
 /// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
 /// let records = correct::record::parse_file("r.json", json).unwrap();
 /// let text = "Khalkhin Gol, 1945.";
-/// assert_eq!(locate(text, &records), vec![Location::Found(vec![14..18])]);
+/// let Location::Found(found) = &locate(text, &records)[0] else { panic!() };
+/// assert_eq!(found.spans().collect::<Vec<_>>(), [14..18]);
 /// ```
 pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
+    locate_with(text, records, Tolerance::default())
+}
+
+/// Locates every record in `text`: exactly first, then (unless `strict`) for
+/// records that found nothing, the normalized and fuzzy tiers. The result is
+/// parallel to `records`.
+pub fn locate_with(text: &str, records: &[Record], tolerance: Tolerance) -> Vec<Location> {
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
@@ -86,38 +199,17 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
     let mut locations: Vec<Option<Location>> = vec![None; records.len()];
     let mut missing = Vec::new();
     for (i, record) in records.iter().enumerate() {
-        let matches = finds.matches(i);
-        locations[i] = match (matches.len(), record.occurrence) {
-            (0, _) => {
-                missing.push(i);
-                None
-            }
-            (1, Occurrence::Unique) => Some(Location::Found(vec![span(matches[0], &record.find)])),
-            (n, Occurrence::Unique) => Some(Location::Failed(ambiguous(
-                text,
-                index(),
-                record,
-                matches,
-                n,
-            ))),
-            (n, Occurrence::Nth(k)) if k <= n => {
-                Some(Location::Found(vec![span(matches[k - 1], &record.find)]))
-            }
-            (n, Occurrence::Nth(k)) => Some(Location::Failed(too_few(
-                text,
-                index(),
-                record,
-                matches,
-                n,
-                k,
-            ))),
-            (_, Occurrence::All) => Some(Location::Found(
-                matches.iter().map(|&s| span(s, &record.find)).collect(),
-            )),
-        };
+        let hits: Vec<Hit> = finds
+            .matches(i)
+            .iter()
+            .map(|&start| exact_hit(span(start, &record.find), record))
+            .collect();
+        locations[i] = choose(text, index, record, hits, Matched::EXACT);
+        if locations[i].is_none() {
+            missing.push(i);
+        }
     }
     if !missing.is_empty() {
-        let mut searched = 0;
         let candidates: Vec<usize> = missing
             .iter()
             .copied()
@@ -128,6 +220,8 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
             candidates.iter().map(|&i| records[i].replace.as_str()),
         );
         let mut replaces = replaces.with_records(records, |r| &r.replace);
+        let normalized = std::cell::OnceCell::new();
+        let mut searched = 0;
         for i in missing {
             let applied = candidates
                 .binary_search(&i)
@@ -136,9 +230,25 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
             locations[i] = Some(match applied {
                 Some(at) => Location::AlreadyApplied { at },
                 None => {
-                    searched += 1;
-                    let near = searched <= NEAR_MISS_SEARCHES;
-                    Location::Failed(not_found(text, index(), &records[i], finds.raw(i), near))
+                    let normalized = normalized.get_or_init(|| tolerant::Normalized::new(text));
+                    let record = &records[i];
+                    match tiers::locate(text, normalized, index, record, tolerance.fuzzy) {
+                        Some(found) if tolerance.strict => Location::Failed(
+                            tiers::refused_by_strict(text, index(), record, &found),
+                        ),
+                        Some(found) => found,
+                        None => {
+                            searched += 1;
+                            let near = searched <= NEAR_MISS_SEARCHES;
+                            Location::Failed(not_found(
+                                text,
+                                index(),
+                                record,
+                                finds.raw(i),
+                                near.then_some(normalized),
+                            ))
+                        }
+                    }
                 }
             });
         }
@@ -147,6 +257,42 @@ pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
         .into_iter()
         .map(|l| l.expect("every record was located"))
         .collect()
+}
+
+/// An exact hit: its context stands right beside it.
+fn exact_hit(span: Range<usize>, record: &Record) -> Hit {
+    Hit {
+        before: record
+            .before
+            .as_ref()
+            .map(|b| span.start - b.len()..span.start),
+        after: record.after.as_ref().map(|a| span.end..span.end + a.len()),
+        span,
+    }
+}
+
+/// Applies the record's `occurrence` to its `hits` (in text order, context
+/// already checked): the location, or `None` when there is no hit at all.
+fn choose<'i>(
+    text: &str,
+    index: impl Fn() -> &'i LineIndex,
+    record: &Record,
+    mut hits: Vec<Hit>,
+    matched: Matched,
+) -> Option<Location> {
+    let starts = |hits: &[Hit]| -> Vec<usize> { hits.iter().map(|h| h.span.start).collect() };
+    let found = |hits: Vec<Hit>| Location::Found(Found { hits, matched });
+    Some(match (hits.len(), record.occurrence) {
+        (0, _) => return None,
+        (1, Occurrence::Unique) | (_, Occurrence::All) => found(hits),
+        (n, Occurrence::Unique) => {
+            Location::Failed(ambiguous(text, index(), record, &starts(&hits), n))
+        }
+        (n, Occurrence::Nth(k)) if k <= n => found(vec![hits.swap_remove(k - 1)]),
+        (n, Occurrence::Nth(k)) => {
+            Location::Failed(too_few(text, index(), record, &starts(&hits), n, k))
+        }
+    })
 }
 
 fn span(start: usize, find: &str) -> Range<usize> {
@@ -230,7 +376,13 @@ fn too_few(
     }
 }
 
-fn not_found(text: &str, index: &LineIndex, record: &Record, raw: &[usize], near: bool) -> Failure {
+fn not_found(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    raw: &[usize],
+    near: Option<&tolerant::Normalized>,
+) -> Failure {
     let find = quoted(&record.find);
     let (message, help) = if let Some(&first) = raw.first() {
         let constraints = [
@@ -255,11 +407,13 @@ fn not_found(text: &str, index: &LineIndex, record: &Record, raw: &[usize], near
             "fix the context fields so that they match the article exactly".to_owned(),
         )
     } else {
-        let nearest = near.then(|| near_miss(text, index, &record.find)).flatten();
+        let nearest = near.and_then(|_| near_miss(text, index, &record.find));
         let message = match nearest {
-            Some((line, excerpt)) => format!(
-                "{find} was not found; nearest line {line}: {}",
-                quoted(&excerpt)
+            Some(near) => format!(
+                "{find} was not found; nearest at {} (similarity {:.2}): {}",
+                near.at,
+                f64::from(near.similarity) / 1000.0,
+                near.diff
             ),
             None => format!("{find} was not found"),
         };
@@ -294,10 +448,17 @@ pub fn quoted(text: &str) -> String {
     format!("{:?}", format!("{head} […] {tail}"))
 }
 
-/// The line most like `find`: the share of its words found there, exactly or
-/// nearly. Returns the 1-based line number and an excerpt, if a line shares at
-/// least half.
-fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<(usize, String)> {
+/// The best near miss of a `find`: where it starts, how similar it is, and a
+/// word diff from `find` to the article's text (`[-expected-]{+actual+}`).
+struct NearMiss {
+    at: crate::lines::LineCol,
+    similarity: u16,
+    diff: String,
+}
+
+/// The line most like `find` (the share of its words found there, exactly or
+/// nearly; at least half), then the stretch of that line closest to `find`.
+fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<NearMiss> {
     let wanted: Vec<String> = words(find).map(str::to_lowercase).collect();
     if wanted.is_empty() {
         return None;
@@ -328,12 +489,16 @@ fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<(usize, String
     }
     let (_, line) = best?;
     let range = index.line_range(text, line);
-    let excerpt: String = text[range]
-        .trim_end_matches('\r')
-        .chars()
-        .take(100)
-        .collect();
-    Some((line + 1, excerpt))
+    let stretch = match tolerant::closest(&text[range.clone()], find) {
+        Some(r) => range.start + r.start..range.start + r.end,
+        None => range,
+    };
+    let actual = text[stretch.clone()].trim_end_matches('\r');
+    Some(NearMiss {
+        at: index.line_col(text, stretch.start),
+        similarity: tiers::similarity(find, actual),
+        diff: crate::render::words::inline(find, actual),
+    })
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -360,6 +525,13 @@ mod tests {
         locate(text, &[record]).remove(0)
     }
 
+    fn spans(location: Location) -> Vec<Range<usize>> {
+        match location {
+            Location::Found(found) => found.spans().collect(),
+            other => panic!("expected a match, got {other:?}"),
+        }
+    }
+
     fn failure(location: Location) -> Failure {
         match location {
             Location::Failed(f) => f,
@@ -371,7 +543,7 @@ mod tests {
     fn a_unique_match_is_found() {
         assert_eq!(
             one("in 1945 only", rec("1945", "1939")),
-            Location::Found(vec![3..7])
+            Location::Found(Found::exact(vec![3..7]))
         );
     }
 
@@ -388,10 +560,7 @@ mod tests {
         let mut r = rec("cat", "dog");
         r.before = Some("a ".into());
         r.occurrence = Occurrence::Nth(2);
-        assert_eq!(
-            one("a cat, the cat, a cat", r),
-            Location::Found(vec![18..21])
-        );
+        assert_eq!(spans(one("a cat, the cat, a cat", r)), vec![18..21]);
     }
 
     #[test]
@@ -407,7 +576,10 @@ mod tests {
     fn all_takes_every_non_overlapping_match() {
         let mut r = rec("aa", "b");
         r.occurrence = Occurrence::All;
-        assert_eq!(one("aaaaa", r), Location::Found(vec![0..2, 2..4]));
+        assert_eq!(
+            one("aaaaa", r),
+            Location::Found(Found::exact(vec![0..2, 2..4]))
+        );
     }
 
     #[test]
@@ -417,7 +589,7 @@ mod tests {
         r.occurrence = Occurrence::All;
         assert_eq!(
             one("war, warm, éwar, war", r),
-            Location::Found(vec![0..3, 18..21])
+            Location::Found(Found::exact(vec![0..3, 18..21]))
         );
     }
 
@@ -425,7 +597,7 @@ mod tests {
     fn after_is_context_not_part_of_the_span() {
         let mut r = rec("May", "June");
         r.after = Some(" 1939".into());
-        assert_eq!(one("May 1945, May 1939", r), Location::Found(vec![10..13]));
+        assert_eq!(spans(one("May 1945, May 1939", r)), vec![10..13]);
     }
 
     #[test]
@@ -456,14 +628,16 @@ mod tests {
     }
 
     #[test]
-    fn not_found_shows_the_nearest_line() {
-        let text = "First line.\nThe Battle of Khalkin Gol was fought.\nLast.";
-        let f = failure(one(text, rec("Battle of Khalkhin Gol", "x")));
-        assert!(
-            f.message
-                .contains("nearest line 2: \"The Battle of Khalkin Gol was fought.\""),
-            "{}",
-            f.message
+    fn not_found_shows_the_nearest_miss_as_a_word_diff() {
+        let text = "First line.\nThe Battle of Khalkin Gol was fought in 1939.\nLast.";
+        let f = failure(one(
+            text,
+            rec("Battle of Khalkhin Gol was won in 1945", "x"),
+        ));
+        assert_eq!(
+            f.message,
+            "\"Battle of Khalkhin Gol was won in 1945\" was not found; nearest at 2:5 \
+             (similarity 0.80): Battle of [-Khalkhin-]{+Khalkin+} Gol was [-won-]{+fought+} in [-1945-]{+1939+}"
         );
     }
 
@@ -472,7 +646,10 @@ mod tests {
         let records = [rec("ab", "x"), rec("bc", "y")];
         assert_eq!(
             locate("abc", &records),
-            vec![Location::Found(vec![0..2]), Location::Found(vec![1..3])]
+            vec![
+                Location::Found(Found::exact(vec![0..2])),
+                Location::Found(Found::exact(vec![1..3]))
+            ]
         );
     }
 

@@ -170,6 +170,25 @@ fn commit(
     Ok(written)
 }
 
+/// Replaces the file at `path` with `contents` atomically (a temporary file next
+/// to it, then a rename), keeping nothing half-written. For record files.
+pub fn replace_file(path: &Path, contents: &str) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(journal::STAGED_PREFIX)
+        .suffix(journal::STAGED_SUFFIX)
+        .tempfile_in(dir)?;
+    temp.as_file_mut().write_all(contents.as_bytes())?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        temp.as_file().set_permissions(meta.permissions())?;
+    }
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Holds the output folder's lock until dropped, so that two runs never mix
 /// their outputs: the second waits for the first.
 #[cfg(unix)]

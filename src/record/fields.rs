@@ -34,6 +34,7 @@ impl Fields<'_> {
         let after = self.string("after", false);
         let occurrence = self.occurrence();
         let whole_word = self.boolean("whole_word");
+        let line = self.line();
         let category = self.category();
         let reason = self.string("reason", true);
         if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
@@ -80,6 +81,7 @@ impl Fields<'_> {
             author,
             date,
             notice,
+            line: line?,
             file: file.to_owned(),
         })
     }
@@ -159,6 +161,25 @@ impl Fields<'_> {
                 };
                 self.errors.push(format!(
                     "`occurrence` must be a whole number >= 1 or \"all\", found {found}"
+                ));
+                None
+            }
+        }
+    }
+
+    fn line(&mut self) -> Option<Option<usize>> {
+        match self.map.get("line") {
+            None => Some(None),
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => {
+                usize::try_from(n.as_u64()?).ok().map(Some)
+            }
+            Some(other) => {
+                self.errors.push(format!(
+                    "`line` must be a whole number >= 1 (the line where `find` is expected), found {}",
+                    match other {
+                        Value::Number(n) => n.to_string(),
+                        other => type_name(other).to_owned(),
+                    }
                 ));
                 None
             }

@@ -146,6 +146,9 @@ pub struct Record {
     pub date: Option<String>,
     /// The sentence readers see in the corrections notice, if the fix needs one.
     pub notice: Option<String>,
+    /// The line where the record expects `find` (1-based): a hint that picks the
+    /// nearest of several approximate matches.
+    pub line: Option<usize>,
     /// The record file it came from, as shown to users (`/` separators).
     pub file: String,
 }
@@ -176,6 +179,7 @@ impl Record {
             author: None,
             date: None,
             notice: None,
+            line: None,
             file: String::new(),
         }
     }
@@ -202,7 +206,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every field a record may have.
-const FIELDS: [&str; 14] = [
+const FIELDS: [&str; 15] = [
     "id",
     "find",
     "replace",
@@ -210,6 +214,7 @@ const FIELDS: [&str; 14] = [
     "after",
     "occurrence",
     "whole_word",
+    "line",
     "category",
     "reason",
     "sources",

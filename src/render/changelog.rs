@@ -25,7 +25,7 @@ pub struct Written<'a, 't> {
 /// (then no file is written, and `output` and `diff` are `null`).
 pub fn build<'a>(
     input_path: &'a str,
-    original: &str,
+    original: &'a str,
     written: Option<Written<'a, '_>>,
     records: &'a [Record],
     outcome: &'a Outcome,
@@ -46,10 +46,12 @@ pub fn build<'a>(
                     .edits
                     .iter()
                     .map(|e| EditEntry {
-                        find: &record.find,
+                        find: &original[e.original.start..e.original.end],
                         replace: &record.replace,
                         original: span(e.original),
                         corrected: span(e.corrected),
+                        matched: e.matched.tier.as_str(),
+                        similarity: f64::from(e.matched.similarity) / 1000.0,
                     })
                     .collect(),
                 notice: record.notice.as_deref(),

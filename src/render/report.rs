@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::lines::LineIndex;
+use crate::locate::Tier;
 use crate::outcome::{Outcome, Status};
 use crate::record::Record;
 use crate::render::words::{Piece, pieces};
@@ -94,6 +95,68 @@ pub fn failures(input: &str, records: &[Record], outcome: &Outcome, paint: Paint
             "{}: {input}: {} more records failed; `--format json` lists every one",
             paint.error("error"),
             failed - LISTED_FAILURES
+        );
+    }
+    out
+}
+
+/// One line per edit that matched only at a tolerant tier: a warning with a word
+/// diff from the record's `find` to the article's text for fuzzy matches, a note
+/// for normalized ones, so that drift is seen and can be rebased.
+///
+/// `warning: input/a.txt:3:5: record `pact` matched fuzzily (similarity 0.96): the [-pcat-]{+pact+} was signed`
+pub fn tolerant(
+    input: &str,
+    text: &str,
+    records: &[Record],
+    outcome: &Outcome,
+    paint: Paint,
+) -> String {
+    let mut out = String::new();
+    let mut any = false;
+    for c in &outcome.corrections {
+        let record = &records[c.record];
+        for edit in c.edits.iter().filter(|e| e.matched.tier != Tier::Exact) {
+            any = true;
+            let actual = &text[edit.original.start..edit.original.end];
+            let similarity = f64::from(edit.matched.similarity) / 1000.0;
+            let (label, how) = match edit.matched.tier {
+                Tier::Fuzzy => (paint.warn("warning"), "matched fuzzily"),
+                _ => (
+                    "note".to_owned(),
+                    "matched after normalizing quotes, dashes or spaces",
+                ),
+            };
+            // One line per match: line breaks shown as ⏎.
+            let shown = |t: &str| t.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎");
+            let diff: String = match record.find == actual {
+                true => format!("{} (its context differs)", shown(actual)),
+                false => pieces(&shown(&record.find), &shown(actual))
+                    .into_iter()
+                    .map(|piece| match piece {
+                        Piece::Same(same) => same,
+                        Piece::Change { del, ins } => {
+                            let del =
+                                (!del.is_empty()).then(|| paint.removed(&format!("[-{del}-]")));
+                            let ins =
+                                (!ins.is_empty()).then(|| paint.added(&format!("{{+{ins}+}}")));
+                            del.unwrap_or_default() + &ins.unwrap_or_default()
+                        }
+                    })
+                    .collect(),
+            };
+            let _ = writeln!(
+                out,
+                "{label}: {input}:{}: record `{}` {how} (similarity {similarity:.2}): {diff}",
+                edit.original.at, record.id,
+            );
+        }
+    }
+    if any {
+        let _ = writeln!(
+            out,
+            "  {} `correct --rebase` copies the article's text into these records; `--strict` refuses such matches",
+            paint.help("help:")
         );
     }
     out

@@ -88,6 +88,31 @@ pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
     out
 }
 
+/// The edit `old` -> `new` on one line, marked as git's plain word diff does:
+/// `[-removed-]{+added+}`.
+///
+/// ```
+/// use correct::render::words::inline;
+/// assert_eq!(inline("signed in 1945", "signed in 1941"), "signed in [-1945-]{+1941+}");
+/// ```
+pub fn inline(old: &str, new: &str) -> String {
+    let mut out = String::new();
+    for piece in pieces(old, new) {
+        match piece {
+            Piece::Same(same) => out.push_str(&same),
+            Piece::Change { del, ins } => {
+                if !del.is_empty() {
+                    out.push_str(&format!("[-{del}-]"));
+                }
+                if !ins.is_empty() {
+                    out.push_str(&format!("{{+{ins}+}}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

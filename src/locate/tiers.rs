@@ -1,0 +1,356 @@
+//! The normalized and fuzzy tiers for one record that found no exact match, and
+//! the `already_applied` check at each of them.
+//!
+//! The same rules hold at every tier: `before`/`after` and `whole_word` must fit,
+//! `occurrence` picks among the hits, and several hits without one are ambiguous.
+//! At the fuzzy tier "several" also means two candidates whose scores are close:
+//! the matcher refuses rather than guess, unless a `line` hint tells them apart.
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+use super::tolerant::{self, Candidate, Normalized, normalize};
+use super::{Failure, FailureKind, Found, Hit, Location, Matched, Tier, choose, quoted};
+use crate::lines::LineIndex;
+use crate::record::{Occurrence, Record};
+
+/// The normalized, then the fuzzy tier, each followed by its `already_applied`
+/// check. `None`: nothing at any tier.
+pub(super) fn locate<'i>(
+    text: &str,
+    normalized: &Normalized,
+    index: impl Fn() -> &'i LineIndex + Copy,
+    record: &Record,
+    fuzzy: f64,
+) -> Option<Location> {
+    let find = Texts::of(record, &record.find);
+    let hits = normalized_hits(text, normalized, record, &find);
+    if !hits.is_empty() {
+        let similarity = hits
+            .iter()
+            .map(|h| similarity(&record.find, &text[h.span.clone()]))
+            .min()
+            .unwrap_or(1000);
+        let matched = Matched {
+            tier: Tier::Normalized,
+            similarity,
+        };
+        return choose(text, index, record, hits, matched);
+    }
+    if !record.replace.is_empty() {
+        let replace = Texts::of(record, &record.replace);
+        if let Some(hit) = normalized_hits(text, normalized, record, &replace).first() {
+            return Some(Location::AlreadyApplied { at: hit.span.start });
+        }
+    }
+    fuzzy_tier(text, normalized, index, record, fuzzy)
+}
+
+/// A record's `find` (or `replace`) with its context, normalized.
+struct Texts {
+    pattern: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Texts {
+    fn of(record: &Record, pattern: &str) -> Texts {
+        Texts {
+            pattern: normalize(pattern),
+            before: record.before.as_deref().map(normalize),
+            after: record.after.as_deref().map(normalize),
+        }
+    }
+}
+
+/// Every leftmost-first, non-overlapping match of the normalized pattern whose
+/// normalized context fits, as spans of the article.
+fn normalized_hits(text: &str, n: &Normalized, record: &Record, texts: &Texts) -> Vec<Hit> {
+    let hay = n.text.as_str();
+    let pattern = texts.pattern.as_str();
+    let finder = memmem::Finder::new(pattern.as_bytes());
+    let mut hits = Vec::new();
+    let (mut from, mut free_from) = (0, 0);
+    while let Some(found) = finder.find(&hay.as_bytes()[from..]) {
+        let start = from + found;
+        let end = start + pattern.len();
+        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+        if start < free_from {
+            continue;
+        }
+        let before = texts.before.as_deref();
+        let after = texts.after.as_deref();
+        if !before.is_none_or(|b| hay[..start].ends_with(b))
+            || !after.is_none_or(|a| hay[end..].starts_with(a))
+        {
+            continue;
+        }
+        let span = n.original(start..end);
+        if record.whole_word && !super::is_whole_word(text, span.clone()) {
+            continue;
+        }
+        free_from = end;
+        hits.push(Hit {
+            span,
+            before: before.map(|b| n.original(start - b.len()..start)),
+            after: after.map(|a| n.original(end..end + a.len())),
+        });
+    }
+    hits
+}
+
+/// A fuzzy candidate whose context fits, with its total edits.
+struct Scored {
+    hit: Hit,
+    /// Edits in `find`.
+    distance: usize,
+    /// Edits in `find`, `before` and `after` together.
+    total: usize,
+}
+
+/// Edits allowed for a text of `chars` characters, or `None` when the fuzzy tier
+/// does not apply to it.
+fn bound(chars: usize, share: f64) -> Option<usize> {
+    if !(tolerant::FUZZY_MIN_CHARS..=tolerant::FUZZY_MAX_CHARS).contains(&chars) {
+        return None;
+    }
+    let k = (chars as f64 * share).floor() as usize;
+    (k > 0).then_some(k)
+}
+
+/// Candidates for `pattern` whose context fits within its own bound.
+fn scored(text: &str, n: &Normalized, record: &Record, pattern: &str, share: f64) -> Vec<Scored> {
+    let Some(k) = bound(pattern.chars().count(), share) else {
+        return Vec::new();
+    };
+    let texts = Texts::of(record, pattern);
+    let context_bound = |c: &str| (c.chars().count() as f64 * share).floor() as usize;
+    tolerant::fuzzy_find(&n.text, &texts.pattern, k)
+        .into_iter()
+        .filter_map(|Candidate { range, distance }| {
+            let mut total = distance;
+            let before = match &texts.before {
+                None => None,
+                Some(b) => {
+                    let reversed: Vec<char> = b.chars().rev().collect();
+                    let preceding = n.text[..range.start].chars().rev();
+                    let (edits, bytes) =
+                        tolerant::anchored(&reversed, preceding, context_bound(b))?;
+                    total += edits;
+                    Some(n.original(range.start - bytes..range.start))
+                }
+            };
+            let after = match &texts.after {
+                None => None,
+                Some(a) => {
+                    let chars: Vec<char> = a.chars().collect();
+                    let following = n.text[range.end..].chars();
+                    let (edits, bytes) = tolerant::anchored(&chars, following, context_bound(a))?;
+                    total += edits;
+                    Some(n.original(range.end..range.end + bytes))
+                }
+            };
+            let span = n.original(range);
+            if record.whole_word && !super::is_whole_word(text, span.clone()) {
+                return None;
+            }
+            Some(Scored {
+                hit: Hit {
+                    span,
+                    before,
+                    after,
+                },
+                distance,
+                total,
+            })
+        })
+        .collect()
+}
+
+/// Two candidates whose totals differ by less than this are too close to choose
+/// between (2 edits, or 5% of `find`, whichever is more).
+fn close(find_chars: usize) -> usize {
+    (find_chars / 20).max(2)
+}
+
+fn fuzzy_tier<'i>(
+    text: &str,
+    n: &Normalized,
+    index: impl Fn() -> &'i LineIndex + Copy,
+    record: &Record,
+    share: f64,
+) -> Option<Location> {
+    if share <= 0.0 {
+        return None;
+    }
+    let finds = scored(text, n, record, &record.find, share);
+    let best_find = finds.iter().map(|s| s.total).min();
+    if !record.replace.is_empty() {
+        let replaces = scored(text, n, record, &record.replace, share);
+        let best_replace = replaces.iter().min_by_key(|s| s.total);
+        if let Some(r) = best_replace
+            && best_find.is_none_or(|f| r.total < f)
+        {
+            return Some(Location::AlreadyApplied {
+                at: r.hit.span.start,
+            });
+        }
+    }
+    if finds.is_empty() {
+        return None;
+    }
+    let find_chars = record.find.chars().count();
+    let matched = |chosen: &[&Scored]| Matched {
+        tier: Tier::Fuzzy,
+        similarity: chosen
+            .iter()
+            .map(|s| 1000 - (s.distance * 1000 / find_chars.max(1)).min(1000) as u16)
+            .min()
+            .unwrap_or(1000),
+    };
+    let found = |chosen: Vec<&Scored>| {
+        Location::Found(Found {
+            matched: matched(&chosen),
+            hits: chosen.into_iter().map(|s| s.hit.clone()).collect(),
+        })
+    };
+    Some(match record.occurrence {
+        Occurrence::All => found(finds.iter().collect()),
+        Occurrence::Nth(k) if k <= finds.len() => found(vec![&finds[k - 1]]),
+        Occurrence::Nth(k) => Location::Failed(fuzzy_failure(
+            text,
+            index(),
+            record,
+            &finds,
+            format!(
+                "`occurrence` is {k}, but {} matches approximately only {} time(s)",
+                quoted(&record.find),
+                finds.len()
+            ),
+        )),
+        Occurrence::Unique => {
+            let best = best_find.expect("candidates exist");
+            let contenders: Vec<&Scored> = finds
+                .iter()
+                .filter(|s| s.total < best + close(find_chars))
+                .collect();
+            match by_line_hint(index(), record, &contenders) {
+                Some(one) => found(vec![one]),
+                None => Location::Failed(fuzzy_failure(
+                    text,
+                    index(),
+                    record,
+                    &finds,
+                    format!(
+                        "{} matches approximately {} places with close scores",
+                        quoted(&record.find),
+                        contenders.len()
+                    ),
+                )),
+            }
+        }
+    })
+}
+
+/// The one contender, or the one nearest the record's `line` hint when it is
+/// strictly nearer than every other.
+fn by_line_hint<'s>(
+    index: &LineIndex,
+    record: &Record,
+    contenders: &[&'s Scored],
+) -> Option<&'s Scored> {
+    if let [one] = contenders {
+        return Some(one);
+    }
+    let line = record.line?.saturating_sub(1);
+    let mut by_distance: Vec<(usize, &Scored)> = contenders
+        .iter()
+        .map(|s| (index.line_of(s.hit.span.start).abs_diff(line), *s))
+        .collect();
+    by_distance.sort_by_key(|(d, _)| *d);
+    match by_distance.as_slice() {
+        [(d0, first), (d1, _), ..] if d0 < d1 => Some(first),
+        _ => None,
+    }
+}
+
+fn fuzzy_failure(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    finds: &[Scored],
+    message: String,
+) -> Failure {
+    let find_chars = record.find.chars().count().max(1);
+    let listed: Vec<String> = finds
+        .iter()
+        .take(super::LISTED_MATCHES)
+        .map(|s| {
+            let similarity = 1.0 - s.distance as f64 / find_chars as f64;
+            format!(
+                "{} (similarity {similarity:.2})",
+                index.line_col(text, s.hit.span.start)
+            )
+        })
+        .collect();
+    Failure {
+        kind: FailureKind::Ambiguous,
+        message: format!("{message}: {}", listed.join(", ")),
+        help: "add `before`/`after` context, a `line` hint or an `occurrence`, or copy `find` \
+               from the article exactly"
+            .to_owned(),
+        first_match: finds.first().map(|s| s.hit.span.start),
+    }
+}
+
+/// `1000 × (1 − Levenshtein distance / longer length)`, in characters. Texts
+/// over 4,096 characters (where the table would be large) are compared by
+/// length alone: the tolerant tiers bound their differences anyway.
+pub(super) fn similarity(a: &str, b: &str) -> u16 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let longer = la.max(lb);
+    if longer == 0 {
+        return 1000;
+    }
+    let distance = match longer <= 4096 {
+        true => strsim::levenshtein(a, b),
+        false => la.abs_diff(lb),
+    };
+    1000 - (distance * 1000 / longer) as u16
+}
+
+/// The failure for a record that only a tolerant tier located, under `--strict`.
+pub(super) fn refused_by_strict(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    location: &Location,
+) -> Failure {
+    let (how, at): (&str, Option<Range<usize>>) = match location {
+        Location::Found(found) => (found.matched.tier.as_str(), found.spans().next()),
+        Location::AlreadyApplied { at } => ("already applied, tolerantly", Some(*at..*at)),
+        Location::Failed(failure) => return failure.clone(),
+    };
+    let place = at
+        .as_ref()
+        .map(|r| format!(" at {}", index.line_col(text, r.start)))
+        .unwrap_or_default();
+    let actual = match location {
+        Location::Found(_) => at
+            .clone()
+            .map(|r| format!(" (the article has {})", quoted(&text[r]))),
+        _ => None,
+    };
+    Failure {
+        kind: FailureKind::NotFound,
+        message: format!(
+            "{} has no exact match; it matches {how}{place}{}, and --strict allows exact matches only",
+            quoted(&record.find),
+            actual.unwrap_or_default()
+        ),
+        help: "run `correct --rebase` to copy the article's text into the record, or fix `find` by hand"
+            .to_owned(),
+        first_match: at.map(|r| r.start),
+    }
+}

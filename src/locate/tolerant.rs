@@ -1,0 +1,420 @@
+//! The tolerant tiers, for a record whose `find` has no exact match.
+//!
+//! **Normalized**: typography that editors and CMSs change without meaning to is
+//! made equal (’ ‘ and '; “ ” and "; – — and -; any run of whitespace, line
+//! breaks, NBSP and thin spaces included, and any other run). The search runs on a
+//! normalized copy of the article whose every byte knows where it came from, so
+//! the span replaced is always the article's own bytes.
+//!
+//! **Fuzzy**: an approximate match within a bounded edit distance (in characters,
+//! on the normalized texts). Candidates come from the pigeonhole rule: with at most
+//! `k` edits, one of `k + 1` pieces of `find` occurs exactly, so only the regions
+//! around those occurrences are checked, each with a semi-global edit distance
+//! (Sellers' algorithm); the start of a match is found by aligning backwards.
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+/// Fuzzy matching never runs for a `find` shorter than this (in characters).
+pub const FUZZY_MIN_CHARS: usize = 8;
+/// Nor for one longer than this: its distance table would cost too much.
+pub const FUZZY_MAX_CHARS: usize = 2000;
+/// Regions checked per fuzzy search, at most (a piece of `find` that occurs
+/// everywhere gives up rather than scanning the whole archive).
+const MAX_REGIONS: usize = 100_000;
+
+/// The character a normalized text holds for `c`; `None` for whitespace, which
+/// collapses into one space per run.
+fn canonical(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' => Some('\''),
+        '\u{201C}' | '\u{201D}' => Some('"'),
+        '\u{2013}' | '\u{2014}' => Some('-'),
+        c if c.is_whitespace() => None,
+        c => Some(c),
+    }
+}
+
+/// `text` normalized: see the module docs.
+///
+/// ```
+/// use correct::locate::tolerant::normalize;
+/// assert_eq!(normalize("the pact\u{2019}s  terms –\r\n in\u{a0}1941"), "the pact's terms - in 1941");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        match canonical(c) {
+            None if in_space => {}
+            None => {
+                out.push(' ');
+                in_space = true;
+            }
+            Some(c) => {
+                out.push(c);
+                in_space = false;
+            }
+        }
+    }
+    out
+}
+
+/// A normalized copy of an article and, for each of its bytes, the offset in
+/// the article where the character it belongs to starts.
+pub struct Normalized {
+    /// The normalized text.
+    pub text: String,
+    /// `starts[i]`: article offset of normalized byte `i`; one more entry for the end.
+    starts: Vec<u32>,
+}
+
+impl Normalized {
+    /// Normalizes `original` (at most 4 GiB; the input limit is far below).
+    pub fn new(original: &str) -> Normalized {
+        let mut text = String::with_capacity(original.len());
+        let mut starts = Vec::with_capacity(original.len() + 1);
+        let mut in_space = false;
+        for (at, c) in original.char_indices() {
+            let c = match canonical(c) {
+                None if in_space => continue,
+                None => {
+                    in_space = true;
+                    ' '
+                }
+                Some(c) => {
+                    in_space = false;
+                    c
+                }
+            };
+            text.push(c);
+            starts.extend(std::iter::repeat_n(at as u32, c.len_utf8()));
+        }
+        starts.push(original.len() as u32);
+        Normalized { text, starts }
+    }
+
+    /// The article's byte range for the normalized range `range`: from the start
+    /// of its first character to the start of the character after it (a trailing
+    /// whitespace run is taken whole).
+    pub fn original(&self, range: Range<usize>) -> Range<usize> {
+        self.starts[range.start] as usize..self.starts[range.end] as usize
+    }
+}
+
+/// One approximate match, in normalized byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The matched text.
+    pub range: Range<usize>,
+    /// Edits (insertions, deletions, substitutions of characters) from the pattern.
+    pub distance: usize,
+}
+
+/// Every approximate match of `pattern` in `hay` with at most `k` edits, best
+/// first among overlapping ones, in text order. Both texts are normalized.
+///
+/// ```
+/// use correct::locate::tolerant::fuzzy_find;
+/// let found = fuzzy_find("the Soviet Union declared war on Japan", "Soveit Union declared", 2);
+/// assert_eq!(found.len(), 1);
+/// assert_eq!(found[0].distance, 2);
+/// assert_eq!(&"the Soviet Union declared war on Japan"[found[0].range.clone()], "Soviet Union declared");
+/// ```
+pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
+    let pat: Vec<char> = pattern.chars().collect();
+    let m = pat.len();
+    if m == 0 || k >= m {
+        return Vec::new();
+    }
+    let mut regions = regions(hay, pattern, &pat, k);
+    regions.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in regions {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut found: Vec<Candidate> = merged
+        .into_iter()
+        .flat_map(|region| in_region(hay, region, &pat, k))
+        .collect();
+    // Overlapping candidates: keep the best (fewest edits, then leftmost).
+    found.sort_by_key(|c| (c.distance, c.range.start));
+    let mut kept: Vec<Candidate> = Vec::new();
+    for c in found {
+        if kept
+            .iter()
+            .all(|o| c.range.end <= o.range.start || o.range.end <= c.range.start)
+        {
+            kept.push(c);
+        }
+    }
+    kept.sort_by_key(|c| c.range.start);
+    kept
+}
+
+/// Windows of `hay` (byte ranges) that may hold a match: around each exact
+/// occurrence of one of the `k + 1` pieces of the pattern.
+fn regions(hay: &str, pattern: &str, pat: &[char], k: usize) -> Vec<Range<usize>> {
+    let m = pat.len();
+    let pieces = k + 1;
+    let bytes_at: Vec<usize> = pattern
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([pattern.len()])
+        .collect();
+    let mut regions = Vec::new();
+    for p in 0..pieces {
+        let (from, to) = (p * m / pieces, (p + 1) * m / pieces);
+        if from == to {
+            continue;
+        }
+        let piece = &pattern[bytes_at[from]..bytes_at[to]];
+        for hit in memmem::find_iter(hay.as_bytes(), piece.as_bytes()) {
+            let start = back_chars(hay, hit, from + k);
+            let end = forward_chars(hay, hit, m - from + k);
+            regions.push(start..end);
+            if regions.len() >= MAX_REGIONS {
+                return regions;
+            }
+        }
+    }
+    regions
+}
+
+fn back_chars(text: &str, mut at: usize, n: usize) -> usize {
+    for _ in 0..n {
+        match text[..at].chars().next_back() {
+            Some(c) => at -= c.len_utf8(),
+            None => break,
+        }
+    }
+    at
+}
+
+fn forward_chars(text: &str, mut at: usize, n: usize) -> usize {
+    for _ in 0..n {
+        match text[at..].chars().next() {
+            Some(c) => at += c.len_utf8(),
+            None => break,
+        }
+    }
+    at
+}
+
+/// Sellers' algorithm over one region: each best end with at most `k` edits,
+/// then its start by aligning backwards.
+fn in_region(hay: &str, region: Range<usize>, pat: &[char], k: usize) -> Vec<Candidate> {
+    let chars: Vec<(usize, char)> = hay[region.clone()]
+        .char_indices()
+        .map(|(i, c)| (region.start + i, c))
+        .collect();
+    let ends: Vec<(usize, usize)> = end_distances(&chars, pat)
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, d)| d <= k)
+        .map(|(j, d)| (j + 1, d))
+        .collect();
+    // Neighbouring ends belong to one match: keep the best end of each run (the
+    // earliest among equals: no extra text).
+    let mut best_ends: Vec<(usize, usize)> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for (end, d) in ends {
+        let continues = previous.is_some_and(|p| end == p + 1);
+        previous = Some(end);
+        match best_ends.last_mut() {
+            Some(best) if continues => {
+                if d < best.1 {
+                    *best = (end, d);
+                }
+            }
+            _ => best_ends.push((end, d)),
+        }
+    }
+    best_ends
+        .into_iter()
+        .filter_map(|(end, d)| {
+            let start = align_back(&chars[..end], pat, d)?;
+            let byte_start = chars[start].0;
+            let byte_end = chars.get(end).map_or(region.end, |&(b, _)| b);
+            Some(Candidate {
+                range: byte_start..byte_end,
+                distance: d,
+            })
+        })
+        .collect()
+}
+
+/// The stretch of `hay` (one line, say) closest to `pattern` in edit distance,
+/// as a byte range; `None` for an empty pattern or line.
+///
+/// ```
+/// use correct::locate::tolerant::closest;
+/// let line = "In 1945 the pact was signed by both.";
+/// assert_eq!(&line[closest(line, "the pakt was sined").unwrap()], "the pact was signed");
+/// ```
+pub fn closest(hay: &str, pattern: &str) -> Option<Range<usize>> {
+    let pat: Vec<char> = pattern.chars().collect();
+    if pat.is_empty() || hay.is_empty() {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = hay.char_indices().collect();
+    let ends = end_distances(&chars, &pat);
+    let fewest = *ends.iter().min()?;
+    // Among the best ends, the stretch whose length is nearest the pattern's.
+    let (start, end) = ends
+        .iter()
+        .enumerate()
+        .filter(|&(_, &d)| d == fewest)
+        .filter_map(|(j, _)| Some((align_back(&chars[..=j], &pat, fewest)?, j + 1)))
+        .min_by_key(|&(start, end)| (end - start).abs_diff(pat.len()))?;
+    let byte_end = chars.get(end).map_or(hay.len(), |&(b, _)| b);
+    let best = chars[start].0..byte_end;
+    // Whole words: a stretch that ends inside a word shows as a cut word.
+    let word = |c: &char| c.is_alphanumeric();
+    let start = best.start
+        - hay[..best.start]
+            .chars()
+            .rev()
+            .take_while(word)
+            .map(char::len_utf8)
+            .sum::<usize>();
+    let end = best.end
+        + hay[best.end..]
+            .chars()
+            .take_while(word)
+            .map(char::len_utf8)
+            .sum::<usize>();
+    Some(start..end)
+}
+
+/// For each character of `chars`, the fewest edits aligning all of `pat` to a
+/// stretch ending with it (Sellers' algorithm: the stretch may start anywhere).
+fn end_distances(chars: &[(usize, char)], pat: &[char]) -> Vec<usize> {
+    let m = pat.len();
+    // column[i]: fewest edits aligning pat[..i] to a stretch ending here.
+    let mut column: Vec<usize> = (0..=m).collect();
+    let mut ends = Vec::with_capacity(chars.len());
+    for &(_, c) in chars {
+        let mut diagonal = column[0];
+        column[0] = 0;
+        for i in 1..=m {
+            let substitute = diagonal + usize::from(pat[i - 1] != c);
+            diagonal = column[i];
+            column[i] = substitute.min(column[i] + 1).min(column[i - 1] + 1);
+        }
+        ends.push(column[m]);
+    }
+    ends
+}
+
+/// The start (char index into `text`) of an alignment of `pat` ending at the end
+/// of `text` with `distance` edits, the longest such stretch that costs no more.
+fn align_back(text: &[(usize, char)], pat: &[char], distance: usize) -> Option<usize> {
+    let m = pat.len();
+    let span = (m + distance).min(text.len());
+    let stretch = &text[text.len() - span..];
+    // cost[j]: edits aligning the reversed pattern to the last j characters.
+    let mut cost: Vec<usize> = (0..=span).collect();
+    for i in 1..=m {
+        let p = pat[m - i];
+        let mut diagonal = cost[0];
+        cost[0] = i;
+        for j in 1..=span {
+            let c = stretch[span - j].1;
+            let substitute = diagonal + usize::from(p != c);
+            diagonal = cost[j];
+            cost[j] = substitute.min(cost[j] + 1).min(cost[j - 1] + 1);
+        }
+    }
+    let best = (0..=span)
+        .filter(|&j| cost[j] == distance)
+        .min_by_key(|&j| j.abs_diff(m))?;
+    (best > 0).then(|| text.len() - best)
+}
+
+/// Fewest edits turning `pattern` into some stretch of `text` that starts at its
+/// first character (`text` reads away from the anchor), and that stretch's length
+/// in bytes. Used for `before` (both reversed) and `after`.
+pub fn anchored(
+    pattern: &[char],
+    text: impl Iterator<Item = char>,
+    k: usize,
+) -> Option<(usize, usize)> {
+    let m = pattern.len();
+    let stretch: Vec<char> = text.take(m + k).collect();
+    let mut column: Vec<usize> = (0..=m).collect();
+    let mut best = (column[m], 0usize, 0usize); // (edits, chars, bytes)
+    let mut bytes = 0;
+    for (j, &c) in stretch.iter().enumerate() {
+        let mut diagonal = column[0];
+        column[0] = j + 1;
+        for i in 1..=m {
+            let substitute = diagonal + usize::from(pattern[i - 1] != c);
+            diagonal = column[i];
+            column[i] = substitute.min(column[i] + 1).min(column[i - 1] + 1);
+        }
+        bytes += c.len_utf8();
+        let chars = j + 1;
+        if column[m] < best.0 || (column[m] == best.0 && chars.abs_diff(m) < best.1.abs_diff(m)) {
+            best = (column[m], chars, bytes);
+        }
+    }
+    (best.0 <= k).then_some((best.0, best.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalized_offsets_point_into_the_original() {
+        let original = "it\u{2019}s  a \u{201C}test\u{201D}\r\nend";
+        let n = Normalized::new(original);
+        assert_eq!(n.text, "it's a \"test\" end");
+        let at = n.text.find("\"test\"").unwrap();
+        let range = n.original(at..at + 6);
+        assert_eq!(&original[range], "\u{201C}test\u{201D}");
+        let at = n.text.find("s a").unwrap();
+        assert_eq!(&original[n.original(at..at + 3)], "s  a");
+    }
+
+    #[test]
+    fn fuzzy_finds_a_typo_and_refuses_past_the_bound() {
+        let hay = "The neutrality pact was signed in April 1941 in Moscow.";
+        let found = fuzzy_find(hay, "neutrality pcat was signed", 2);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&hay[found[0].range.clone()], "neutrality pact was signed");
+        assert_eq!(found[0].distance, 2);
+        assert!(fuzzy_find(hay, "neutrality pcat was singed", 2).is_empty());
+    }
+
+    #[test]
+    fn fuzzy_handles_insertions_and_deletions() {
+        let hay = "abc the Battle of Khalkhin Gol xyz";
+        let found = fuzzy_find(hay, "Battle of Khalkin Gol", 1);
+        assert_eq!(&hay[found[0].range.clone()], "Battle of Khalkhin Gol");
+        let found = fuzzy_find(hay, "Battle of Khalkhhin Gol", 1);
+        assert_eq!(&hay[found[0].range.clone()], "Battle of Khalkhin Gol");
+    }
+
+    #[test]
+    fn fuzzy_finds_every_separate_match() {
+        let hay = "signed the pact; later, signed the pakt";
+        let found = fuzzy_find(hay, "signed the pact", 1);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].distance, found[1].distance), (0, 1));
+    }
+
+    #[test]
+    fn anchored_context_allows_a_few_edits() {
+        let before: Vec<char> = "in April ".chars().rev().collect();
+        let text = "signed in Aprli ";
+        let (edits, bytes) = anchored(&before, text.chars().rev(), 2).unwrap();
+        assert_eq!(edits, 2);
+        assert_eq!(bytes, "in Aprli ".len());
+    }
+}

@@ -193,4 +193,12 @@ pub enum Error {
         /// Its key.
         key: String,
     },
+    /// A record file could not be rebased; it is as it was.
+    #[error("cannot rebase {path}: {message}; the file is unchanged")]
+    Rebase {
+        /// The record file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
 }

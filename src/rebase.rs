@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::Path;
 
+use crate::error::Error;
 use crate::locate::{self, Location, Tier, Tolerance};
 use crate::outcome::{Outcome, Status};
 use crate::record::Record;
@@ -108,6 +110,21 @@ pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
     by_file.sort_by(|a, b| a.file.cmp(&b.file));
     plan.rewrites = by_file;
     plan
+}
+
+/// Rewrites one record file (atomically: a temporary file, then a rename) and
+/// returns its old and new text.
+pub fn write(cwd: &Path, rewrite: &Rewrite) -> Result<(String, String), Error> {
+    let path = cwd.join(&rewrite.file);
+    let failed = |message: String| Error::Rebase {
+        path: rewrite.file.clone(),
+        message,
+    };
+    let old = std::fs::read_to_string(&path).map_err(|e| failed(e.to_string()))?;
+    let new = rewrite_json(&old, rewrite)
+        .ok_or_else(|| failed("it changed while correct ran; run again".to_owned()))?;
+    crate::output::replace_file(&path, &new).map_err(|e| failed(e.to_string()))?;
+    Ok((old, new))
 }
 
 /// `json` (a record file's text) with the string values of the rewrite's fields

@@ -69,6 +69,15 @@ pub struct Options {
     pub tolerance: Tolerance,
 }
 
+impl Options {
+    /// How to colour what goes to stdout.
+    fn stdout_paint(&self) -> Paint {
+        Paint {
+            enabled: self.color_stdout,
+        }
+    }
+}
+
 /// One input after loading and correcting.
 struct Evaluated {
     job: Job,
@@ -218,15 +227,7 @@ fn report_input(
             )),
             false => Cow::Borrowed(rendered.diff.as_str()),
         };
-        stdout.write_all(
-            report::colored_diff(
-                &shown,
-                Paint {
-                    enabled: opts.color_stdout,
-                },
-            )
-            .as_bytes(),
-        )?;
+        stdout.write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
     }
     Ok(())
 }
@@ -284,47 +285,17 @@ fn rebase_all(
             )?;
         }
         for rewrite in &plan.rewrites {
-            let path = cwd.join(&rewrite.file);
-            let result = std::fs::read_to_string(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|old| {
-                    let new = rebase::rewrite_json(&old, rewrite)
-                        .ok_or_else(|| "the file changed while correct ran".to_owned())?;
-                    output::replace_file(&path, &new).map_err(|e| e.to_string())?;
-                    Ok((old, new))
-                });
-            match result {
+            match rebase::write(cwd, rewrite) {
                 Ok((old, new)) => {
                     rewritten += 1;
                     let shown = diff::unified(&rewrite.file, &old, &new);
-                    stdout.write_all(
-                        report::colored_diff(
-                            &shown,
-                            Paint {
-                                enabled: opts.color_stdout,
-                            },
-                        )
-                        .as_bytes(),
-                    )?;
-                    writeln!(
-                        stderr,
-                        "rebased {}: {}",
-                        rewrite.file,
-                        rewrite
-                            .ids
-                            .iter()
-                            .map(|id| format!("`{id}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )?;
+                    stdout
+                        .write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
+                    let ids: Vec<String> = rewrite.ids.iter().map(|id| format!("`{id}`")).collect();
+                    writeln!(stderr, "rebased {}: {}", rewrite.file, ids.join(", "))?;
                 }
                 Err(e) => {
-                    writeln!(
-                        stderr,
-                        "{}: cannot rebase {}: {e}",
-                        paint.error("error"),
-                        rewrite.file
-                    )?;
+                    writeln!(stderr, "{}: {e}", paint.error("error"))?;
                     code = EXIT_ERROR;
                 }
             }

@@ -354,3 +354,68 @@ pub(super) fn refused_by_strict(
         first_match: at.map(|r| r.start),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::locate::{FailureKind, Location, Tier, locate};
+    use crate::record::{Occurrence, Record};
+
+    fn one(text: &str, record: Record) -> Location {
+        locate(text, &[record]).remove(0)
+    }
+
+    #[test]
+    fn ambiguity_holds_at_the_normalized_tier() {
+        let text = "the pact\u{2019}s terms; later, the pact\u{2019}s terms";
+        match one(text, Record::new("r", "pact's terms", "x")) {
+            Location::Failed(f) => {
+                assert_eq!(f.kind, FailureKind::Ambiguous);
+                assert!(f.message.contains("1:5, 1:30"), "{}", f.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut second = Record::new("r", "pact's terms", "x");
+        second.occurrence = Occurrence::Nth(2);
+        match one(text, second) {
+            Location::Found(found) => {
+                assert_eq!(found.matched.tier, Tier::Normalized);
+                assert_eq!(found.spans().next(), Some(31..45));
+                assert_eq!(found.hits.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn occurrence_picks_among_fuzzy_candidates_in_text_order() {
+        let text = "signed the pakt in Moscow; then signed the pacct in Tokyo";
+        let mut r = Record::new("r", "signed the pact", "x");
+        r.occurrence = Occurrence::Nth(2);
+        match one(text, r.clone()) {
+            Location::Found(found) => {
+                assert_eq!(found.matched.tier, Tier::Fuzzy);
+                assert_eq!(&text[found.spans().next().unwrap()], "signed the pacct");
+            }
+            other => panic!("{other:?}"),
+        }
+        r.occurrence = Occurrence::All;
+        match one(text, r) {
+            Location::Found(found) => assert_eq!(found.hits.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn whole_word_holds_at_the_tolerant_tiers() {
+        let mut r = Record::new("r", "Soviet Union's", "x");
+        r.whole_word = true;
+        assert!(matches!(
+            one("the Soviet Union\u{2019}sx", r.clone()),
+            Location::Failed(_)
+        ));
+        assert!(matches!(
+            one("the Soviet Union\u{2019}s army", r),
+            Location::Found(_)
+        ));
+    }
+}

@@ -218,22 +218,29 @@ fn in_region(hay: &str, region: Range<usize>, pat: &[char], k: usize) -> Vec<Can
         .filter(|&(_, d)| d <= k)
         .map(|(j, d)| (j + 1, d))
         .collect();
-    // Neighbouring ends belong to one match: keep the best end of each run (the
-    // earliest among equals: no extra text).
-    let mut best_ends: Vec<(usize, usize)> = Vec::new();
-    let mut previous: Option<usize> = None;
+    // Neighbouring ends belong to one match: keep the best end of each run. Among
+    // equals, one that does not cut a word (where the pattern does not), else the
+    // earliest (no extra text).
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let cuts_word =
+        |end: usize| is_word(pat.last().copied()) && is_word(chars.get(end).map(|&(_, c)| c));
+    let mut runs: Vec<Vec<(usize, usize)>> = Vec::new();
     for (end, d) in ends {
-        let continues = previous.is_some_and(|p| end == p + 1);
-        previous = Some(end);
-        match best_ends.last_mut() {
-            Some(best) if continues => {
-                if d < best.1 {
-                    *best = (end, d);
-                }
-            }
-            _ => best_ends.push((end, d)),
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|&(e, _)| end == e + 1) => run.push((end, d)),
+            _ => runs.push(vec![(end, d)]),
         }
     }
+    let best_ends: Vec<(usize, usize)> = runs
+        .into_iter()
+        .filter_map(|run| {
+            let fewest = run.iter().map(|&(_, d)| d).min()?;
+            run.iter()
+                .filter(|&&(_, d)| d == fewest)
+                .min_by_key(|&&(end, _)| (cuts_word(end), end))
+                .copied()
+        })
+        .collect();
     best_ends
         .into_iter()
         .filter_map(|(end, d)| {

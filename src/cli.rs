@@ -3,7 +3,7 @@
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::locate::Tolerance;
 use crate::project::Layout;
@@ -15,9 +15,20 @@ use crate::run::{Format, Mode, Options};
 /// With no INPUT, corrects every file under input/ that has records in
 /// corrections/. Exit codes: 0 all applied (or outputs current), 1 a record did
 /// not apply (or --check found stale outputs), 2 the run could not be evaluated.
+///
+/// An input named like a subcommand (`new`, `record`, ...) is given as `./new`.
 #[derive(Debug, Parser)]
-#[command(name = "correct", version, max_term_width = 100)]
+#[command(
+    name = "correct",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    /// Tools for editors; without one, correct the INPUTs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Articles to correct; a folder means every file below it that has records
     /// (default: every file under input/ that has records).
     #[arg(value_name = "INPUT")]
@@ -54,7 +65,8 @@ pub struct Cli {
     #[arg(long)]
     pub append_notice: bool,
 
-    /// Report format on stdout: text, or one JSON changelog per input per line.
+    /// Report format on stdout: text, one JSON changelog per input per line,
+    /// reviewdog's rdjson, or GitHub Actions annotations.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
@@ -79,6 +91,107 @@ pub struct Cli {
     pub color: Option<ColorArg>,
 }
 
+/// The editors' tools.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Derive correction records from an edited copy of an article: one record
+    /// per changed region, each with the smallest unique `find`.
+    Record(RecordArgs),
+    /// Write one correction record from flags, after checking that it applies.
+    New(NewArgs),
+    /// Check the records against editorial policy; changes nothing.
+    Lint(LintArgs),
+    /// Print the JSON Schema of record files.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// What a new record says beyond its texts; left as TODO placeholders (which
+/// `correct` refuses until they are filled in) when not given.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Metadata {
+    /// The kind of error: fact, date, name, number, attribution, spelling,
+    /// grammar, style, clarity or other.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Why the original is wrong.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// A source: a URL, or a title; `TITLE=URL` gives both. Repeat for more.
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Who writes the record.
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+/// `correct record`.
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// The article as published (its key decides where records go).
+    pub original: PathBuf,
+    /// The edited copy.
+    pub edited: PathBuf,
+    /// Write the records to this folder instead of corrections/KEY/.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// Print the records instead of writing them.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Category, reason, sources and author of every record.
+    #[command(flatten)]
+    pub metadata: Metadata,
+}
+
+/// `correct new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The article the record corrects.
+    pub input: PathBuf,
+    /// The exact text to replace.
+    #[arg(long)]
+    pub find: String,
+    /// The text that replaces it.
+    #[arg(long)]
+    pub replace: String,
+    /// Text that must stand right before `find`.
+    #[arg(long)]
+    pub before: Option<String>,
+    /// Text that must stand right after `find`.
+    #[arg(long)]
+    pub after: Option<String>,
+    /// Which match: a number, or "all".
+    #[arg(long)]
+    pub occurrence: Option<String>,
+    /// The record's id (default: from the words of `find`).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Write the record to this folder instead of corrections/KEY/.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// Category, reason, sources and author of the record.
+    #[command(flatten)]
+    pub metadata: Metadata,
+}
+
+/// `correct lint`.
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Articles whose records to check (default: every record file under
+    /// corrections/).
+    pub inputs: Vec<PathBuf>,
+    /// The fewest words a reason may have.
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub min_reason_words: usize,
+}
+
 /// A percentage from 0 to 50.
 fn percent(value: &str) -> Result<f64, String> {
     let n: f64 = value
@@ -99,6 +212,10 @@ pub enum FormatArg {
     Text,
     /// One changelog object per input, one per line, on stdout.
     Json,
+    /// reviewdog's diagnostic format (one document), each edit a suggestion.
+    Rdjson,
+    /// GitHub Actions annotations: ::error for failures, ::notice for edits.
+    Github,
 }
 
 /// `--color`.
@@ -136,6 +253,7 @@ impl Cli {
             show_changes: self.show_changes || stderr_terminal,
             word_diff: self.word_diff,
             append_notice: self.append_notice,
+            progress: stderr_terminal && self.format == FormatArg::Text,
             tolerance: Tolerance {
                 strict: self.strict,
                 fuzzy: self.fuzzy / 100.0,
@@ -150,6 +268,8 @@ impl Cli {
             format: match self.format {
                 FormatArg::Text => Format::Text,
                 FormatArg::Json => Format::Json,
+                FormatArg::Rdjson => Format::Rdjson,
+                FormatArg::Github => Format::Github,
             },
         }
     }

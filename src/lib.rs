@@ -26,9 +26,12 @@
 
 pub mod apply;
 pub mod cli;
+pub mod commands;
+pub mod derive;
 pub mod error;
 pub mod limits;
 pub mod lines;
+pub mod lint;
 pub mod locate;
 pub mod outcome;
 pub mod output;
@@ -37,4 +40,5 @@ pub mod rebase;
 pub mod record;
 pub mod render;
 pub mod run;
+pub mod schema;
 pub mod wire;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = correct::cli::Cli::parse();
+    let mut cli = correct::cli::Cli::parse();
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(e) => {
@@ -18,11 +18,18 @@ fn main() -> ExitCode {
         }
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let options = cli.into_options(cwd, no_color);
     let (mut stdout, mut stderr) = (io::stdout().lock(), io::stderr().lock());
-    match correct::run::run(&options, &mut stdout, &mut stderr)
-        .and_then(|code| stdout.flush().map(|()| code))
-    {
+    let result = match cli.command.take() {
+        Some(command) => {
+            let paint = cli.into_options(cwd.clone(), no_color).stderr_paint();
+            correct::commands::run(command, &cwd, &mut stdout, &mut stderr, paint)
+        }
+        None => {
+            let options = cli.into_options(cwd, no_color);
+            correct::run::run(&options, &mut stdout, &mut stderr)
+        }
+    };
+    match result.and_then(|code| stdout.flush().map(|()| code)) {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`correct --dry-run | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

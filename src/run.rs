@@ -19,7 +19,7 @@ use crate::rebase;
 use crate::record::{self, Record};
 use crate::render::changelog::{self, Written};
 use crate::render::report::{self, Paint};
-use crate::render::{diff, notice, review};
+use crate::render::{annotations, diff, notice, review};
 
 /// Above this many inputs or files, the report gives totals instead of lists.
 const LISTED_FILES: usize = 20;
@@ -44,6 +44,10 @@ pub enum Format {
     Text,
     /// One changelog object per input, one per line.
     Json,
+    /// One reviewdog rdjson document for the run.
+    Rdjson,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 /// Validated options for one run.
@@ -67,6 +71,8 @@ pub struct Options {
     pub append_notice: bool,
     /// Which matcher tiers may run, and the fuzzy bound.
     pub tolerance: Tolerance,
+    /// Show a progress bar on stderr for batches over a second.
+    pub progress: bool,
 }
 
 impl Options {
@@ -74,6 +80,13 @@ impl Options {
     fn stdout_paint(&self) -> Paint {
         Paint {
             enabled: self.color_stdout,
+        }
+    }
+
+    /// How to colour what goes to stderr.
+    pub fn stderr_paint(&self) -> Paint {
+        Paint {
+            enabled: self.color_stderr,
         }
     }
 }
@@ -114,7 +127,7 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
             }
         }
     }
-    let (evaluated, errors) = evaluate_all(&opts.layout.cwd, plan, opts.tolerance);
+    let (evaluated, errors) = evaluate_all(opts, plan);
     for e in &errors {
         writeln!(stderr, "{}: {e}", paint.error("error"))?;
     }
@@ -140,6 +153,15 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         report_input(opts, ev, &rendered, stdout, stderr)?;
         files.extend(rendered.into_files(ev));
     }
+    if opts.format == Format::Rdjson {
+        let diagnostics = evaluated
+            .iter()
+            .flat_map(|ev| {
+                annotations::rdjson_diagnostics(&ev.job.input, &ev.text, &ev.records, &ev.outcome)
+            })
+            .collect();
+        stdout.write_all(annotations::rdjson(diagnostics).as_bytes())?;
+    }
     write_summary(&evaluated, paint, stderr)?;
     if code == EXIT_OK && opts.mode == Mode::Rebase {
         return rebase_all(opts, &evaluated, stdout, stderr, paint);
@@ -157,24 +179,20 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
 }
 
 /// Reads, checks and corrects every input, on every core (they are independent).
-fn evaluate_all(
-    cwd: &Path,
-    plan: project::Plan,
-    tolerance: Tolerance,
-) -> (Vec<Evaluated>, Vec<Error>) {
+fn evaluate_all(opts: &Options, plan: project::Plan) -> (Vec<Evaluated>, Vec<Error>) {
+    let (cwd, tolerance) = (opts.layout.cwd.as_path(), opts.tolerance);
     let mut errors = plan.errors;
-    let results: Vec<_> = match plan.jobs.len() {
-        0 | 1 => plan
-            .jobs
-            .into_iter()
-            .map(|job| evaluate(cwd, job, tolerance))
-            .collect(),
-        _ => plan
-            .jobs
-            .into_par_iter()
-            .map(|job| evaluate(cwd, job, tolerance))
-            .collect(),
+    let progress = Progress::new(opts.progress, plan.jobs.len());
+    let one = |job| {
+        let result = evaluate(cwd, job, tolerance);
+        progress.step();
+        result
     };
+    let results: Vec<_> = match plan.jobs.len() {
+        0 | 1 => plan.jobs.into_iter().map(one).collect(),
+        _ => plan.jobs.into_par_iter().map(one).collect(),
+    };
+    progress.done();
     let mut evaluated = Vec::new();
     for result in results {
         match result {
@@ -183,6 +201,51 @@ fn evaluate_all(
         }
     }
     (evaluated, errors)
+}
+
+/// A progress bar on stderr for a batch that takes more than a second: hidden
+/// until then, and never drawn when stderr is not a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn new(enabled: bool, inputs: usize) -> Progress {
+        let bar = (enabled && inputs > 1).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(inputs as u64),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} inputs ({per_sec}, {eta} left)",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn step(&self) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        let late = self.started.elapsed() > std::time::Duration::from_secs(1);
+        if late && !self.shown.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// One input's part of the report: failures and changes on stderr, the JSON line
@@ -211,28 +274,33 @@ fn report_input(
         let changes = report::changes(&ev.job.input, &ev.text, &ev.records, &ev.outcome, paint);
         stderr.write_all(changes.as_bytes())?;
     }
-    if opts.format == Format::Json {
-        writeln!(stdout, "{}", rendered.json_line)?;
-    } else if opts.mode == Mode::DryRun && ok {
-        let original = Indexed {
-            text: &ev.text,
-            lines: &ev.outcome.original_lines,
-        };
-        let shown = match opts.word_diff {
-            true => Cow::Owned(diff::word_diff_changes(
-                &ev.job.input,
-                original,
-                rendered.written(ev),
-                &rendered.changes,
-            )),
-            false => Cow::Borrowed(rendered.diff.as_str()),
-        };
-        stdout.write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
+    match opts.format {
+        Format::Json => writeln!(stdout, "{}", rendered.report_line)?,
+        Format::Github => stdout.write_all(rendered.report_line.as_bytes())?,
+        // One document for the run, printed by `run`.
+        Format::Rdjson => {}
+        Format::Text if opts.mode == Mode::DryRun && ok => {
+            let original = Indexed {
+                text: &ev.text,
+                lines: &ev.outcome.original_lines,
+            };
+            let shown = match opts.word_diff {
+                true => Cow::Owned(diff::word_diff_changes(
+                    &ev.job.input,
+                    original,
+                    rendered.written(ev),
+                    &rendered.changes,
+                )),
+                false => Cow::Borrowed(rendered.diff.as_str()),
+            };
+            stdout.write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
+        }
+        Format::Text => {}
     }
     Ok(())
 }
 
-/// A line per input, or totals for a large batch.
+/// A line per input, or a table for a large batch.
 fn write_summary(evaluated: &[Evaluated], paint: Paint, stderr: &mut dyn Write) -> io::Result<()> {
     if evaluated.len() <= LISTED_FILES {
         for ev in evaluated {
@@ -244,22 +312,22 @@ fn write_summary(evaluated: &[Evaluated], paint: Paint, stderr: &mut dyn Write) 
         }
         return Ok(());
     }
-    let total = |status| {
-        evaluated
-            .iter()
-            .map(|ev| ev.outcome.count(status))
-            .sum::<usize>()
-    };
-    let records: usize = evaluated.iter().map(|ev| ev.records.len()).sum();
-    let edits: usize = evaluated.iter().map(|ev| ev.outcome.edit_count()).sum();
-    writeln!(
-        stderr,
-        "{} inputs: {records} records: {} applied, {} already applied, {} failed; {edits} edits",
-        evaluated.len(),
-        total(Status::Applied),
-        total(Status::AlreadyApplied),
-        total(Status::Failed),
-    )
+    stderr.write_all(report::table(&summary_rows(evaluated), LISTED_FILES, paint).as_bytes())
+}
+
+/// One row per input for the batch table.
+fn summary_rows(evaluated: &[Evaluated]) -> Vec<report::Row<'_>> {
+    evaluated
+        .iter()
+        .map(|ev| report::Row {
+            input: &ev.job.input,
+            records: ev.records.len(),
+            applied: ev.outcome.count(Status::Applied),
+            already: ev.outcome.count(Status::AlreadyApplied),
+            failed: ev.outcome.count(Status::Failed),
+            edits: ev.outcome.edit_count(),
+        })
+        .collect()
 }
 
 /// `--rebase`: rewrites the records that matched tolerantly, file by file (each
@@ -484,7 +552,7 @@ struct Rendered<'e> {
     /// What differs between the input and `text`.
     changes: Vec<diff::Change>,
     diff: String,
-    json_line: String,
+    report_line: String,
     /// The changelog, review page and notice, when the outputs may be written.
     pages: Option<Pages>,
 }
@@ -563,16 +631,17 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         diff: &outputs.diff,
     });
     let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
-    let json_line = match opts.format {
+    let report_line = match opts.format {
         Format::Json => changelog::to_line(&log),
-        Format::Text => String::new(),
+        Format::Github => annotations::github(&ev.job.input, &ev.records, &ev.outcome),
+        Format::Text | Format::Rdjson => String::new(),
     };
     let mut rendered = Rendered {
         text,
         text_lines,
         changes: Vec::new(),
         diff: String::new(),
-        json_line,
+        report_line,
         pages: None,
     };
     let Some(output) = &log.output else {

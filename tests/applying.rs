@@ -407,7 +407,8 @@ fn a_batch_larger_than_the_open_file_limit_is_written_whole() {
     let run = p.run(&["input/batch"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stderr.contains("400 inputs: 400 records: 400 applied"),
+        run.stderr
+            .contains("total (400 inputs)        400      400        0       0    400"),
         "{run:?}"
     );
     assert!(

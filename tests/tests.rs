@@ -14,3 +14,4 @@ mod modes;
 mod notices;
 mod properties;
 mod review;
+mod workflow;

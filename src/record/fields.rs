@@ -37,6 +37,12 @@ impl Fields<'_> {
         let line = self.line();
         let category = self.category();
         let reason = self.string("reason", true);
+        if reason.as_deref().is_some_and(is_todo) {
+            self.errors.push(
+                "`reason` is still a TODO placeholder; say in a sentence or two why the original is wrong"
+                    .to_owned(),
+            );
+        }
         if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
             self.errors.push(
                 "`reason` is empty; say in a sentence or two why the original is wrong".to_owned(),
@@ -189,7 +195,13 @@ impl Fields<'_> {
     fn category(&mut self) -> Option<Category> {
         let name = self.string("category", true)?;
         let category = Category::parse(&name);
-        if category.is_none() {
+        if is_todo(&name) {
+            let all: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+            self.errors.push(format!(
+                "`category` is still a TODO placeholder; choose one of {}",
+                all.join(", ")
+            ));
+        } else if category.is_none() {
             let all: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
             self.errors.push(format!(
                 "unknown category {name:?}; use one of {}",
@@ -244,6 +256,11 @@ impl Fields<'_> {
             }
         }
         for (i, source) in sources.iter().enumerate() {
+            if is_todo(&source.title) || source.url.as_deref().is_some_and(is_todo) {
+                self.errors.push(format!(
+                    "sources[{i}] is still a TODO placeholder; name where the correct version can be checked"
+                ));
+            }
             if source.title.trim().is_empty() {
                 self.errors.push(format!("sources[{i}] has an empty title"));
             }
@@ -253,6 +270,15 @@ impl Fields<'_> {
 }
 
 /// `[a-z0-9][a-z0-9._-]*`
+/// Whether a value is a placeholder left for the editor by `correct record` or
+/// `correct new` ("TODO: ..."): such a record is refused until it is filled in.
+pub(super) fn is_todo(value: &str) -> bool {
+    value.trim_start().starts_with(TODO)
+}
+
+/// How placeholders start.
+pub(crate) const TODO: &str = "TODO";
+
 pub(super) fn is_valid_id(id: &str) -> bool {
     let mut bytes = id.bytes();
     bytes

@@ -14,6 +14,7 @@ use fields::Fields;
 use strict::StrictVisitor;
 
 mod fields;
+pub(crate) use fields::TODO;
 mod strict;
 
 /// The kind of error a record corrects.
@@ -85,7 +86,8 @@ impl Category {
         )
     }
 
-    fn parse(name: &str) -> Option<Category> {
+    /// The category named `name` (as in record files), if there is one.
+    pub fn parse(name: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == name)
     }
 }
@@ -206,7 +208,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every field a record may have.
-const FIELDS: [&str; 15] = [
+pub(crate) const FIELDS: [&str; 15] = [
     "id",
     "find",
     "replace",

@@ -1,6 +1,7 @@
 //! Renderers: each turns one [`crate::outcome::Outcome`] into one output, as a
 //! `String`. None of them does I/O.
 
+pub mod annotations;
 pub mod changelog;
 pub mod diff;
 pub mod notice;

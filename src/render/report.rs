@@ -162,6 +162,85 @@ pub fn tolerant(
     out
 }
 
+/// One input's counts, for the batch table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a> {
+    /// The input.
+    pub input: &'a str,
+    /// Its records.
+    pub records: usize,
+    /// Applied records.
+    pub applied: usize,
+    /// Already applied records.
+    pub already: usize,
+    /// Failed records.
+    pub failed: usize,
+    /// Edits.
+    pub edits: usize,
+}
+
+/// The summary table of a batch: the inputs with failures first, then those
+/// with the most edits, at most `max` rows, then a total.
+///
+/// ```text
+/// input               records  applied  already  failed  edits
+/// input/b.txt               2        1        0       1      1
+/// input/a.txt               3        3        0       0      4
+/// … 998 more inputs
+/// total (1000 inputs)    3000     2999        0       1   4000
+/// ```
+pub fn table(rows: &[Row<'_>], max: usize, paint: Paint) -> String {
+    let mut shown: Vec<&Row<'_>> = rows.iter().collect();
+    shown.sort_by_key(|r| {
+        (
+            std::cmp::Reverse(r.failed),
+            std::cmp::Reverse(r.edits),
+            r.input,
+        )
+    });
+    shown.truncate(max);
+    let sum = |f: fn(&Row<'_>) -> usize| rows.iter().map(f).sum::<usize>();
+    let total_label = format!("total ({} inputs)", rows.len());
+    let total = Row {
+        input: &total_label,
+        records: sum(|r| r.records),
+        applied: sum(|r| r.applied),
+        already: sum(|r| r.already),
+        failed: sum(|r| r.failed),
+        edits: sum(|r| r.edits),
+    };
+    let width = shown
+        .iter()
+        .map(|r| r.input.chars().count())
+        .chain([total_label.chars().count(), 5])
+        .max()
+        .unwrap_or(5);
+    let mut out = format!(
+        "{:<width$}  records  applied  already  failed  edits\n",
+        "input"
+    );
+    let line = |r: &Row<'_>| {
+        format!(
+            "{:<width$}  {:>7}  {:>7}  {:>7}  {:>6}  {:>5}\n",
+            r.input, r.records, r.applied, r.already, r.failed, r.edits
+        )
+    };
+    for r in &shown {
+        let text = line(r);
+        match r.failed > 0 {
+            true => out.push_str(&paint.error(text.trim_end())),
+            false => out.push_str(text.trim_end()),
+        }
+        out.push('\n');
+    }
+    if rows.len() > shown.len() {
+        let _ = writeln!(out, "… {} more inputs", rows.len() - shown.len());
+    }
+    out.push_str(&paint.strong(line(&total).trim_end()));
+    out.push('\n');
+    out
+}
+
 /// `input/article.txt: 12 records: 11 applied, 1 already applied, 0 failed; 14 edits`
 pub fn summary(input: &str, records: usize, outcome: &Outcome, paint: Paint) -> String {
     format!(

@@ -1,0 +1,550 @@
+//! The editors' subcommands: `record` (records from an edited copy), `new` (one
+//! record from flags), `lint`, `schema`, `completions` and `man`.
+//!
+//! Each reads what it needs, calls the library, and reports like the main run:
+//! results on stdout, diagnostics on stderr, exit codes 0/1/2.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::cli::{Command, LintArgs, Metadata, NewArgs, RecordArgs};
+use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK};
+use crate::lines::{LineCol, LineIndex};
+use crate::locate::{self, Location, Tolerance};
+use crate::record::{self, Category, Occurrence, Record, TODO};
+use crate::render::report::Paint;
+use crate::{derive, limits, lint, outcome, output, project};
+
+/// Runs one subcommand in `cwd`; returns the exit code.
+pub fn run(
+    command: Command,
+    cwd: &Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    paint: Paint,
+) -> io::Result<u8> {
+    let mut cli = <crate::cli::Cli as clap::CommandFactory>::command();
+    let result = match command {
+        Command::Schema => stdout
+            .write_all(crate::schema::json().as_bytes())
+            .map(|()| Ok(EXIT_OK)),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut cli, "correct", stdout);
+            Ok(Ok(EXIT_OK))
+        }
+        Command::Man => clap_mangen::Man::new(cli)
+            .render(stdout)
+            .map(|()| Ok(EXIT_OK)),
+        Command::Record(args) => Ok(record_from_copy(&args, cwd, stdout, stderr)),
+        Command::New(args) => Ok(new_record(&args, cwd, stderr)),
+        Command::Lint(args) => lint_records(&args, cwd, stderr, paint),
+    }?;
+    match result {
+        Ok(code) => Ok(code),
+        Err(Failed { code, message }) => {
+            writeln!(stderr, "{}: {message}", paint.error("error"))?;
+            Ok(code)
+        }
+    }
+}
+
+/// A subcommand that could not do its job: the exit code and what to say.
+struct Failed {
+    code: u8,
+    message: String,
+}
+
+fn failed(code: u8, message: impl Into<String>) -> Failed {
+    Failed {
+        code,
+        message: message.into(),
+    }
+}
+
+/// A record file as `record` and `new` write it: fields in reading order.
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    id: &'a str,
+    find: &'a str,
+    replace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurrence: Option<serde_json::Value>,
+    category: &'a str,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "<[SourceOut]>::is_empty")]
+    sources: &'a [SourceOut],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+}
+
+#[derive(Serialize, Clone)]
+struct SourceOut {
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// Category, reason and sources from the flags, or placeholders.
+struct Filled {
+    category: String,
+    reason: String,
+    sources: Vec<SourceOut>,
+}
+
+fn fill(m: &Metadata) -> Result<Filled, Failed> {
+    let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    let category = match &m.category {
+        Some(c) if Category::parse(c).is_none() => {
+            return Err(failed(
+                EXIT_ERROR,
+                format!("unknown category {c:?}; use one of {}", names.join(", ")),
+            ));
+        }
+        Some(c) => c.clone(),
+        None => format!("{TODO}: one of {}", names.join(", ")),
+    };
+    let reason = m
+        .reason
+        .clone()
+        .unwrap_or_else(|| format!("{TODO}: say in a sentence or two why the original is wrong"));
+    let mut sources: Vec<SourceOut> = m
+        .sources
+        .iter()
+        .map(|s| match s.rsplit_once('=') {
+            Some((title, url)) if url.contains("://") => SourceOut {
+                title: title.to_owned(),
+                url: Some(url.to_owned()),
+            },
+            _ if s.contains("://") => SourceOut {
+                title: s.clone(),
+                url: Some(s.clone()),
+            },
+            _ => SourceOut {
+                title: s.clone(),
+                url: None,
+            },
+        })
+        .collect();
+    let factual = Category::parse(&category).is_none_or(Category::needs_sources);
+    if sources.is_empty() && factual {
+        sources.push(SourceOut {
+            title: format!("{TODO}: where the correct version can be checked"),
+            url: Some(format!("{TODO}: its URL")),
+        });
+    }
+    Ok(Filled {
+        category,
+        reason,
+        sources,
+    })
+}
+
+/// The JSON text of one record file.
+fn record_json(record: &Record, filled: &Filled, author: Option<&str>) -> String {
+    let occurrence = match record.occurrence {
+        Occurrence::Unique => None,
+        Occurrence::Nth(n) => Some(n.into()),
+        Occurrence::All => Some("all".into()),
+    };
+    let out = RecordOut {
+        id: &record.id,
+        find: &record.find,
+        replace: &record.replace,
+        before: record.before.as_deref(),
+        after: record.after.as_deref(),
+        occurrence,
+        category: &filled.category,
+        reason: &filled.reason,
+        sources: &filled.sources,
+        author,
+    };
+    let mut text = serde_json::to_string_pretty(&out).expect("a record serialises");
+    text.push('\n');
+    text
+}
+
+/// Reads an article (UTF-8, within the size limit).
+fn read_text(cwd: &Path, path: &Path) -> Result<String, Failed> {
+    let shown = project::display(cwd, &cwd.join(path));
+    match limits::read(&cwd.join(path), limits::MAX_INPUT_BYTES) {
+        Ok(limits::Bounded::Read(bytes)) => String::from_utf8(bytes)
+            .map_err(|_| failed(EXIT_ERROR, format!("{shown} is not valid UTF-8"))),
+        Ok(limits::Bounded::TooLarge(_)) => Err(failed(
+            EXIT_ERROR,
+            format!(
+                "{shown} is over the limit of {}",
+                limits::size(limits::MAX_INPUT_BYTES)
+            ),
+        )),
+        Err(e) => Err(failed(EXIT_ERROR, format!("cannot read {shown}: {e}"))),
+    }
+}
+
+/// The records folder of an article: `--to`, or `corrections/KEY/`.
+fn records_folder(cwd: &Path, input: &Path, to: Option<&PathBuf>) -> PathBuf {
+    match to {
+        Some(dir) => cwd.join(dir),
+        None => {
+            let key = project::key_of(&project::display(cwd, &cwd.join(input)));
+            cwd.join("corrections").join(key)
+        }
+    }
+}
+
+/// The records of an article (its folder and `KEY.json`), read leniently: their
+/// ids and texts only, so that records with placeholders count too.
+fn existing(cwd: &Path, folder: &Path) -> Vec<Record> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.push(folder.with_extension("json"));
+    let mut records = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            one => vec![one],
+        };
+        for item in &items {
+            let text = |field: &str| item[field].as_str().map(str::to_owned);
+            let (Some(id), Some(find), Some(replace)) = (text("id"), text("find"), text("replace"))
+            else {
+                continue;
+            };
+            let mut record = Record::new(&id, &find, &replace);
+            record.file = project::display(cwd, file);
+            record.before = text("before");
+            record.after = text("after");
+            record.occurrence = match &item["occurrence"] {
+                serde_json::Value::String(all) if all == "all" => Occurrence::All,
+                n => n
+                    .as_u64()
+                    .map_or(Occurrence::Unique, |n| Occurrence::Nth(n as usize)),
+            };
+            records.push(record);
+        }
+    }
+    records
+}
+
+fn ids(records: &[Record]) -> Vec<String> {
+    records.iter().map(|r| r.id.clone()).collect()
+}
+
+/// A free file name in `folder` that sorts by position (line, then column):
+/// `0012-0045-<id>.json`.
+fn file_name(folder: &Path, at: LineCol, id: &str) -> PathBuf {
+    let (line, column) = (at.line, at.column);
+    let mut n = 1;
+    loop {
+        let name = match n {
+            1 => format!("{line:04}-{column:04}-{id}.json"),
+            n => format!("{line:04}-{column:04}-{id}-{n}.json"),
+        };
+        let path = folder.join(name);
+        if !path.exists() {
+            return path;
+        }
+        n += 1;
+    }
+}
+
+fn write_record(folder: &Path, path: &Path, json: &str) -> Result<(), Failed> {
+    std::fs::create_dir_all(folder)
+        .and_then(|()| output::replace_file(path, json))
+        .map_err(|e| failed(EXIT_ERROR, format!("cannot write {}: {e}", path.display())))
+}
+
+/// `correct record ORIGINAL EDITED`.
+fn record_from_copy(
+    args: &RecordArgs,
+    cwd: &Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Failed> {
+    let original = read_text(cwd, &args.original)?;
+    let edited = read_text(cwd, &args.edited)?;
+    let filled = fill(&args.metadata)?;
+    let mut derived = derive::derive(&original, &edited);
+    let folder = records_folder(cwd, &args.original, args.to.as_ref());
+    let mut taken = ids(&existing(cwd, &folder));
+    for d in &mut derived {
+        d.record.id = derive::unique_id(&mut taken, &d.record.id, "");
+    }
+    let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
+    let check = outcome::correct(&original, &records);
+    if !check.succeeded() || check.corrected != edited {
+        return Err(failed(
+            EXIT_ERROR,
+            format!(
+                "the derived records would not turn {} into {} exactly, so none was written; \
+                 make fewer, larger edits and try again (and report this case)",
+                args.original.display(),
+                args.edited.display()
+            ),
+        ));
+    }
+    let shown_folder = project::display(cwd, &folder);
+    if derived.is_empty() {
+        let _ = writeln!(stderr, "no differences: nothing to record");
+        return Ok(EXIT_OK);
+    }
+    let lines = LineIndex::new(&original);
+    for d in &derived {
+        let at = lines.line_col(&original, d.span.start);
+        let json = record_json(&d.record, &filled, args.metadata.author.as_deref());
+        if args.dry_run {
+            let _ = stdout.write_all(json.as_bytes());
+            continue;
+        }
+        let path = file_name(&folder, at, &d.record.id);
+        write_record(&folder, &path, &json)?;
+        let _ = writeln!(stderr, "wrote {}", project::display(cwd, &path));
+    }
+    let todo = args.metadata.reason.is_none() || args.metadata.category.is_none();
+    let _ = writeln!(
+        stderr,
+        "{} record(s) for {} in {shown_folder}{}",
+        derived.len(),
+        args.original.display(),
+        if todo {
+            "; fill in each TODO (correct refuses records that still have one)"
+        } else {
+            ""
+        }
+    );
+    Ok(EXIT_OK)
+}
+
+/// `correct new INPUT --find ... --replace ...`.
+fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, Failed> {
+    let text = read_text(cwd, &args.input)?;
+    let filled = fill(&args.metadata)?;
+    let folder = records_folder(cwd, &args.input, args.to.as_ref());
+    let mut others = existing(cwd, &folder);
+    let mut taken = ids(&others);
+    let mut record = Record::new("", &args.find, &args.replace);
+    record.before = args.before.clone();
+    record.after = args.after.clone();
+    record.occurrence = match args.occurrence.as_deref() {
+        None => Occurrence::Unique,
+        Some("all") => Occurrence::All,
+        Some(n) => match n.parse::<usize>() {
+            Ok(n) if n >= 1 => Occurrence::Nth(n),
+            _ => {
+                return Err(failed(
+                    EXIT_ERROR,
+                    format!("--occurrence must be a number >= 1 or \"all\", not {n:?}"),
+                ));
+            }
+        },
+    };
+    if args.find.is_empty() {
+        return Err(failed(
+            EXIT_ERROR,
+            "--find is empty; give the exact text to replace",
+        ));
+    }
+    record.id = match &args.id {
+        Some(id) if taken.contains(id) => {
+            return Err(failed(
+                EXIT_ERROR,
+                format!("the id `{id}` is taken by another record of this article"),
+            ));
+        }
+        Some(id) => id.clone(),
+        None => derive::unique_id(&mut taken, &args.find, &args.replace),
+    };
+    let strict = Tolerance {
+        strict: true,
+        ..Tolerance::default()
+    };
+    let start = match locate::locate_with(&text, std::slice::from_ref(&record), strict).remove(0) {
+        Location::Found(found) => found.hits[0].span.start,
+        Location::AlreadyApplied { .. } => {
+            return Err(failed(
+                EXIT_FAILED,
+                "the article already has the replacement there; nothing to record",
+            ));
+        }
+        Location::Failed(f) => {
+            return Err(failed(
+                EXIT_FAILED,
+                format!("{}; {}. Nothing was written", f.message, f.help),
+            ));
+        }
+    };
+    // The new record must also live with the article's other records.
+    others.push(record.clone());
+    let together = outcome::correct(&text, &others);
+    if let Some(f) = together
+        .corrections
+        .iter()
+        .find(|c| c.record == others.len() - 1)
+        .and_then(|c| c.failure.as_ref())
+    {
+        return Err(failed(
+            EXIT_FAILED,
+            format!("{}; {}. Nothing was written", f.message, f.help),
+        ));
+    }
+    let at = LineIndex::new(&text).line_col(&text, start);
+    let path = file_name(&folder, at, &record.id);
+    write_record(
+        &folder,
+        &path,
+        &record_json(&record, &filled, args.metadata.author.as_deref()),
+    )?;
+    let _ = writeln!(
+        stderr,
+        "wrote {} (record `{}` at {at})",
+        project::display(cwd, &path),
+        record.id
+    );
+    Ok(EXIT_OK)
+}
+
+/// `correct lint [INPUT]...`.
+fn lint_records(
+    args: &LintArgs,
+    cwd: &Path,
+    stderr: &mut dyn Write,
+    paint: Paint,
+) -> io::Result<Result<u8, Failed>> {
+    let mut code = EXIT_OK;
+    let files: Vec<String> = if args.inputs.is_empty() {
+        json_files(cwd, &cwd.join("corrections"))
+    } else {
+        let layout = project::Layout {
+            cwd: cwd.to_path_buf(),
+            inputs: args.inputs.clone(),
+            corrections: None,
+            out: PathBuf::from("output"),
+        };
+        let plan = match project::plan(&layout) {
+            Ok(plan) => plan,
+            Err(e) => return Ok(Err(failed(EXIT_ERROR, e.to_string()))),
+        };
+        for e in &plan.errors {
+            writeln!(stderr, "{}: {e}", paint.error("error"))?;
+            code = EXIT_ERROR;
+        }
+        plan.jobs.into_iter().flat_map(|j| j.record_files).collect()
+    };
+    let keys = input_keys(cwd);
+    let mut findings = Vec::new();
+    for file in &files {
+        if let Some(key) = key_of_record_file(file).filter(|k| !keys.contains(k)) {
+            findings.push(lint::Finding {
+                rule: "orphan-file",
+                file: file.clone(),
+                id: None,
+                message: format!("no input has the key `{key}` (looked for input/{key}.*); move or remove the file"),
+            });
+        }
+        let records = match std::fs::read(cwd.join(file)) {
+            Ok(bytes) => match record::parse_file(file, &bytes) {
+                Ok(records) => records,
+                Err(problems) => {
+                    for p in problems {
+                        writeln!(stderr, "{}: {p}", paint.error("error"))?;
+                    }
+                    code = EXIT_ERROR;
+                    continue;
+                }
+            },
+            Err(e) => {
+                writeln!(stderr, "{}: cannot read {file}: {e}", paint.error("error"))?;
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        findings.extend(lint::records(&records, args.min_reason_words));
+    }
+    for f in &findings {
+        let record =
+            f.id.as_ref()
+                .map(|id| format!(" record `{id}`:"))
+                .unwrap_or_default();
+        writeln!(
+            stderr,
+            "{}: {}:{record} {}",
+            paint.warn(&format!("lint[{}]", f.rule)),
+            f.file,
+            f.message
+        )?;
+    }
+    writeln!(
+        stderr,
+        "{} finding(s) in {} record file(s)",
+        findings.len(),
+        files.len()
+    )?;
+    if !findings.is_empty() {
+        code = code.max(EXIT_FAILED);
+    }
+    Ok(Ok(code))
+}
+
+/// Every `*.json` below `dir`, as shown to users, in path order.
+fn json_files(cwd: &Path, dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                found.push(project::display(cwd, &path));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The key a conventional record file belongs to: `corrections/K.json` or
+/// `corrections/K/x.json` -> `K`.
+fn key_of_record_file(file: &str) -> Option<String> {
+    let rest = file.strip_prefix("corrections/")?;
+    match rest.rsplit_once('/') {
+        Some((key, _)) => Some(key.to_owned()),
+        None => rest.strip_suffix(".json").map(str::to_owned),
+    }
+}
+
+/// The keys of every file under `input/`.
+fn input_keys(cwd: &Path) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut dirs = vec![cwd.join("input")];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                keys.push(project::key_of(&project::display(cwd, &path)));
+            }
+        }
+    }
+    keys
+}

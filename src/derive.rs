@@ -1,0 +1,324 @@
+//! Records derived from an edited copy of an article (`correct record`).
+//!
+//! The two texts are compared word by word (`similar`); each changed region
+//! becomes one record whose `find` is the region's original text, with
+//! `before`/`after` context added word by word only when `find` alone is not
+//! unique (then `occurrence` as a last resort). An insertion takes the word
+//! before it (or after it, at the start) into `find`, since `find` is never
+//! empty. Every record is checked to apply exactly where it was derived.
+
+use std::ops::Range;
+
+use similar::{Algorithm, ChangeTag, TextDiff};
+
+use crate::locate::{self, Location, Tolerance};
+use crate::record::{Occurrence, Record};
+
+/// One derived correction: where it stands in the original, and its texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    /// The original bytes it replaces.
+    pub span: Range<usize>,
+    /// The record, with `id` set from its words and everything else but the
+    /// texts left at [`Record::new`]'s defaults.
+    pub record: Record,
+}
+
+/// One changed region: its bytes in the original and in the edited text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Region {
+    old: Range<usize>,
+    new: Range<usize>,
+}
+
+/// The changed regions of `original` -> `edited`. Changes separated only by
+/// whitespace form one region.
+fn regions(original: &str, edited: &str) -> Vec<Region> {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_words(original, edited);
+    let mut regions: Vec<Region> = Vec::new();
+    let mut open: Option<Region> = None;
+    // Whitespace seen after the open region, which joins it if a change follows.
+    let mut pending_space = false;
+    let (mut old, mut new) = (0, 0);
+    for change in diff.iter_all_changes() {
+        let len = change.value().len();
+        match change.tag() {
+            ChangeTag::Equal => {
+                let is_space = len > 0 && change.value().chars().all(char::is_whitespace);
+                if open.is_some() && is_space && !pending_space {
+                    pending_space = true;
+                } else {
+                    regions.extend(open.take());
+                    pending_space = false;
+                }
+                old += len;
+                new += len;
+            }
+            tag => {
+                let region = open.get_or_insert(Region {
+                    old: old..old,
+                    new: new..new,
+                });
+                pending_space = false;
+                if tag == ChangeTag::Delete {
+                    old += len;
+                } else {
+                    new += len;
+                }
+                region.old.end = old;
+                region.new.end = new;
+            }
+        }
+    }
+    regions.extend(open);
+    regions
+}
+
+/// Derives one record per changed region. Applying all of them to `original`
+/// gives `edited` (checked by the caller with [`crate::outcome::correct`]).
+///
+/// ```
+/// let derived = correct::derive::derive("It was signed in 1945 in Moscow.", "It was signed in 1941 in Moscow.");
+/// assert_eq!(derived.len(), 1);
+/// assert_eq!((derived[0].record.find.as_str(), derived[0].record.replace.as_str()), ("1945", "1941"));
+/// ```
+pub fn derive(original: &str, edited: &str) -> Vec<Derived> {
+    let mut widened: Vec<Region> = Vec::new();
+    for region in regions(original, edited) {
+        let Some(region) = widen_insertion(original, trim_punctuation(original, edited, region))
+        else {
+            continue;
+        };
+        // Two regions that now overlap (insertions on both sides of one word)
+        // become one.
+        match widened.last_mut() {
+            Some(last) if region.old.start < last.old.end => {
+                last.old.end = last.old.end.max(region.old.end);
+                last.new.end = last.new.end.max(region.new.end);
+            }
+            _ => widened.push(region),
+        }
+    }
+    let mut ids: Vec<String> = Vec::new();
+    widened
+        .into_iter()
+        .map(|Region { old, new }| {
+            let replace = &edited[new];
+            let mut record = Record::new("", &original[old.clone()], replace);
+            pin(original, &old, &mut record);
+            record.id = unique_id(&mut ids, &record.find, replace);
+            Derived { span: old, record }
+        })
+        .collect()
+}
+
+/// Leaves out punctuation that the original and the replacement share at either
+/// end (`1945.` -> `1939.` becomes `1945` -> `1939`).
+fn trim_punctuation(original: &str, edited: &str, region: Region) -> Region {
+    let (find, replace) = (&original[region.old.clone()], &edited[region.new.clone()]);
+    let shared = |a: &mut dyn Iterator<Item = char>, b: &mut dyn Iterator<Item = char>| {
+        a.zip(b)
+            .take_while(|(x, y)| x == y && !x.is_alphanumeric() && !x.is_whitespace())
+            .map(|(x, _)| x.len_utf8())
+            .sum::<usize>()
+    };
+    let head = shared(&mut find.chars(), &mut replace.chars());
+    let tail = shared(
+        &mut find[head..].chars().rev(),
+        &mut replace[head..].chars().rev(),
+    );
+    Region {
+        old: region.old.start + head..region.old.end - tail,
+        new: region.new.start + head..region.new.end - tail,
+    }
+}
+
+/// A pure insertion takes the word before it (or after it, at the text start)
+/// into both its ranges, so that `find` is not empty.
+fn widen_insertion(text: &str, region: Region) -> Option<Region> {
+    let Region { old, new } = region;
+    if !old.is_empty() {
+        return Some(Region { old, new });
+    }
+    let word_start = text[..old.start]
+        .trim_end_matches(|c: char| !c.is_whitespace())
+        .len();
+    let before = old.start - word_start;
+    if before > 0 {
+        return Some(Region {
+            old: word_start..old.end,
+            new: new.start - before..new.end,
+        });
+    }
+    let after = &text[old.end..];
+    let word = after.len() - after.trim_start_matches(|c: char| !c.is_whitespace()).len();
+    let taken = match word {
+        0 => after.chars().next()?.len_utf8(),
+        n => n,
+    };
+    Some(Region {
+        old: old.start..old.end + taken,
+        new: new.start..new.end + taken,
+    })
+}
+
+/// Adds the least context that makes `record` match exactly at `span` and
+/// nowhere else: a word before, a word after, and so on; `occurrence` if words
+/// run out.
+fn pin(text: &str, span: &Range<usize>, record: &mut Record) {
+    let strict = Tolerance {
+        strict: true,
+        ..Tolerance::default()
+    };
+    let lands_alone = |r: &Record| {
+        matches!(&locate::locate_with(text, std::slice::from_ref(r), strict)[0],
+            Location::Found(found) if found.hits.len() == 1 && found.hits[0].span == *span)
+    };
+    let (mut from, mut to) = (span.start, span.end);
+    for step in 0..64 {
+        if lands_alone(record) {
+            return;
+        }
+        if step % 2 == 0 && from > 0 {
+            from = word_back(text, from);
+            record.before = Some(text[from..span.start].to_owned());
+        } else if to < text.len() {
+            to = word_forward(text, to);
+            record.after = Some(text[span.end..to].to_owned());
+        } else if from == 0 {
+            break;
+        }
+    }
+    // Still not unique (a text of repeats): count, with the context gathered.
+    record.before = None;
+    record.after = None;
+    let rank = text
+        .match_indices(record.find.as_str())
+        .scan(0, |free, (i, m)| {
+            let keep = i >= *free;
+            if keep {
+                *free = i + m.len();
+            }
+            Some((i, keep))
+        })
+        .filter(|&(_, keep)| keep)
+        .position(|(i, _)| i == span.start);
+    if let Some(rank) = rank {
+        record.occurrence = Occurrence::Nth(rank + 1);
+    }
+}
+
+/// The start of the word (with the whitespace after it) before `at`.
+fn word_back(text: &str, at: usize) -> usize {
+    let head = &text[..at];
+    let spaced = head.trim_end_matches(char::is_whitespace);
+    spaced.trim_end_matches(|c: char| !c.is_whitespace()).len()
+}
+
+/// The end of the word (with the whitespace before it) after `at`.
+fn word_forward(text: &str, at: usize) -> usize {
+    let tail = &text[at..];
+    let spaced = tail.trim_start_matches(char::is_whitespace);
+    let word = spaced.trim_start_matches(|c: char| !c.is_whitespace());
+    text.len() - word.len()
+}
+
+/// An id from the first words of the replacement (or of `find`), made unique
+/// among `taken`: `signed-in-1941`, `signed-in-1941-2`.
+pub(crate) fn unique_id(taken: &mut Vec<String>, find: &str, replace: &str) -> String {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(4)
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    let mut base = words(replace);
+    if base.is_empty() {
+        base = words(find);
+    }
+    let base = match base.join("-") {
+        b if b.is_empty() => "change".to_owned(),
+        b => b,
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    taken.push(id.clone());
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(derived: &[Derived]) -> Vec<(&str, &str, Option<&str>, Option<&str>)> {
+        derived
+            .iter()
+            .map(|d| {
+                let r = &d.record;
+                (
+                    r.find.as_str(),
+                    r.replace.as_str(),
+                    r.before.as_deref(),
+                    r.after.as_deref(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_word_gets_just_enough_context() {
+        let original = "In 1945 the war ended; in 1945 Japan surrendered.";
+        let edited = "In 1945 the war ended; in 1945 Japan capitulated.";
+        assert_eq!(
+            texts(&derive(original, edited)),
+            [("surrendered", "capitulated", None, None)]
+        );
+        let edited = "In 1945 the war ended; in 1946 Japan surrendered.";
+        assert_eq!(
+            texts(&derive(original, edited)),
+            [("1945", "1946", Some("in "), None)]
+        );
+    }
+
+    #[test]
+    fn neighbouring_words_form_one_region_and_insertions_take_a_word() {
+        let derived = derive(
+            "from May to September 1945.",
+            "from May 11 to September 16, 1939.",
+        );
+        assert_eq!(
+            texts(&derived),
+            [
+                ("to", "11 to", None, None),
+                ("1945", "16, 1939", None, None)
+            ]
+        );
+        let derived = derive("the Soviet Union and Japan", "the USSR and Imperial Japan");
+        assert_eq!(
+            texts(&derived),
+            [
+                ("Soviet Union", "USSR", None, None),
+                ("Japan", "Imperial Japan", None, None)
+            ]
+        );
+        let derived = derive("The pact was signed.", "The pact was finally signed.");
+        assert_eq!(
+            texts(&derived),
+            [("signed.", "finally signed.", None, None)]
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_and_readable() {
+        let derived = derive("a b c d e", "x b x d x");
+        let ids: Vec<&str> = derived.iter().map(|d| d.record.id.as_str()).collect();
+        assert_eq!(ids, ["x", "x-2", "x-3"]);
+    }
+}

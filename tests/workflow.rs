@@ -1,0 +1,335 @@
+//! The editors' workflow: `correct record`, `correct new`, `correct lint`,
+//! `correct schema`, completions and man page, and the pull-request formats.
+
+use proptest::prelude::*;
+
+use crate::support::{Project, record};
+
+const ARTICLE: &str =
+    "The pact was signed in 1945 in Moscow.\nIn 1945 the war ended; in 1945 Japan surrendered.\n";
+
+fn article() -> Project {
+    let p = Project::new();
+    p.write("input/a.txt", ARTICLE);
+    p
+}
+
+fn names(p: &Project, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(p.path().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn records_derived_from_an_edited_copy_reproduce_it_exactly() {
+    let p = article();
+    let edited = ARTICLE
+        .replace("signed in 1945", "signed in 1941")
+        .replace("; in 1945 Japan", "; in September 1945 Japan");
+    p.write("edited.txt", &edited);
+    let run = p.run(&[
+        "record", "input/a.txt", "edited.txt", "--category", "date",
+        "--reason", "The pact was signed in April 1941, and Japan surrendered in September 1945.",
+        "--source", "Soviet–Japanese Neutrality Pact=https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        names(&p, "corrections/a"),
+        ["0001-0024-1941.json", "0002-0027-september-1945.json"]
+    );
+    let first = p.read("corrections/a/0001-0024-1941.json");
+    // The smallest context that makes "1945" unique: a word either side.
+    assert!(
+        first.contains("\"find\": \"1945\",\n  \"replace\": \"1941\",\n  \"before\": \"in \",\n  \"after\": \" in\","),
+        "{first}"
+    );
+
+    let run = p.run(&["input/a.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.read("output/a.txt"), edited);
+}
+
+#[test]
+fn derived_records_keep_todo_placeholders_that_correct_refuses() {
+    let p = article();
+    p.write(
+        "edited.txt",
+        ARTICLE.replace("Moscow", "Moscow, Soviet Union"),
+    );
+    assert_eq!(p.run(&["record", "input/a.txt", "edited.txt"]).code, 0);
+    let run = p.run(&["input/a.txt"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("`reason` is still a TODO placeholder"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("`category` is still a TODO placeholder"),
+        "{run:?}"
+    );
+    assert!(!p.exists("output"));
+}
+
+#[test]
+fn record_dry_run_prints_and_writes_nothing() {
+    let p = article();
+    p.write("edited.txt", ARTICLE.replace("Moscow", "Tokyo"));
+    let run = p.run(&[
+        "record",
+        "input/a.txt",
+        "edited.txt",
+        "--dry-run",
+        "--category",
+        "name",
+        "--reason",
+        "It was signed in the Kremlin, in Moscow, not Tokyo.",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("\"find\": \"Moscow\""), "{run:?}");
+    assert!(!p.exists("corrections"));
+}
+
+#[test]
+fn new_writes_one_checked_record_named_by_position() {
+    let p = article();
+    let run = p.run(&[
+        "new",
+        "input/a.txt",
+        "--find",
+        "1945",
+        "--before",
+        "signed in ",
+        "--replace",
+        "1941",
+        "--category",
+        "date",
+        "--reason",
+        "The neutrality pact was signed on 13 April 1941.",
+        "--source",
+        "https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(names(&p, "corrections/a"), ["0001-0024-1941.json"]);
+    assert_eq!(p.run(&["input/a.txt"]).code, 0);
+
+    // One that does not apply, or that overlaps it, is refused and not written.
+    let run = p.run(&["new", "input/a.txt", "--find", "1945", "--replace", "x"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("matches 3 times") && run.stderr.contains("Nothing was written"),
+        "{run:?}"
+    );
+    let run = p.run(&[
+        "new",
+        "input/a.txt",
+        "--find",
+        "in 1945 in",
+        "--replace",
+        "x",
+        "--id",
+        "clash",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("overlaps record `1941`"), "{run:?}");
+    assert_eq!(names(&p, "corrections/a").len(), 1);
+}
+
+#[test]
+fn an_input_named_like_a_subcommand_is_given_with_a_path() {
+    let p = Project::new();
+    p.write("new", "old text");
+    p.records("corrections/new.json", &[record("x", "old", "new")]);
+    let run = p.run(&["./new"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.read("output/new"), "new text");
+}
+
+#[test]
+fn lint_reports_each_policy_rule_with_exit_1() {
+    let p = article();
+    let mut no_url = record("no-url", "Moscow", "Moscow");
+    no_url["sources"] = serde_json::json!(["A book", "A book"]);
+    no_url["reason"] = "Too short.".into();
+    p.records("corrections/a.json", &[no_url]);
+    p.records("corrections/gone.json", &[record("orphan", "x", "y")]);
+    let run = p.run(&["lint"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    for rule in [
+        "fact-without-url",
+        "short-reason",
+        "duplicate-source",
+        "no-op",
+        "orphan-file",
+    ] {
+        assert!(
+            run.stderr.contains(&format!("lint[{rule}]")),
+            "{rule}: {run:?}"
+        );
+    }
+    assert!(
+        run.stderr.contains("6 finding(s) in 2 record file(s)"),
+        "{run:?}"
+    );
+
+    let clean = article();
+    let mut good = record("good", "1945 in Moscow", "1941 in Moscow");
+    good["reason"] = "The neutrality pact was signed in Moscow on 13 April 1941.".into();
+    clean.records("corrections/a.json", &[good]);
+    let run = clean.run(&["lint", "input/a.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let run = Project::new().run(&["schema"]);
+    assert_eq!(run.code, 0);
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/correction.schema.json"
+    ))
+    .unwrap();
+    assert_eq!(run.stdout, committed);
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_definition() {
+    let p = Project::new();
+    let bash = p.run(&["completions", "bash"]);
+    assert_eq!(bash.code, 0);
+    assert!(
+        bash.stdout.contains("--strict") && bash.stdout.contains("rebase"),
+        "{}",
+        &bash.stdout[..200]
+    );
+    let man = p.run(&["man"]);
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH correct"),
+        "{}",
+        &man.stdout[..200]
+    );
+}
+
+fn two_inputs() -> Project {
+    let p = article();
+    let mut year = record("year", "1945", "1941");
+    year["before"] = "signed in ".into();
+    p.records(
+        "corrections/a.json",
+        &[year, record("gone", "absent text", "x")],
+    );
+    p
+}
+
+#[test]
+fn rdjson_gives_reviewdog_suggestions_and_errors() {
+    let run = two_inputs().run(&["--format", "rdjson"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["source"]["name"], "correct");
+    let d = doc["diagnostics"].as_array().unwrap();
+    // Records that apply still show as suggestions beside the failure.
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(
+        (d[0]["severity"].as_str(), d[1]["severity"].as_str()),
+        (Some("INFO"), Some("ERROR"))
+    );
+    assert_eq!(d[1]["code"]["value"], "not_found");
+
+    let ok = article();
+    ok.records("corrections/a.json", &[serde_json::json!({"id": "year", "find": "1945", "before": "signed in ", "replace": "1941", "category": "style", "reason": "r"})]);
+    let run = ok.run(&["--format", "rdjson", "--dry-run"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["location"]["path"], "input/a.txt");
+    assert_eq!(
+        d["location"]["range"]["start"],
+        serde_json::json!({"line": 1, "column": 24})
+    );
+    assert_eq!(d["suggestions"][0]["text"], "1941");
+}
+
+#[test]
+fn github_format_annotates_failures() {
+    let run = two_inputs().run(&["--format", "github"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{run:?}");
+    assert_eq!(
+        lines[0],
+        "::notice file=input/a.txt,line=1,col=24,endLine=1,title=year::1945 -> 1941: The original is wrong."
+    );
+    assert!(
+        lines[1].starts_with(
+            "::error file=input/a.txt,line=1,title=gone::not_found: \"absent text\" was not found"
+        ),
+        "{run:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64)
+    ))]
+
+    /// Any word-level edit of any text: the derived records reproduce the edited
+    /// copy byte for byte.
+    #[test]
+    fn derived_records_reproduce_any_edit(
+        words in proptest::collection::vec(prop_oneof![Just("war"), Just("1945"), Just("pact"), Just("the"), Just("Moscow."), Just("\n"), Just("’"), Just("  "), Just("war,")], 1..40),
+        edits in proptest::collection::vec((0usize..40, 0usize..3, prop_oneof![Just("peace"), Just("1941"), Just(""), Just("treaty,")]), 1..6),
+    ) {
+        let original = words.join(" ");
+        let mut edited_words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+        for (at, kind, word) in &edits {
+            let at = at % (edited_words.len() + 1);
+            match kind {
+                0 if at < edited_words.len() => edited_words[at] = (*word).to_owned(),
+                1 if at < edited_words.len() => { edited_words.remove(at); }
+                _ => edited_words.insert(at, (*word).to_owned()),
+            }
+        }
+        let edited = edited_words.join(" ");
+        let derived = correct::derive::derive(&original, &edited);
+        let records: Vec<_> = derived.iter().map(|d| d.record.clone()).collect();
+        let outcome = correct::outcome::correct(&original, &records);
+        prop_assert!(outcome.succeeded(), "{:?}\n{:?}", records, outcome.corrections);
+        prop_assert_eq!(&outcome.corrected, &edited, "{:?}", records);
+    }
+}
+
+#[test]
+fn the_schema_accepts_every_committed_record_file_and_rejects_a_misspelt_field() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schema/correction.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid JSON Schema");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("corrections/article")).unwrap() {
+        let path = entry.unwrap().path();
+        let record: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&record)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        checked += 1;
+    }
+    assert_eq!(checked, 16);
+    let mut bad = record("x", "a", "b");
+    bad["replce"] = "typo".into();
+    assert!(!validator.is_valid(&bad));
+    let mut bad = record("x", "a", "b");
+    bad["category"] = "facts".into();
+    assert!(!validator.is_valid(&bad));
+    assert!(validator.is_valid(&serde_json::json!([
+        record("x", "a", "b"),
+        record("y", "c", "d")
+    ])));
+}

@@ -500,8 +500,8 @@ fn lint_records(
     Ok(Ok(code))
 }
 
-/// Every `*.json` below `dir`, as shown to users, in path order.
-fn json_files(cwd: &Path, dir: &Path) -> Vec<String> {
+/// Every file below `dir` (none if it cannot be read).
+fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
@@ -509,13 +509,22 @@ fn json_files(cwd: &Path, dir: &Path) -> Vec<String> {
             continue;
         };
         for path in entries.flatten().map(|e| e.path()) {
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                found.push(project::display(cwd, &path));
+            match path.is_dir() {
+                true => dirs.push(path),
+                false => found.push(path),
             }
         }
     }
+    found
+}
+
+/// Every `*.json` below `dir`, as shown to users, in path order.
+fn json_files(cwd: &Path, dir: &Path) -> Vec<String> {
+    let mut found: Vec<String> = files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| project::display(cwd, &p))
+        .collect();
     found.sort();
     found
 }
@@ -532,19 +541,8 @@ fn key_of_record_file(file: &str) -> Option<String> {
 
 /// The keys of every file under `input/`.
 fn input_keys(cwd: &Path) -> Vec<String> {
-    let mut keys = Vec::new();
-    let mut dirs = vec![cwd.join("input")];
-    while let Some(d) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for path in entries.flatten().map(|e| e.path()) {
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                keys.push(project::key_of(&project::display(cwd, &path)));
-            }
-        }
-    }
-    keys
+    files_below(&cwd.join("input"))
+        .into_iter()
+        .map(|p| project::key_of(&project::display(cwd, &p)))
+        .collect()
 }

@@ -47,7 +47,7 @@ pub struct RecordSchema {
     #[schemars(range(min = 1))]
     line: Option<u64>,
     /// The kind of error.
-    category: CategorySchema,
+    category: crate::record::Category,
     /// Why the original is wrong, in a sentence or two.
     #[schemars(regex(pattern = r"\S"))]
     reason: String,
@@ -85,33 +85,6 @@ pub enum OccurrenceSchema {
 pub enum AllSchema {
     /// Every match.
     All,
-}
-
-/// The kind of error.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
-#[serde(rename_all = "lowercase")]
-pub enum CategorySchema {
-    /// A wrong statement of fact.
-    Fact,
-    /// A wrong date.
-    Date,
-    /// A wrong name.
-    Name,
-    /// A wrong number.
-    Number,
-    /// Words given to the wrong person or source.
-    Attribution,
-    /// Spelling.
-    Spelling,
-    /// Grammar.
-    Grammar,
-    /// House style.
-    Style,
-    /// Unclear wording.
-    Clarity,
-    /// Anything else.
-    Other,
 }
 
 /// A source: a title, or a title and a URL.

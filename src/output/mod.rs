@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -40,74 +41,175 @@ type Writer<'w> = dyn Fn(&mut File, &[u8]) -> io::Result<()> + Sync + 'w;
 /// Writes every file below the output folder `out`, or none of them. Returns the
 /// paths actually changed.
 pub fn write_all(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Result<Vec<String>, Error> {
-    // One `write_all` of the whole slice: no buffer whose flush on drop could
-    // swallow an error such as a full disk.
-    write_with(cwd, out, files, &|file, contents| file.write_all(contents))
+    write_with(cwd, out, files, &write_whole)
 }
 
-fn write_with<'f>(
+/// One `write_all` of the whole slice: no buffer whose flush on drop could
+/// swallow an error such as a full disk.
+fn write_whole(file: &mut File, contents: &[u8]) -> io::Result<()> {
+    file.write_all(contents)
+}
+
+fn write_with(
     cwd: &Path,
     out: &Path,
-    files: &'f [OutputFile<'_>],
+    files: &[OutputFile<'_>],
     writer: &Writer<'_>,
 ) -> Result<Vec<String>, Error> {
-    if let Some(file) = files.iter().find(|f| cwd.join(&f.path).is_dir()) {
-        return Err(Error::OutputIsFolder {
-            path: file.path.clone(),
-        });
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let (session, _) = Session::open(cwd, out, &paths)?;
+    let staged = session.stage_with(cwd, files, writer)?;
+    session.commit(staged)
+}
+
+/// One output file written in full to a temporary file next to its target.
+/// Dropped without a commit, it is deleted.
+#[derive(Debug)]
+pub struct Staged {
+    temp: tempfile::TempPath,
+    target: PathBuf,
+    shown: String,
+}
+
+/// A run's write of its outputs: the output folder locked, an interrupted run
+/// finished, then files staged (input by input, on any thread) and committed
+/// all at once. Folders it created for staged files that were never committed
+/// are removed when it is dropped, so a failed run leaves no trace.
+#[derive(Debug)]
+pub struct Session {
+    out_dir: PathBuf,
+    shown_out: String,
+    _lock: Lock,
+    created: Mutex<Vec<PathBuf>>,
+}
+
+impl Session {
+    /// Locks the output folder `out` (or, while it does not exist, the nearest
+    /// folder above it), finishes an interrupted run and removes the staged files
+    /// a killed run left next to `targets`. Returns how many outputs recovery
+    /// moved into place.
+    pub fn open(cwd: &Path, out: &Path, targets: &[&str]) -> Result<(Session, usize), Error> {
+        let out_dir = cwd.join(out);
+        let shown_out = crate::project::display(cwd, &out_dir);
+        let existing = out_dir
+            .ancestors()
+            .find(|dir| dir.is_dir())
+            .unwrap_or(cwd)
+            .to_path_buf();
+        let lock = lock(&existing).map_err(|source| Error::Write {
+            path: crate::project::display(cwd, &existing),
+            source,
+        })?;
+        let moved = journal::recover(&out_dir)?;
+        let folders: BTreeSet<PathBuf> = targets
+            .iter()
+            .filter_map(|t| cwd.join(t).parent().map(Path::to_path_buf))
+            .collect();
+        folders.iter().for_each(|dir| journal::sweep(dir));
+        let session = Session {
+            out_dir,
+            shown_out,
+            _lock: lock,
+            created: Mutex::new(Vec::new()),
+        };
+        Ok((session, moved))
     }
-    for file in files {
-        if let Some(link) = symlink_on_path(cwd, &file.path) {
-            return Err(Error::SymlinkOutput {
+
+    /// Stages every file whose bytes on disk differ (in parallel for many files).
+    /// Any error drops every file staged by this call.
+    pub fn stage(&self, cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<Staged>, Error> {
+        self.stage_with(cwd, files, &write_whole)
+    }
+
+    fn stage_with(
+        &self,
+        cwd: &Path,
+        files: &[OutputFile<'_>],
+        writer: &Writer<'_>,
+    ) -> Result<Vec<Staged>, Error> {
+        if let Some(file) = files.iter().find(|f| cwd.join(&f.path).is_dir()) {
+            return Err(Error::OutputIsFolder {
                 path: file.path.clone(),
-                link,
             });
         }
-    }
-    let out_dir = cwd.join(out);
-    let shown_out = crate::project::display(cwd, &out_dir);
-    std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
-        path: shown_out.clone(),
-        source,
-    })?;
-    let _lock = lock(&out_dir).map_err(|source| Error::Write {
-        path: shown_out.clone(),
-        source,
-    })?;
-    journal::recover(&out_dir)?;
-    let folders: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| cwd.join(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    folders.iter().for_each(|dir| journal::sweep(dir));
-
-    // Staging is independent per file (on every core for a batch). Any error drops
-    // every staged file, and nothing has been renamed yet.
-    type Staged<'f> = Option<(tempfile::TempPath, PathBuf, &'f String)>;
-    let stage_one = |file: &'f OutputFile<'_>| -> Result<Staged<'f>, Error> {
-        let target = cwd.join(&file.path);
-        if holds(&target, file.contents.as_bytes()) {
-            return Ok(None);
+        for file in files {
+            if let Some(link) = symlink_on_path(cwd, &file.path) {
+                return Err(Error::SymlinkOutput {
+                    path: file.path.clone(),
+                    link,
+                });
+            }
         }
-        let temp =
-            stage(&target, file.contents.as_bytes(), writer).map_err(|source| Error::Write {
+        let stage_one = |file: &OutputFile<'_>| -> Result<Option<Staged>, Error> {
+            let target = cwd.join(&file.path);
+            if holds(&target, file.contents.as_bytes()) {
+                return Ok(None);
+            }
+            let failed = |source| Error::Write {
                 path: file.path.clone(),
                 source,
-            })?;
-        Ok(Some((temp, target, &file.path)))
-    };
-    let staged: Vec<Staged<'_>> = match files.len() > PARALLEL_FILES {
-        true => files
-            .par_iter()
-            .map(stage_one)
-            .collect::<Result<_, Error>>()?,
-        false => files.iter().map(stage_one).collect::<Result<_, Error>>()?,
-    };
-    let staged: Vec<_> = staged.into_iter().flatten().collect();
-    if staged.is_empty() {
-        return Ok(Vec::new());
+            };
+            let dir = target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or(PathBuf::from("."), Path::to_path_buf);
+            self.make_folder(&dir).map_err(failed)?;
+            let temp = stage(&dir, file.contents.as_bytes(), writer).map_err(failed)?;
+            Ok(Some(Staged {
+                temp,
+                target,
+                shown: file.path.clone(),
+            }))
+        };
+        let staged: Vec<Option<Staged>> = match files.len() > PARALLEL_FILES {
+            true => files.par_iter().map(stage_one).collect::<Result<_, _>>()?,
+            false => files.iter().map(stage_one).collect::<Result<_, _>>()?,
+        };
+        Ok(staged.into_iter().flatten().collect())
     }
-    commit(&out_dir, &shown_out, staged)
+
+    /// Creates `dir` and the folders above it that are missing, remembering each.
+    fn make_folder(&self, dir: &Path) -> io::Result<()> {
+        let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.is_dir()).collect();
+        for folder in missing.into_iter().rev() {
+            match std::fs::create_dir(folder) {
+                Ok(()) => self
+                    .created
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(folder.to_path_buf()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the journal, renames every staged file into place, removes the
+    /// journal. Returns the paths written.
+    pub fn commit(&self, staged: Vec<Staged>) -> Result<Vec<String>, Error> {
+        if staged.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        commit(&self.out_dir, &self.shown_out, staged)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let created = self
+            .created
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Deepest first; a folder that holds anything stays.
+        for folder in created.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
 }
 
 /// Finishes an interrupted run's renames in the output folder `out`, if its
@@ -126,16 +228,12 @@ pub fn recover(cwd: &Path, out: &Path) -> Result<usize, Error> {
 }
 
 /// Writes the journal, renames every staged file into place, removes the journal.
-fn commit(
-    out_dir: &Path,
-    shown_out: &str,
-    staged: Vec<(tempfile::TempPath, PathBuf, &String)>,
-) -> Result<Vec<String>, Error> {
+fn commit(out_dir: &Path, shown_out: &str, staged: Vec<Staged>) -> Result<Vec<String>, Error> {
     let renames: Vec<journal::Rename> = staged
         .iter()
-        .map(|(temp, target, _)| journal::Rename {
-            staged: temp.to_path_buf(),
-            target: target.clone(),
+        .map(|s| journal::Rename {
+            staged: s.temp.to_path_buf(),
+            target: s.target.clone(),
         })
         .collect();
     // Until the journal exists, a failure drops (deletes) every staged file.
@@ -146,12 +244,17 @@ fn commit(
     let total = staged.len();
     let mut written = Vec::with_capacity(total);
     let mut staged = staged.into_iter();
-    while let Some((temp, target, shown)) = staged.next() {
+    while let Some(Staged {
+        temp,
+        target,
+        shown,
+    }) = staged.next()
+    {
         if let Err(e) = temp.persist(&target) {
             // Committed: keep the rest staged for the next run to finish.
             let _ = e.path.keep();
-            staged.for_each(|(temp, _, _)| {
-                let _ = temp.keep();
+            staged.for_each(|s| {
+                let _ = s.temp.keep();
             });
             return Err(Error::Commit {
                 path: shown.clone(),
@@ -189,26 +292,28 @@ pub fn replace_file(path: &Path, contents: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// An open handle on a locked folder.
+#[cfg(unix)]
+type Lock = File;
+#[cfg(not(unix))]
+type Lock = ();
+
 /// Holds the output folder's lock until dropped, so that two runs never mix
 /// their outputs: the second waits for the first.
 #[cfg(unix)]
-fn lock(dir: &Path) -> io::Result<File> {
+fn lock(dir: &Path) -> io::Result<Lock> {
     let handle = File::open(dir)?;
     handle.lock()?;
     Ok(handle)
 }
 
 #[cfg(not(unix))]
-fn lock(_dir: &Path) -> io::Result<()> {
+fn lock(_dir: &Path) -> io::Result<Lock> {
     Ok(())
 }
 
-fn stage(target: &Path, contents: &[u8], writer: &Writer<'_>) -> io::Result<tempfile::TempPath> {
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or(PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&dir)?;
+/// Writes `contents` to a new temporary file in `dir`.
+fn stage(dir: &Path, contents: &[u8], writer: &Writer<'_>) -> io::Result<tempfile::TempPath> {
     let mut builder = tempfile::Builder::new();
     builder
         .prefix(journal::STAGED_PREFIX)
@@ -218,7 +323,7 @@ fn stage(target: &Path, contents: &[u8], writer: &Writer<'_>) -> io::Result<temp
         use std::os::unix::fs::PermissionsExt as _;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut temp = builder.tempfile_in(&dir)?;
+    let mut temp = builder.tempfile_in(dir)?;
     // Written whole before the rename; not fsynced: the set is safe against the
     // process dying at any point, not against power loss (as with `cp`).
     writer(temp.as_file_mut(), contents)?;
@@ -303,7 +408,15 @@ pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
             &out_dir.join(journal::JOURNAL),
         ))
     });
-    let stale = files
+    interrupted
+        .into_iter()
+        .chain(check_files(cwd, files))
+        .collect()
+}
+
+/// Compares every file with the disk, without the journal check of [`check`].
+pub fn check_files(cwd: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
+    files
         .iter()
         .filter(|file| !holds(&cwd.join(&file.path), file.contents.as_bytes()))
         .map(|file| match std::fs::read(cwd.join(&file.path)) {
@@ -313,8 +426,8 @@ pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
                 let diff = diff::unified(&file.path, &on_disk, &file.contents);
                 Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
             }
-        });
-    interrupted.into_iter().chain(stale).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -242,16 +242,17 @@ pub fn table(rows: &[Row<'_>], max: usize, paint: Paint) -> String {
 }
 
 /// `input/article.txt: 12 records: 11 applied, 1 already applied, 0 failed; 14 edits`
-pub fn summary(input: &str, records: usize, outcome: &Outcome, paint: Paint) -> String {
+pub fn summary(row: &Row<'_>, paint: Paint) -> String {
     format!(
-        "{}: {records} record{}: {} applied, {} already applied, {} failed; {} edit{}",
-        paint.strong(input),
-        if records == 1 { "" } else { "s" },
-        outcome.count(Status::Applied),
-        outcome.count(Status::AlreadyApplied),
-        outcome.count(Status::Failed),
-        outcome.edit_count(),
-        if outcome.edit_count() == 1 { "" } else { "s" },
+        "{}: {} record{}: {} applied, {} already applied, {} failed; {} edit{}",
+        paint.strong(row.input),
+        row.records,
+        if row.records == 1 { "" } else { "s" },
+        row.applied,
+        row.already,
+        row.failed,
+        row.edits,
+        if row.edits == 1 { "" } else { "s" },
     )
 }
 

@@ -1,0 +1,428 @@
+//! One input, start to end: read and correct it, render its outputs and its part
+//! of the report, then stage or check its files. What is left is small (the
+//! report and the staged paths), so a batch of any size holds one input's texts
+//! per thread at a time.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Format, Mode, Options};
+use crate::error::Error;
+use crate::limits::{self, Bounded};
+use crate::lines::{Indexed, LineIndex};
+use crate::locate::Tolerance;
+use crate::outcome::{self, Outcome, Status};
+use crate::output::{self, OutputFile, Session, Staged, Stale};
+use crate::project::{self, Job};
+use crate::rebase;
+use crate::record::{self, Record};
+use crate::render::changelog::{self, Written};
+use crate::render::report::{self, Paint};
+use crate::render::{annotations, diff, notice, review};
+
+/// One input after loading and correcting.
+struct Evaluated {
+    job: Job,
+    text: String,
+    records: Vec<Record>,
+    outcome: Outcome,
+}
+
+/// What one input leaves for the end of the run.
+pub(super) struct Processed {
+    /// The input, as shown.
+    pub(super) input: String,
+    /// Its part of stdout and of stderr, in order.
+    pub(super) stdout: Vec<u8>,
+    pub(super) stderr: Vec<u8>,
+    /// Whether a record failed.
+    pub(super) failed: bool,
+    /// Counts for the summary.
+    pub(super) records: usize,
+    pub(super) applied: usize,
+    pub(super) already: usize,
+    pub(super) failures: usize,
+    pub(super) edits: usize,
+    /// Its rdjson diagnostics (`--format rdjson`).
+    pub(super) diagnostics: Vec<Value>,
+    /// How many output files it has.
+    pub(super) files: usize,
+    /// Its outputs, staged (write), compared (check), or its rebase plan.
+    pub(super) outputs: Outputs,
+}
+
+/// What became of one input's outputs.
+pub(super) enum Outputs {
+    /// Dry run, or a record failed: nothing to do.
+    None,
+    /// Staged for the commit, or why staging failed.
+    Staged(Result<Vec<Staged>, Error>),
+    /// `--check`: the files that are stale.
+    Stale(Vec<Stale>),
+    /// `--rebase`: the record files to rewrite.
+    Rebase(rebase::Plan),
+}
+
+/// Reads, corrects and renders one input, and stages (or checks) its outputs.
+pub(super) fn process(
+    opts: &Options,
+    job: Job,
+    session: Option<&Session>,
+) -> Result<Processed, Vec<Error>> {
+    let cwd = opts.layout.cwd.as_path();
+    let ev = evaluate(cwd, job, opts.tolerance)?;
+    let rendered = render(opts, &ev);
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    report_input(opts, &ev, &rendered, &mut stdout, &mut stderr)
+        .expect("writing to memory cannot fail");
+    let diagnostics = match opts.format {
+        Format::Rdjson => {
+            annotations::rdjson_diagnostics(&ev.job.input, &ev.text, &ev.records, &ev.outcome)
+        }
+        _ => Vec::new(),
+    };
+    let plan =
+        (opts.mode == Mode::Rebase).then(|| rebase::plan(&ev.text, &ev.records, &ev.outcome));
+    let files = rendered.into_files(&ev);
+    let outputs = match (opts.mode, session) {
+        (Mode::Rebase, _) => Outputs::Rebase(plan.unwrap_or_default()),
+        _ if files.is_empty() => Outputs::None,
+        (Mode::Write, Some(session)) => Outputs::Staged(session.stage(cwd, &files)),
+        (Mode::Check, _) => Outputs::Stale(output::check_files(cwd, &files)),
+        _ => Outputs::None,
+    };
+    let outcome = &ev.outcome;
+    Ok(Processed {
+        input: ev.job.input.clone(),
+        stdout,
+        stderr,
+        failed: !outcome.succeeded(),
+        records: ev.records.len(),
+        applied: outcome.count(Status::Applied),
+        already: outcome.count(Status::AlreadyApplied),
+        failures: outcome.count(Status::Failed),
+        edits: outcome.edit_count(),
+        diagnostics,
+        files: files.len(),
+        outputs,
+    })
+}
+
+/// One input's part of the report: failures and changes on stderr, the JSON line
+/// or the dry-run diff on stdout.
+fn report_input(
+    opts: &Options,
+    ev: &Evaluated,
+    rendered: &Rendered<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<()> {
+    let paint = Paint {
+        enabled: opts.color_stderr,
+    };
+    let ok = ev.outcome.succeeded();
+    if opts.format == Format::Text {
+        let tolerant = report::tolerant(&ev.job.input, &ev.text, &ev.records, &ev.outcome, paint);
+        stderr.write_all(tolerant.as_bytes())?;
+    }
+    if !ok {
+        stderr.write_all(
+            report::failures(&ev.job.input, &ev.records, &ev.outcome, paint).as_bytes(),
+        )?;
+    }
+    if opts.show_changes && ok {
+        let changes = report::changes(&ev.job.input, &ev.text, &ev.records, &ev.outcome, paint);
+        stderr.write_all(changes.as_bytes())?;
+    }
+    match opts.format {
+        Format::Json => writeln!(stdout, "{}", rendered.report_line)?,
+        Format::Github => stdout.write_all(rendered.report_line.as_bytes())?,
+        // One document for the run, printed by `run`.
+        Format::Rdjson => {}
+        Format::Text if opts.mode == Mode::DryRun && ok => {
+            let original = Indexed {
+                text: &ev.text,
+                lines: &ev.outcome.original_lines,
+            };
+            let shown = match opts.word_diff {
+                true => Cow::Owned(diff::word_diff_changes(
+                    &ev.job.input,
+                    original,
+                    rendered.written(ev),
+                    &rendered.changes,
+                )),
+                false => Cow::Borrowed(rendered.diff.as_str()),
+            };
+            stdout.write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
+        }
+        Format::Text => {}
+    }
+    Ok(())
+}
+
+/// Reads the input and its records, then corrects it. Every problem is returned.
+fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec<Error>> {
+    let mut errors = Vec::new();
+    let too_large = |path: &String, size, limit, what, help| Error::TooLarge {
+        path: path.clone(),
+        size: limits::size(size),
+        limit: limits::size(limit),
+        what,
+        help,
+    };
+    let text = match limits::read(&cwd.join(&job.input), limits::MAX_INPUT_BYTES) {
+        Ok(Bounded::Read(bytes)) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                errors.push(Error::NotUtf8 {
+                    path: job.input.clone(),
+                    offset,
+                });
+                None
+            }
+        },
+        Ok(Bounded::TooLarge(size)) => {
+            errors.push(too_large(
+                &job.input,
+                size,
+                limits::MAX_INPUT_BYTES,
+                "an article",
+                "split it into several inputs",
+            ));
+            None
+        }
+        Err(source) => {
+            errors.push(Error::Read {
+                path: job.input.clone(),
+                source,
+            });
+            None
+        }
+    };
+    let mut records = Vec::new();
+    for file in &job.record_files {
+        match limits::read(&cwd.join(file), limits::MAX_RECORD_FILE_BYTES) {
+            Ok(Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
+                Ok(mut rs) => records.append(&mut rs),
+                Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
+            },
+            Ok(Bounded::TooLarge(size)) => errors.push(too_large(
+                file,
+                size,
+                limits::MAX_RECORD_FILE_BYTES,
+                "a record file",
+                "split its records over several files in the article's corrections folder",
+            )),
+            Err(source) => errors.push(Error::Read {
+                path: file.clone(),
+                source,
+            }),
+        }
+    }
+    if records.len() > limits::MAX_RECORDS {
+        errors.push(Error::TooManyRecords {
+            input: job.input.clone(),
+            count: records.len(),
+            limit: limits::MAX_RECORDS,
+        });
+    }
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for r in &records {
+        if let Some(first) = seen.insert(&r.id, &r.file) {
+            errors.push(Error::DuplicateId {
+                id: r.id.clone(),
+                first: first.to_owned(),
+                second: r.file.clone(),
+            });
+        }
+    }
+    match text {
+        Some(text) if errors.is_empty() => {
+            let outcome = outcome::correct_with(&text, &records, tolerance);
+            Ok(Evaluated {
+                job,
+                text,
+                records,
+                outcome,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Everything rendered for one input; borrows the evaluated input.
+struct Rendered<'e> {
+    /// The corrected article as written (with any appended notice).
+    text: Cow<'e, str>,
+    /// Line index of `text`, when it differs from the outcome's corrected text.
+    text_lines: Option<LineIndex>,
+    /// What differs between the input and `text`.
+    changes: Vec<diff::Change>,
+    diff: String,
+    report_line: String,
+    /// The changelog, review page and notice, when the outputs may be written.
+    pages: Option<Pages>,
+}
+
+struct Pages {
+    changelog: String,
+    review: String,
+    notice: Option<String>,
+}
+
+impl<'e> Rendered<'e> {
+    /// The written text with its line index.
+    fn written(&'e self, ev: &'e Evaluated) -> Indexed<'e> {
+        let lines = self
+            .text_lines
+            .as_ref()
+            .unwrap_or(&ev.outcome.corrected_lines);
+        Indexed {
+            text: &self.text,
+            lines,
+        }
+    }
+
+    /// The output files, or none when a record failed.
+    fn into_files(self, ev: &Evaluated) -> Vec<OutputFile<'e>> {
+        let Some(pages) = self.pages else {
+            return Vec::new();
+        };
+        let outputs = &ev.job.outputs;
+        let mut files = vec![
+            OutputFile {
+                path: outputs.corrected.clone(),
+                contents: self.text,
+            },
+            OutputFile {
+                path: outputs.diff.clone(),
+                contents: Cow::Owned(self.diff),
+            },
+            OutputFile {
+                path: outputs.changelog.clone(),
+                contents: Cow::Owned(pages.changelog),
+            },
+            OutputFile {
+                path: outputs.review.clone(),
+                contents: Cow::Owned(pages.review),
+            },
+        ];
+        if let Some(notice) = pages.notice {
+            files.push(OutputFile {
+                path: outputs.notice.clone(),
+                contents: Cow::Owned(notice),
+            });
+        }
+        files
+    }
+}
+
+fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
+    let outputs = &ev.job.outputs;
+    let notices = notice::notices(&ev.records, &ev.outcome);
+    let appended = match opts.append_notice && !notices.is_empty() {
+        true => notice::section(&ev.outcome.corrected, &notices, ev.job.markdown),
+        false => String::new(),
+    };
+    let (text, text_lines) = if appended.is_empty() {
+        (Cow::Borrowed(ev.outcome.corrected.as_str()), None)
+    } else {
+        let text = format!("{}{appended}", ev.outcome.corrected);
+        let lines = LineIndex::new(&text);
+        (Cow::Owned(text), Some(lines))
+    };
+    let ok = ev.outcome.succeeded();
+    let written = ok.then_some(Written {
+        output: &outputs.corrected,
+        text: &text,
+        diff: &outputs.diff,
+    });
+    let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
+    let report_line = match opts.format {
+        Format::Json => changelog::to_line(&log),
+        Format::Github => annotations::github(&ev.job.input, &ev.records, &ev.outcome),
+        Format::Text | Format::Rdjson => String::new(),
+    };
+    let mut rendered = Rendered {
+        text,
+        text_lines,
+        changes: Vec::new(),
+        diff: String::new(),
+        report_line,
+        pages: None,
+    };
+    let Some(output) = &log.output else {
+        return rendered;
+    };
+    rendered.changes = changes_of(ev, &rendered.text);
+    let original = Indexed {
+        text: &ev.text,
+        lines: &ev.outcome.original_lines,
+    };
+    rendered.diff = diff::unified_changes(
+        &ev.job.input,
+        original,
+        rendered.written(ev),
+        &rendered.changes,
+    );
+    let regenerate = regenerate_command(opts, &[&ev.job.input]);
+    let header = review::Header {
+        input: &ev.job.input,
+        input_sha256: &log.input.sha256,
+        output: &outputs.corrected,
+        output_sha256: &output.sha256,
+        regenerate: &regenerate,
+        markdown: ev.job.markdown,
+        appended: &appended,
+    };
+    rendered.pages = Some(Pages {
+        changelog: changelog::to_file_text(&log),
+        review: review::render(header, &ev.text, &ev.records, &ev.outcome),
+        notice: notice::page(&notices),
+    });
+    rendered
+}
+
+/// Every replaced span of the input and its place in the written text, in order:
+/// the edits, and the appended notice if there is one.
+fn changes_of(ev: &Evaluated, written: &str) -> Vec<diff::Change> {
+    let mut changes = diff::edits_of(&ev.outcome);
+    let (old_end, new_end) = (ev.text.len(), ev.outcome.corrected.len());
+    if written.len() > new_end {
+        changes.push(diff::Change {
+            old: old_end..old_end,
+            new: new_end..written.len(),
+        });
+    }
+    changes
+}
+
+/// The command that writes these outputs again: `correct`, the inputs and the
+/// flags that shape the outputs.
+pub(super) fn regenerate_command(opts: &Options, inputs: &[&str]) -> String {
+    let layout = &opts.layout;
+    let mut command = String::from("correct");
+    for input in inputs {
+        command.push(' ');
+        command.push_str(input);
+    }
+    if opts.append_notice {
+        command.push_str(" --append-notice");
+    }
+    if let Some(path) = &layout.corrections {
+        command.push_str(&format!(
+            " --corrections {}",
+            project::display(&layout.cwd, path)
+        ));
+    }
+    let out = project::display(&layout.cwd, &layout.out);
+    if out != "output" {
+        command.push_str(&format!(" --out {out}"));
+    }
+    command
+}

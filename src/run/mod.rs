@@ -1,0 +1,405 @@
+//! One run of `correct`, start to end: plan -> load -> correct -> render -> write
+//! (or check, or print). Reports go to the writers given; nothing here prints.
+
+use std::io::{self, Write};
+
+use rayon::prelude::*;
+
+use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
+use crate::locate::Tolerance;
+use crate::output::{self, Session, Stale};
+use crate::project::{self, Job, Layout};
+use crate::rebase;
+use crate::render::report::{self, Paint};
+use crate::render::{annotations, diff};
+
+mod input;
+
+use input::{Outputs, Processed, regenerate_command};
+
+/// Above this many inputs or files, the report gives totals instead of lists.
+const LISTED_FILES: usize = 20;
+
+/// What to do with the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write them (all or nothing).
+    Write,
+    /// Write nothing; compare them with the disk.
+    Check,
+    /// Write nothing; print the diffs.
+    DryRun,
+    /// Rewrite records that matched only tolerantly; write no output.
+    Rebase,
+}
+
+/// The report on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people: diagnostics and summary on stderr.
+    Text,
+    /// One changelog object per input, one per line.
+    Json,
+    /// One reviewdog rdjson document for the run.
+    Rdjson,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// Validated options for one run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Inputs, records and output folder.
+    pub layout: Layout,
+    /// Write, check or dry run.
+    pub mode: Mode,
+    /// Report format.
+    pub format: Format,
+    /// Colour on stdout.
+    pub color_stdout: bool,
+    /// Colour on stderr.
+    pub color_stderr: bool,
+    /// Show each change as a word-level diff with its id and reason on stderr.
+    pub show_changes: bool,
+    /// With `--dry-run`: print git's plain word diff instead of the unified diff.
+    pub word_diff: bool,
+    /// Add a "Corrections" section with the records' notices to the corrected article.
+    pub append_notice: bool,
+    /// Which matcher tiers may run, and the fuzzy bound.
+    pub tolerance: Tolerance,
+    /// Show a progress bar on stderr for batches over a second.
+    pub progress: bool,
+}
+
+impl Options {
+    /// How to colour what goes to stdout.
+    fn stdout_paint(&self) -> Paint {
+        Paint {
+            enabled: self.color_stdout,
+        }
+    }
+
+    /// How to colour what goes to stderr.
+    pub fn stderr_paint(&self) -> Paint {
+        Paint {
+            enabled: self.color_stderr,
+        }
+    }
+}
+
+/// Runs `correct` and returns the exit code.
+pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Result<u8> {
+    let paint = opts.stderr_paint();
+    let mut plan = match project::plan(&opts.layout) {
+        Ok(plan) => plan,
+        Err(e) => {
+            writeln!(stderr, "{}: {e}", paint.error("error"))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    for note in &plan.notes {
+        writeln!(stderr, "note: {note}")?;
+    }
+    // A write locks the output folder and finishes an interrupted run first.
+    let session = match opts.mode {
+        Mode::Write => {
+            let targets: Vec<&str> = plan.jobs.iter().flat_map(|j| j.outputs.all()).collect();
+            match Session::open(&opts.layout.cwd, &opts.layout.out, &targets) {
+                Ok((session, moved)) => {
+                    if moved > 0 {
+                        writeln!(
+                            stderr,
+                            "note: finished an interrupted run: moved {moved} staged outputs into place"
+                        )?;
+                    }
+                    Some(session)
+                }
+                Err(e) => {
+                    writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
+        _ => None,
+    };
+    let jobs = std::mem::take(&mut plan.jobs);
+    let (processed, errors) = process_all(opts, jobs, plan.errors, session.as_ref());
+    for e in &errors {
+        writeln!(stderr, "{}: {e}", paint.error("error"))?;
+    }
+    if processed.is_empty() && errors.is_empty() {
+        writeln!(stderr, "note: nothing to correct: no input has records")?;
+    }
+    let mut code = if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    };
+    for p in &processed {
+        if p.failed {
+            code = code.max(EXIT_FAILED);
+        }
+        stderr.write_all(&p.stderr)?;
+        stdout.write_all(&p.stdout)?;
+    }
+    if opts.format == Format::Rdjson {
+        let diagnostics = processed
+            .iter()
+            .flat_map(|p| p.diagnostics.iter().cloned())
+            .collect();
+        stdout.write_all(annotations::rdjson(diagnostics).as_bytes())?;
+    }
+    write_summary(&processed, paint, stderr)?;
+    if code == EXIT_OK && opts.mode == Mode::Rebase {
+        return rebase_all(opts, processed, stdout, stderr, paint);
+    }
+    if code != EXIT_OK {
+        if !processed.is_empty() && matches!(opts.mode, Mode::Write | Mode::Rebase) {
+            writeln!(
+                stderr,
+                "nothing written: fix the problems above and run again"
+            )?;
+        }
+        // Dropping what was staged deletes it, and the session the folders it made.
+        return Ok(code);
+    }
+    finish(opts, processed, session.as_ref(), paint, stderr)
+}
+
+/// Processes every input, on every core (they are independent); the results
+/// keep the inputs' order.
+fn process_all(
+    opts: &Options,
+    jobs: Vec<Job>,
+    mut errors: Vec<Error>,
+    session: Option<&Session>,
+) -> (Vec<Processed>, Vec<Error>) {
+    let progress = Progress::new(opts.progress, jobs.len());
+    let one = |job| {
+        let result = input::process(opts, job, session);
+        progress.step();
+        result
+    };
+    let results: Vec<_> = match jobs.len() {
+        // One article: no thread pool to start (it would cost more than it saves).
+        0 | 1 => jobs.into_iter().map(one).collect(),
+        _ => jobs.into_par_iter().map(one).collect(),
+    };
+    progress.done();
+    let mut processed = Vec::new();
+    for result in results {
+        match result {
+            Ok(p) => processed.push(p),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (processed, errors)
+}
+
+/// A progress bar on stderr for a batch that takes more than a second: hidden
+/// until then, and never drawn when stderr is not a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn new(enabled: bool, inputs: usize) -> Progress {
+        let bar = (enabled && inputs > 1).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(inputs as u64),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} inputs ({per_sec}, {eta} left)",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn step(&self) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        let late = self.started.elapsed() > std::time::Duration::from_secs(1);
+        if late && !self.shown.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A line per input, or a table for a large batch.
+fn write_summary(processed: &[Processed], paint: Paint, stderr: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<report::Row<'_>> = processed
+        .iter()
+        .map(|p| report::Row {
+            input: &p.input,
+            records: p.records,
+            applied: p.applied,
+            already: p.already,
+            failed: p.failures,
+            edits: p.edits,
+        })
+        .collect();
+    if rows.len() <= LISTED_FILES {
+        for row in &rows {
+            writeln!(stderr, "{}", report::summary(row, paint))?;
+        }
+        return Ok(());
+    }
+    stderr.write_all(report::table(&rows, LISTED_FILES, paint).as_bytes())
+}
+
+/// `--rebase`: rewrites the records that matched tolerantly, file by file (each
+/// atomically), and prints a diff of each file on stdout.
+fn rebase_all(
+    opts: &Options,
+    processed: Vec<Processed>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    paint: Paint,
+) -> io::Result<u8> {
+    let cwd = &opts.layout.cwd;
+    let mut code = EXIT_OK;
+    let mut rewritten = 0;
+    for p in processed {
+        let Outputs::Rebase(plan) = p.outputs else {
+            continue;
+        };
+        for note in &plan.skipped {
+            writeln!(
+                stderr,
+                "{}: {}: not rebased: {note}",
+                paint.warn("warning"),
+                p.input
+            )?;
+        }
+        for rewrite in &plan.rewrites {
+            match rebase::write(cwd, rewrite) {
+                Ok((old, new)) => {
+                    rewritten += 1;
+                    let shown = diff::unified(&rewrite.file, &old, &new);
+                    stdout
+                        .write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
+                    let ids: Vec<String> = rewrite.ids.iter().map(|id| format!("`{id}`")).collect();
+                    writeln!(stderr, "rebased {}: {}", rewrite.file, ids.join(", "))?;
+                }
+                Err(e) => {
+                    writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                    code = EXIT_ERROR;
+                }
+            }
+        }
+    }
+    match rewritten {
+        0 => writeln!(stderr, "nothing to rebase: every record matches exactly")?,
+        _ => writeln!(
+            stderr,
+            "{} run `correct` to regenerate the outputs from the rebased records",
+            paint.help("help:")
+        )?,
+    }
+    Ok(code)
+}
+
+/// Writes the outputs, checks them, or (dry run) leaves them.
+fn finish(
+    opts: &Options,
+    processed: Vec<Processed>,
+    session: Option<&Session>,
+    paint: Paint,
+    stderr: &mut dyn Write,
+) -> io::Result<u8> {
+    let cwd = &opts.layout.cwd;
+    let files: usize = processed.iter().map(|p| p.files).sum();
+    let mut staged = Vec::new();
+    let mut stale = Vec::new();
+    if opts.mode == Mode::Check {
+        let out_dir = cwd.join(&opts.layout.out);
+        if output::journal::pending(&out_dir) {
+            let journal = out_dir.join(output::journal::JOURNAL);
+            stale.push(Stale::Interrupted(project::display(cwd, &journal)));
+        }
+    }
+    for p in processed {
+        match p.outputs {
+            Outputs::Staged(Ok(files)) => staged.extend(files),
+            Outputs::Staged(Err(e)) => {
+                writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                return Ok(EXIT_ERROR);
+            }
+            Outputs::Stale(files) => stale.extend(files),
+            Outputs::None | Outputs::Rebase(_) => {}
+        }
+    }
+    match opts.mode {
+        Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
+        Mode::Rebase => unreachable!("a rebase ends before the outputs"),
+        Mode::Write => match session.map(|s| s.commit(staged)).unwrap_or(Ok(Vec::new())) {
+            Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
+            Ok(written) if written.len() > LISTED_FILES => {
+                let out = project::display(cwd, &opts.layout.out);
+                writeln!(stderr, "wrote {} files under {out}", written.len())?
+            }
+            Ok(written) => writeln!(stderr, "wrote {}", written.join(", "))?,
+            Err(e) => {
+                writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+        Mode::Check => {
+            if stale.is_empty() {
+                writeln!(stderr, "outputs are current ({files} files checked)")?;
+                return Ok(EXIT_OK);
+            }
+            for s in &stale {
+                match s {
+                    Stale::Interrupted(journal) => writeln!(
+                        stderr,
+                        "{}: {journal}: a run was stopped while replacing the outputs; run `correct` to finish it",
+                        paint.warn("stale")
+                    )?,
+                    Stale::Missing(path) => {
+                        writeln!(stderr, "{}: {path} is missing", paint.warn("stale"))?
+                    }
+                    Stale::Differs(path, diff) => {
+                        writeln!(
+                            stderr,
+                            "{}: {path} differs from what the records produce:",
+                            paint.warn("stale")
+                        )?;
+                        stderr.write_all(report::colored_diff(diff, paint).as_bytes())?;
+                    }
+                }
+            }
+            let inputs: Vec<String> = opts
+                .layout
+                .inputs
+                .iter()
+                .map(|i| project::display(cwd, i))
+                .collect();
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            let again = regenerate_command(opts, &inputs);
+            writeln!(
+                stderr,
+                "{} run `{again}` and commit the outputs",
+                paint.help("help:")
+            )?;
+            return Ok(EXIT_FAILED);
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -186,6 +186,12 @@ fn read_text(cwd: &Path, path: &Path) -> Result<String, Failed> {
     }
 }
 
+/// Whether `path` names a Markdown article (`.md`, `.markdown`).
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "md" || e == "markdown")
+}
+
 /// The records folder of an article: `--to`, or `corrections/KEY/`.
 fn records_folder(cwd: &Path, input: &Path, to: Option<&PathBuf>) -> PathBuf {
     match to {
@@ -373,24 +379,29 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
         strict: true,
         ..Tolerance::default()
     };
-    let start = match locate::locate_with(&text, std::slice::from_ref(&record), strict).remove(0) {
-        Location::Found(found) => found.hits[0].span.start,
-        Location::AlreadyApplied { .. } => {
-            return Err(failed(
-                EXIT_FAILED,
-                "the article already has the replacement there; nothing to record",
-            ));
-        }
-        Location::Failed(f) => {
-            return Err(failed(
-                EXIT_FAILED,
-                format!("{}; {}. Nothing was written", f.message, f.help),
-            ));
-        }
-    };
+    let markdown = is_markdown(&args.input);
+    let prose = markdown.then(|| crate::markdown::Protected::of(&text));
+    let start =
+        match locate::locate_with(&text, std::slice::from_ref(&record), strict, prose.as_ref())
+            .remove(0)
+        {
+            Location::Found(found) => found.hits[0].span.start,
+            Location::AlreadyApplied { .. } => {
+                return Err(failed(
+                    EXIT_FAILED,
+                    "the article already has the replacement there; nothing to record",
+                ));
+            }
+            Location::Failed(f) => {
+                return Err(failed(
+                    EXIT_FAILED,
+                    format!("{}; {}. Nothing was written", f.message, f.help),
+                ));
+            }
+        };
     // The new record must also live with the article's other records.
     others.push(record.clone());
-    let together = outcome::correct(&text, &others);
+    let together = outcome::correct_with(&text, &others, Tolerance::default(), markdown);
     if let Some(f) = together
         .corrections
         .iter()

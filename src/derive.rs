@@ -173,7 +173,7 @@ fn pin(text: &str, span: &Range<usize>, record: &mut Record) {
         ..Tolerance::default()
     };
     let lands_alone = |r: &Record| {
-        matches!(&locate::locate_with(text, std::slice::from_ref(r), strict)[0],
+        matches!(&locate::locate_with(text, std::slice::from_ref(r), strict, None)[0],
             Location::Found(found) if found.hits.len() == 1 && found.hits[0].span == *span)
     };
     let (mut from, mut to) = (span.start, span.end);

@@ -33,6 +33,7 @@ pub mod limits;
 pub mod lines;
 pub mod lint;
 pub mod locate;
+pub mod markdown;
 pub mod outcome;
 pub mod output;
 pub mod project;

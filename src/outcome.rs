@@ -3,7 +3,8 @@
 
 use crate::apply::{self, Edit};
 use crate::lines::{Indexed, LineCol, LineIndex};
-use crate::locate::{self, Failure, Found, Location, Matched, Tolerance};
+use crate::locate::{self, Failure, FailureKind, Found, Location, Matched, Tolerance};
+use crate::markdown::{self, Protected};
 use crate::record::Record;
 
 /// What happened to one record.
@@ -111,13 +112,24 @@ impl Outcome {
 /// assert!(outcome.succeeded());
 /// ```
 pub fn correct(text: &str, records: &[Record]) -> Outcome {
-    correct_with(text, records, Tolerance::default())
+    correct_with(text, records, Tolerance::default(), false)
 }
 
-/// Locates (with `tolerance`) and applies `records` to `text`.
-pub fn correct_with(text: &str, records: &[Record], tolerance: Tolerance) -> Outcome {
-    let mut locations = locate::locate_with(text, records, tolerance);
+/// Locates (with `tolerance`) and applies `records` to `text`. For a Markdown
+/// text, matches outside prose are skipped and records that would change the
+/// document's structure fail (see [`crate::markdown`]).
+pub fn correct_with(
+    text: &str,
+    records: &[Record],
+    tolerance: Tolerance,
+    markdown: bool,
+) -> Outcome {
+    let prose = markdown.then(|| Protected::of(text));
+    let mut locations = locate::locate_with(text, records, tolerance, prose.as_ref());
     apply::mark_conflicts(text, records, &mut locations);
+    if markdown {
+        mark_structure_changes(text, records, &mut locations);
+    }
     let edits = apply::edits(&locations);
     let corrected = apply::apply(text, records, &edits);
     let original_lines = LineIndex::new(text);
@@ -180,6 +192,61 @@ pub fn correct_with(text: &str, records: &[Record], tolerance: Tolerance) -> Out
         original_lines,
         corrected_lines,
         corrections,
+    }
+}
+
+/// Marks as failed (`structure`) every record whose edits change the Markdown
+/// structure of `text`, unless it says `"structure": "changes"`.
+fn mark_structure_changes(text: &str, records: &[Record], locations: &mut [Location]) {
+    let checked = |locations: &[Location], only: Option<usize>| -> Option<(String, usize)> {
+        let edits: Vec<Edit> = apply::edits(locations)
+            .into_iter()
+            .filter(|e| only.is_none_or(|i| e.record == i) && !records[e.record].changes_structure)
+            .collect();
+        markdown::broken(text, &apply::apply(text, records, &edits))
+    };
+    if checked(locations, None).is_none() {
+        return;
+    }
+    let index = LineIndex::new(text);
+    let mut flagged = Vec::new();
+    for (i, location) in locations.iter().enumerate() {
+        if matches!(location, Location::Found(_))
+            && !records[i].changes_structure
+            && let Some(broken) = checked(locations, Some(i))
+        {
+            flagged.push((i, broken));
+        }
+    }
+    if flagged.is_empty() {
+        // Only together do they break it: each one shares the blame.
+        let together = checked(locations, None).expect("checked above");
+        flagged = (0..locations.len())
+            .filter(|&i| {
+                matches!(locations[i], Location::Found(_)) && !records[i].changes_structure
+            })
+            .map(|i| {
+                (
+                    i,
+                    (format!("with the other records {}", together.0), together.1),
+                )
+            })
+            .collect();
+    }
+    for (i, (what, at)) in flagged {
+        locations[i] = Location::Failed(Failure {
+            kind: FailureKind::Structure,
+            message: format!(
+                "record `{}` {what} at {}",
+                records[i].id,
+                index.line_col(text, at)
+            ),
+            help: "keep the markup around the words you change (correct only the words \
+                   inside the link or emphasis), or add \"structure\": \"changes\" if the \
+                   change is meant"
+                .to_owned(),
+            first_match: Some(at),
+        });
     }
 }
 

@@ -78,7 +78,7 @@ pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
             ..Tolerance::default()
         };
         let spans: Vec<Range<usize>> = found.spans().collect();
-        match &locate::locate_with(text, std::slice::from_ref(&rebased), strict)[0] {
+        match &locate::locate_with(text, std::slice::from_ref(&rebased), strict, None)[0] {
             Location::Found(again) if again.spans().collect::<Vec<_>>() == spans => {}
             _ => {
                 plan.skipped.push(format!(

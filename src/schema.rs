@@ -46,6 +46,12 @@ pub struct RecordSchema {
     /// approximate matches.
     #[schemars(range(min = 1))]
     line: Option<u64>,
+    /// Markdown inputs: "any" lets the record match outside prose (code, link
+    /// targets, raw HTML, front matter). Default "prose".
+    scope: Option<ScopeSchema>,
+    /// Markdown inputs: "changes" lets the record change the document's
+    /// structure (links, emphasis, headings, lists, tables). Default "kept".
+    structure: Option<StructureSchema>,
     /// The kind of error.
     category: crate::record::Category,
     /// Why the original is wrong, in a sentence or two.
@@ -85,6 +91,28 @@ pub enum OccurrenceSchema {
 pub enum AllSchema {
     /// Every match.
     All,
+}
+
+/// `scope`.
+#[derive(JsonSchema)]
+#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeSchema {
+    /// Only in prose.
+    Prose,
+    /// Anywhere in the source.
+    Any,
+}
+
+/// `structure`.
+#[derive(JsonSchema)]
+#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[serde(rename_all = "lowercase")]
+pub enum StructureSchema {
+    /// The Markdown structure must stay as it is.
+    Kept,
+    /// The record may change it.
+    Changes,
 }
 
 /// A source: a title, or a title and a URL.

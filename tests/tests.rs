@@ -10,6 +10,7 @@ mod drift;
 mod errors;
 mod faults;
 mod fuzz_replay;
+mod markdown;
 mod modes;
 mod notices;
 mod properties;

@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use crate::lines::LineIndex;
+use crate::markdown::{self, Protected};
 use matcher::Matcher;
 
 mod matcher;
@@ -146,6 +147,8 @@ pub enum FailureKind {
     Ambiguous,
     /// Its span overlaps another record's.
     Conflict,
+    /// It would change a Markdown document's structure.
+    Structure,
 }
 
 impl FailureKind {
@@ -155,6 +158,7 @@ impl FailureKind {
             FailureKind::NotFound => "not_found",
             FailureKind::Ambiguous => "ambiguous",
             FailureKind::Conflict => "conflict",
+            FailureKind::Structure => "structure",
         }
     }
 }
@@ -184,13 +188,20 @@ pub struct Failure {
 /// assert_eq!(found.spans().collect::<Vec<_>>(), [14..18]);
 /// ```
 pub fn locate(text: &str, records: &[Record]) -> Vec<Location> {
-    locate_with(text, records, Tolerance::default())
+    locate_with(text, records, Tolerance::default(), None)
 }
 
 /// Locates every record in `text`: exactly first, then (unless `strict`) for
-/// records that found nothing, the normalized and fuzzy tiers. The result is
-/// parallel to `records`.
-pub fn locate_with(text: &str, records: &[Record], tolerance: Tolerance) -> Vec<Location> {
+/// records that found nothing, the normalized and fuzzy tiers. For a Markdown
+/// input, `prose` holds its protected parts: matches overlapping them are
+/// skipped unless the record says `"scope": "any"`. The result is parallel to
+/// `records`.
+pub fn locate_with(
+    text: &str,
+    records: &[Record],
+    tolerance: Tolerance,
+    prose: Option<&Protected>,
+) -> Vec<Location> {
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
@@ -204,7 +215,7 @@ pub fn locate_with(text: &str, records: &[Record], tolerance: Tolerance) -> Vec<
             .iter()
             .map(|&start| exact_hit(span(start, &record.find), record))
             .collect();
-        locations[i] = choose(text, index, record, hits, Matched::EXACT);
+        locations[i] = choose(text, index, record, hits, Matched::EXACT, prose);
         if locations[i].is_none() {
             missing.push(i);
         }
@@ -232,7 +243,7 @@ pub fn locate_with(text: &str, records: &[Record], tolerance: Tolerance) -> Vec<
                 None => {
                     let normalized = normalized.get_or_init(|| tolerant::Normalized::new(text));
                     let record = &records[i];
-                    match tiers::locate(text, normalized, index, record, tolerance.fuzzy) {
+                    match tiers::locate(text, normalized, index, record, tolerance.fuzzy, prose) {
                         Some(found) if tolerance.strict => Location::Failed(
                             tiers::refused_by_strict(text, index(), record, &found),
                         ),
@@ -259,6 +270,50 @@ pub fn locate_with(text: &str, records: &[Record], tolerance: Tolerance) -> Vec<
         .collect()
 }
 
+/// The hits that lie in prose (all of them for a record with `"scope": "any"` or
+/// an input that is not Markdown), or, when every hit lies outside prose, a
+/// `not_found` that says where they are.
+fn in_prose(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    hits: Vec<Hit>,
+    prose: Option<&Protected>,
+) -> Result<Vec<Hit>, Failure> {
+    let Some(prose) = prose.filter(|_| !record.anywhere) else {
+        return Ok(hits);
+    };
+    let outside: Vec<(usize, markdown::Kind)> = hits
+        .iter()
+        .filter_map(|h| Some((h.span.start, prose.overlapping(h.span.clone())?)))
+        .collect();
+    if outside.is_empty() || outside.len() < hits.len() {
+        return Ok(hits
+            .into_iter()
+            .filter(|h| prose.overlapping(h.span.clone()).is_none())
+            .collect());
+    }
+    let (at, kind) = outside[0];
+    let only = match outside.len() {
+        1 => "the only match".to_owned(),
+        n => format!("all {n} matches"),
+    };
+    Err(Failure {
+        kind: FailureKind::NotFound,
+        message: format!(
+            "{only} of {} {} inside {} at {}",
+            quoted(&record.find),
+            if outside.len() == 1 { "is" } else { "are" },
+            kind.describe(),
+            index.line_col(text, at)
+        ),
+        help: "corrections apply to prose only in Markdown; add \"scope\": \"any\" to the record \
+               to correct it there"
+            .to_owned(),
+        first_match: Some(at),
+    })
+}
+
 /// An exact hit: its context stands right beside it.
 fn exact_hit(span: Range<usize>, record: &Record) -> Hit {
     Hit {
@@ -272,14 +327,20 @@ fn exact_hit(span: Range<usize>, record: &Record) -> Hit {
 }
 
 /// Applies the record's `occurrence` to its `hits` (in text order, context
-/// already checked): the location, or `None` when there is no hit at all.
+/// already checked), after leaving out those outside prose: the location, or
+/// `None` when there is no hit at all.
 fn choose<'i>(
     text: &str,
     index: impl Fn() -> &'i LineIndex,
     record: &Record,
-    mut hits: Vec<Hit>,
+    hits: Vec<Hit>,
     matched: Matched,
+    prose: Option<&Protected>,
 ) -> Option<Location> {
+    let mut hits = match in_prose(text, index(), record, hits, prose) {
+        Ok(hits) => hits,
+        Err(failure) => return Some(Location::Failed(failure)),
+    };
     let starts = |hits: &[Hit]| -> Vec<usize> { hits.iter().map(|h| h.span.start).collect() };
     let found = |hits: Vec<Hit>| Location::Found(Found { hits, matched });
     Some(match (hits.len(), record.occurrence) {

@@ -13,6 +13,7 @@ use memchr::memmem;
 use super::tolerant::{self, Candidate, Normalized, normalize};
 use super::{Failure, FailureKind, Found, Hit, Location, Matched, Tier, choose, quoted};
 use crate::lines::LineIndex;
+use crate::markdown::Protected;
 use crate::record::{Occurrence, Record};
 
 /// The normalized, then the fuzzy tier, each followed by its `already_applied`
@@ -23,6 +24,7 @@ pub(super) fn locate<'i>(
     index: impl Fn() -> &'i LineIndex + Copy,
     record: &Record,
     fuzzy: f64,
+    prose: Option<&Protected>,
 ) -> Option<Location> {
     let find = Texts::of(record, &record.find);
     let hits = normalized_hits(text, normalized, record, &find);
@@ -36,7 +38,7 @@ pub(super) fn locate<'i>(
             tier: Tier::Normalized,
             similarity,
         };
-        return choose(text, index, record, hits, matched);
+        return choose(text, index, record, hits, matched, prose);
     }
     if !record.replace.is_empty() {
         let replace = Texts::of(record, &record.replace);
@@ -44,7 +46,7 @@ pub(super) fn locate<'i>(
             return Some(Location::AlreadyApplied { at: hit.span.start });
         }
     }
-    fuzzy_tier(text, normalized, index, record, fuzzy)
+    fuzzy_tier(text, normalized, index, record, fuzzy, prose)
 }
 
 /// A record's `find` (or `replace`) with its context, normalized.
@@ -180,11 +182,21 @@ fn fuzzy_tier<'i>(
     index: impl Fn() -> &'i LineIndex + Copy,
     record: &Record,
     share: f64,
+    prose: Option<&Protected>,
 ) -> Option<Location> {
     if share <= 0.0 {
         return None;
     }
     let finds = scored(text, n, record, &record.find, share);
+    let hits: Vec<Hit> = finds.iter().map(|s| s.hit.clone()).collect();
+    let kept = match super::in_prose(text, index(), record, hits, prose) {
+        Ok(kept) => kept,
+        Err(failure) => return Some(Location::Failed(failure)),
+    };
+    let finds: Vec<Scored> = finds
+        .into_iter()
+        .filter(|s| kept.contains(&s.hit))
+        .collect();
     let best_find = finds.iter().map(|s| s.total).min();
     if !record.replace.is_empty() {
         let replaces = scored(text, n, record, &record.replace, share);

@@ -35,6 +35,12 @@ impl Fields<'_> {
         let occurrence = self.occurrence();
         let whole_word = self.boolean("whole_word");
         let line = self.line();
+        let anywhere = self
+            .choice("scope", &["prose", "any"])
+            .map(|c| c == Some("any"));
+        let changes_structure = self
+            .choice("structure", &["kept", "changes"])
+            .map(|c| c == Some("changes"));
         let category = self.category();
         let reason = self.string("reason", true);
         if reason.as_deref().is_some_and(is_todo) {
@@ -88,6 +94,8 @@ impl Fields<'_> {
             date,
             notice,
             line: line?,
+            anywhere: anywhere?,
+            changes_structure: changes_structure?,
             file: file.to_owned(),
         })
     }
@@ -170,6 +178,28 @@ impl Fields<'_> {
                 ));
                 None
             }
+        }
+    }
+
+    /// An optional string field that must be one of `allowed`.
+    fn choice(&mut self, name: &str, allowed: &[&'static str]) -> Option<Option<&'static str>> {
+        let value = self.string(name, false);
+        match value.as_deref() {
+            None => Some(None),
+            Some(v) => match allowed.iter().find(|a| **a == v) {
+                Some(a) => Some(Some(*a)),
+                None => {
+                    self.errors.push(format!(
+                        "`{name}` must be one of {}, found {v:?}",
+                        allowed
+                            .iter()
+                            .map(|a| format!("\"{a}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    None
+                }
+            },
         }
     }
 

@@ -153,6 +153,12 @@ pub struct Record {
     /// The line where the record expects `find` (1-based): a hint that picks the
     /// nearest of several approximate matches.
     pub line: Option<usize>,
+    /// Markdown inputs: `"scope": "any"` lets the record match outside prose
+    /// (in code, link targets, raw HTML, front matter).
+    pub anywhere: bool,
+    /// Markdown inputs: `"structure": "changes"` lets the record change the
+    /// document's structure (links, emphasis, headings, lists, tables).
+    pub changes_structure: bool,
     /// The record file it came from, as shown to users (`/` separators).
     pub file: String,
 }
@@ -184,6 +190,8 @@ impl Record {
             date: None,
             notice: None,
             line: None,
+            anywhere: false,
+            changes_structure: false,
             file: String::new(),
         }
     }
@@ -210,7 +218,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every field a record may have.
-pub(crate) const FIELDS: [&str; 15] = [
+pub(crate) const FIELDS: [&str; 17] = [
     "id",
     "find",
     "replace",
@@ -219,6 +227,8 @@ pub(crate) const FIELDS: [&str; 15] = [
     "occurrence",
     "whole_word",
     "line",
+    "scope",
+    "structure",
     "category",
     "reason",
     "sources",

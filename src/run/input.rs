@@ -243,7 +243,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
     }
     match text {
         Some(text) if errors.is_empty() => {
-            let outcome = outcome::correct_with(&text, &records, tolerance);
+            let outcome = outcome::correct_with(&text, &records, tolerance, job.markdown);
             Ok(Evaluated {
                 job,
                 text,

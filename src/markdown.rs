@@ -1,0 +1,324 @@
+//! Markdown inputs: where corrections may land, and whether they keep the markup.
+//!
+//! A correction must never land by accident inside code, a URL, raw HTML or
+//! front matter, and must never break a link, emphasis, a list or a table. So for
+//! Markdown inputs (`.md`, `.markdown`) the parts of the source that are not
+//! prose are *protected* (matches overlapping them are skipped, unless a record
+//! says `"scope": "any"`), and after applying, the original and corrected texts
+//! must parse to the same *skeleton*: the sequence of block and inline elements
+//! and every link and image destination (unless a record says
+//! `"structure": "changes"`).
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// The parser options: CommonMark with GFM tables, footnotes, strikethrough and
+/// YAML/TOML front matter.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// What a protected part of the source is, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An inline code span.
+    CodeSpan,
+    /// A fenced or indented code block.
+    CodeBlock,
+    /// Raw HTML, inline or a block.
+    Html,
+    /// A link's or image's destination, title or brackets.
+    LinkTarget,
+    /// An autolink (`<https://…>`).
+    Autolink,
+    /// A link reference definition (`[ref]: url "title"`).
+    LinkDefinition,
+    /// YAML or TOML front matter.
+    FrontMatter,
+}
+
+impl Kind {
+    /// The words used in messages: "inside a code block".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::CodeSpan => "a code span",
+            Kind::CodeBlock => "a code block",
+            Kind::Html => "raw HTML",
+            Kind::LinkTarget => "a link destination or title",
+            Kind::Autolink => "an autolink",
+            Kind::LinkDefinition => "a link reference definition",
+            Kind::FrontMatter => "front matter",
+        }
+    }
+}
+
+/// The protected byte ranges of a Markdown source, sorted by start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Protected {
+    ranges: Vec<(Range<usize>, Kind)>,
+}
+
+impl Protected {
+    /// Finds every protected part of `source`.
+    ///
+    /// ```
+    /// use correct::markdown::{Kind, Protected};
+    /// let source = "Run `cargo test` or see [the guide](https://example.org/test).";
+    /// let p = Protected::of(source);
+    /// let at = source.find("test").unwrap();
+    /// assert_eq!(p.overlapping(at..at + 4), Some(Kind::CodeSpan));
+    /// let at = source.rfind("test").unwrap();
+    /// assert_eq!(p.overlapping(at..at + 4), Some(Kind::LinkTarget));
+    /// assert_eq!(p.overlapping(25..30), None); // "the guide": prose
+    /// ```
+    pub fn of(source: &str) -> Protected {
+        let parser = Parser::new_ext(source, options());
+        let mut ranges = Vec::new();
+        for (_, def) in parser.reference_definitions().iter() {
+            ranges.push((def.span.clone(), Kind::LinkDefinition));
+        }
+        // Open links and images: their range, the ranges of their children, and
+        // whether it is an autolink (protected whole already).
+        let mut links: Vec<(Range<usize>, Vec<Range<usize>>, bool)> = Vec::new();
+        let mut in_code_block = false;
+        let mut in_metadata = false;
+        for (event, range) in parser.into_offset_iter() {
+            let child = |links: &mut Vec<(Range<usize>, Vec<Range<usize>>, bool)>,
+                         r: &Range<usize>| {
+                if let Some((_, children, _)) = links.last_mut() {
+                    children.push(r.clone());
+                }
+            };
+            match event {
+                Event::Start(Tag::CodeBlock(_)) => {
+                    in_code_block = true;
+                    ranges.push((range, Kind::CodeBlock));
+                }
+                Event::End(TagEnd::CodeBlock) => in_code_block = false,
+                Event::Start(Tag::MetadataBlock(_)) => {
+                    in_metadata = true;
+                    ranges.push((range, Kind::FrontMatter));
+                }
+                Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+                Event::Code(_) => {
+                    child(&mut links, &range);
+                    ranges.push((range, Kind::CodeSpan));
+                }
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    child(&mut links, &range);
+                    ranges.push((range, Kind::Html));
+                }
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Autolink | LinkType::Email,
+                    ..
+                }) => {
+                    child(&mut links, &range);
+                    ranges.push((range.clone(), Kind::Autolink));
+                    links.push((range, Vec::new(), true));
+                }
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                    child(&mut links, &range);
+                    links.push((range, Vec::new(), false));
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    if let Some((whole, children, false)) = links.pop() {
+                        ranges.extend(gaps(whole, children).map(|r| (r, Kind::LinkTarget)));
+                    }
+                }
+                _ if in_code_block || in_metadata => {}
+                _ => child(&mut links, &range),
+            }
+        }
+        ranges.sort_by_key(|(r, _)| (r.start, r.end));
+        Protected { ranges }
+    }
+
+    /// The kind of the first protected part that `span` overlaps, if any.
+    pub fn overlapping(&self, span: Range<usize>) -> Option<Kind> {
+        self.ranges
+            .iter()
+            .take_while(|(r, _)| r.start < span.end.max(span.start + 1))
+            .find(|(r, _)| r.start < span.end.max(span.start + 1) && span.start < r.end)
+            .map(|(_, kind)| *kind)
+    }
+}
+
+/// The parts of `whole` not covered by `children`.
+fn gaps(
+    whole: Range<usize>,
+    mut children: Vec<Range<usize>>,
+) -> impl Iterator<Item = Range<usize>> {
+    children.sort_by_key(|r| r.start);
+    let mut at = whole.start;
+    let mut out = Vec::new();
+    for c in children {
+        if c.start > at {
+            out.push(at..c.start);
+        }
+        at = at.max(c.end);
+    }
+    if at < whole.end {
+        out.push(at..whole.end);
+    }
+    out.into_iter()
+}
+
+/// One element of a document's skeleton: a tag opening or closing, with what
+/// identifies it (a link's destination, a heading's level).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    /// A description for people: "a link to https://…", "emphasis", "a heading".
+    pub name: String,
+    /// Whether it opens (or closes) the element.
+    pub opens: bool,
+    /// Where it starts in its source.
+    pub at: usize,
+}
+
+/// The skeleton of `source`: every element's start and end, in order, without
+/// the text. Two sources with equal skeletons have the same structure.
+pub fn skeleton(source: &str) -> Vec<Element> {
+    Parser::new_ext(source, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let (name, opens) = match event {
+                Event::Start(tag) => (describe(&tag), true),
+                Event::End(end) => (format!("{end:?}"), false),
+                Event::Code(_) => ("a code span".to_owned(), true),
+                Event::FootnoteReference(name) => {
+                    (format!("the footnote reference [^{name}]"), true)
+                }
+                Event::Rule => ("a thematic break".to_owned(), true),
+                Event::TaskListMarker(done) => (format!("a task marker ({done})"), true),
+                Event::HardBreak => ("a hard line break".to_owned(), true),
+                Event::Html(_) | Event::InlineHtml(_) => ("raw HTML".to_owned(), true),
+                _ => return None,
+            };
+            Some(Element {
+                name,
+                opens,
+                at: range.start,
+            })
+        })
+        .collect()
+}
+
+fn describe(tag: &Tag<'_>) -> String {
+    match tag {
+        Tag::Link { dest_url, .. } => format!("the link to {dest_url}"),
+        Tag::Image { dest_url, .. } => format!("the image {dest_url}"),
+        Tag::Heading { level, .. } => format!("a heading ({level})"),
+        Tag::Emphasis => "emphasis".to_owned(),
+        Tag::Strong => "strong emphasis".to_owned(),
+        Tag::Strikethrough => "strikethrough".to_owned(),
+        Tag::List(Some(_)) => "a numbered list".to_owned(),
+        Tag::List(None) => "a list".to_owned(),
+        Tag::Item => "a list item".to_owned(),
+        Tag::Table(_) => "a table".to_owned(),
+        Tag::TableHead => "a table head".to_owned(),
+        Tag::TableRow => "a table row".to_owned(),
+        Tag::TableCell => "a table cell".to_owned(),
+        Tag::BlockQuote(_) => "a block quote".to_owned(),
+        Tag::CodeBlock(_) => "a code block".to_owned(),
+        Tag::FootnoteDefinition(name) => format!("the footnote [^{name}]"),
+        Tag::Paragraph => "a paragraph".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// How `corrected` breaks the structure of `original`, if it does: the first
+/// element that differs, described for people, and its offset in `original`.
+///
+/// ```
+/// let broken = correct::markdown::broken("See [the pact](https://example.org).", "See the pact.");
+/// assert_eq!(broken.unwrap().0, "turns the link to https://example.org into plain text");
+/// ```
+pub fn broken(original: &str, corrected: &str) -> Option<(String, usize)> {
+    let (old, new) = (skeleton(original), skeleton(corrected));
+    let same = |a: &Element, b: &Element| a.name == b.name && a.opens == b.opens;
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| same(a, b)).count();
+    if prefix == old.len() && prefix == new.len() {
+        return None;
+    }
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    let removed = &old[prefix..old.len() - suffix];
+    let added = &new[prefix..new.len() - suffix];
+    let first_open =
+        |elements: &[Element]| elements.iter().find(|e| e.opens).map(|e| e.name.clone());
+    let message = match (first_open(removed), first_open(added)) {
+        (Some(gone), None) => format!("turns {gone} into plain text"),
+        (None, Some(extra)) => format!("adds {extra}"),
+        (Some(gone), Some(extra)) => format!("turns {gone} into {extra}"),
+        (None, None) => "changes the Markdown structure".to_owned(),
+    };
+    let at = removed
+        .first()
+        .or(old.get(prefix))
+        .or(old.last())
+        .map_or(0, |e| e.at);
+    Some((message, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_at(source: &str, needle: &str) -> Option<Kind> {
+        let at = source.find(needle).unwrap();
+        Protected::of(source).overlapping(at..at + needle.len())
+    }
+
+    #[test]
+    fn code_html_front_matter_and_definitions_are_protected() {
+        let source = "---\ntitle: War of 1945\n---\n\nText 1945.\n\n    indented 1946\n\n```\nfenced 1947\n```\n\n<div>raw 1948</div>\n\n[ref]: https://example.org/1949 \"t 1950\"\n";
+        assert_eq!(kind_at(source, "War of"), Some(Kind::FrontMatter));
+        assert_eq!(kind_at(source, "Text 1945"), None);
+        assert_eq!(kind_at(source, "1946"), Some(Kind::CodeBlock));
+        assert_eq!(kind_at(source, "1947"), Some(Kind::CodeBlock));
+        assert_eq!(kind_at(source, "1948"), Some(Kind::Html));
+        assert_eq!(kind_at(source, "1949"), Some(Kind::LinkDefinition));
+    }
+
+    #[test]
+    fn link_text_is_prose_but_its_target_and_autolinks_are_not() {
+        let source =
+            "A [pact of 1941](https://x.org/1941 \"signed 1941\") and <https://y.org/1941>.";
+        assert_eq!(kind_at(source, "pact of 1941"), None);
+        assert_eq!(kind_at(source, "x.org/1941"), Some(Kind::LinkTarget));
+        assert_eq!(kind_at(source, "signed 1941"), Some(Kind::LinkTarget));
+        assert_eq!(kind_at(source, "y.org"), Some(Kind::Autolink));
+        // A find spanning the link text and its closing bracket overlaps the target.
+        assert_eq!(kind_at(source, "1941]"), Some(Kind::LinkTarget));
+    }
+
+    #[test]
+    fn structure_changes_are_described() {
+        assert_eq!(broken("*war*", "*peace*"), None);
+        assert_eq!(
+            broken("The *long* war.", "The long war.").unwrap().0,
+            "turns emphasis into plain text"
+        );
+        assert_eq!(
+            broken("# Title\n", "Title\n").unwrap().0,
+            "turns a heading (h1) into a paragraph"
+        );
+        assert_eq!(
+            broken("[a](https://a.org)", "[a](https://b.org)")
+                .unwrap()
+                .0,
+            "turns the link to https://a.org into the link to https://b.org"
+        );
+    }
+}

@@ -57,6 +57,10 @@ impl Kind {
     }
 }
 
+/// A link or image being read: its range, its children's ranges, and whether it
+/// is an autolink.
+type OpenLink = (Range<usize>, Vec<Range<usize>>, bool);
+
 /// The protected byte ranges of a Markdown source, sorted by start.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Protected {
@@ -84,7 +88,7 @@ impl Protected {
         }
         // Open links and images: their range, the ranges of their children, and
         // whether it is an autolink (protected whole already).
-        let mut links: Vec<(Range<usize>, Vec<Range<usize>>, bool)> = Vec::new();
+        let mut links: Vec<OpenLink> = Vec::new();
         let mut in_code_block = false;
         let mut in_metadata = false;
         for (event, range) in parser.into_offset_iter() {

@@ -92,8 +92,7 @@ impl Protected {
         let mut in_code_block = false;
         let mut in_metadata = false;
         for (event, range) in parser.into_offset_iter() {
-            let child = |links: &mut Vec<(Range<usize>, Vec<Range<usize>>, bool)>,
-                         r: &Range<usize>| {
+            let child = |links: &mut Vec<OpenLink>, r: &Range<usize>| {
                 if let Some((_, children, _)) = links.last_mut() {
                     children.push(r.clone());
                 }

@@ -16,6 +16,17 @@ pub struct Edit {
     pub range: Range<usize>,
     /// How the record's `find` matched there.
     pub matched: Matched,
+    /// What replaces the range, when not the record's `replace`.
+    pub replace: Option<String>,
+}
+
+impl Edit {
+    /// The text that replaces the range.
+    pub fn replacement<'r>(&'r self, records: &'r [Record]) -> &'r str {
+        self.replace
+            .as_deref()
+            .unwrap_or(&records[self.record].replace)
+    }
 }
 
 /// Marks records whose spans overlap as failed `conflict`, naming every record
@@ -88,10 +99,11 @@ pub fn edits(locations: &[Location]) -> Vec<Edit> {
         .iter()
         .enumerate()
         .filter_map(|(record, l)| match l {
-            Location::Found(found) => Some(found.spans().map(move |range| Edit {
+            Location::Found(found) => Some(found.hits.iter().map(move |hit| Edit {
                 record,
-                range,
+                range: hit.span.clone(),
                 matched: found.matched,
+                replace: hit.replace.clone(),
             })),
             _ => None,
         })
@@ -108,16 +120,16 @@ pub fn edits(locations: &[Location]) -> Vec<Edit> {
 /// use correct::apply::{apply, Edit};
 /// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
 /// let records = correct::record::parse_file("r.json", json).unwrap();
-/// let edits = [Edit { record: 0, range: 3..7, matched: correct::locate::Matched::EXACT }];
+/// let edits = [Edit { record: 0, range: 3..7, matched: correct::locate::Matched::EXACT, replace: None }];
 /// assert_eq!(apply("in 1945\r\n", &records, &edits), "in 1939\r\n");
 /// ```
 pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
-    let grown: usize = edits.iter().map(|e| records[e.record].replace.len()).sum();
+    let grown: usize = edits.iter().map(|e| e.replacement(records).len()).sum();
     let mut out = String::with_capacity(text.len() + grown);
     let mut copied = 0;
     for edit in edits {
         out.push_str(&text[copied..edit.range.start]);
-        out.push_str(&records[edit.record].replace);
+        out.push_str(edit.replacement(records));
         copied = edit.range.end;
     }
     out.push_str(&text[copied..]);

@@ -260,7 +260,7 @@ fn place(
     let mut placed = vec![Vec::new(); records.len()];
     let mut shift: isize = 0;
     for edit in edits {
-        let replace = &records[edit.record].replace;
+        let replace = edit.replacement(records);
         let start = edit
             .range
             .start

@@ -208,3 +208,21 @@ fn a_record_that_removes_the_bom_renders() {
             .contains("<ins>Title</ins>[^bom]")
     );
 }
+
+#[test]
+fn tolerant_matches_show_the_articles_own_words_in_the_redline() {
+    let p = Project::new();
+    p.write(
+        "input/a.txt",
+        "He was led by Marshall Zhukov in the east.\nThe pact\u{2019}s terms were signed.\n",
+    );
+    p.records(
+        "corrections/a.json",
+        &[
+            record("rank", "led by Marshal Zhukov", "led by Georgy Zhukov"),
+            record("terms", "pact's terms", "treaty's terms"),
+        ],
+    );
+    let review = check_redline(&p, "input/a.txt", "a", false);
+    assert!(review.contains("<del>Marshall</del><ins>Georgy</ins>"), "{review}");
+}

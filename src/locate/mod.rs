@@ -71,6 +71,9 @@ pub struct Hit {
     pub before: Option<Range<usize>>,
     /// The article's text that matched `after`, if the record has one.
     pub after: Option<Range<usize>>,
+    /// What replaces this span, when it is not the record's whole `replace` (a
+    /// change inside Markdown markup is applied word by word).
+    pub replace: Option<String>,
 }
 
 /// Every place a record applies, and how it matched.
@@ -92,6 +95,7 @@ impl Found {
                     span,
                     before: None,
                     after: None,
+                    replace: None,
                 })
                 .collect(),
             matched: Matched::EXACT,
@@ -323,6 +327,7 @@ fn exact_hit(span: Range<usize>, record: &Record) -> Hit {
             .map(|b| span.start - b.len()..span.start),
         after: record.after.as_ref().map(|a| span.end..span.end + a.len()),
         span,
+        replace: None,
     }
 }
 

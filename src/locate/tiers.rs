@@ -97,6 +97,7 @@ fn normalized_hits(text: &str, n: &Normalized, record: &Record, texts: &Texts) -
             span,
             before: before.map(|b| n.original(start - b.len()..start)),
             after: after.map(|a| n.original(end..end + a.len())),
+            replace: None,
         });
     }
     hits
@@ -162,6 +163,7 @@ fn scored(text: &str, n: &Normalized, record: &Record, pattern: &str, share: f64
                     span,
                     before,
                     after,
+                    replace: None,
                 },
                 distance,
                 total,

@@ -47,7 +47,7 @@ pub fn build<'a>(
                     .iter()
                     .map(|e| EditEntry {
                         find: &original[e.original.start..e.original.end],
-                        replace: &record.replace,
+                        replace: &outcome.corrected[e.corrected.start..e.corrected.end],
                         original: span(e.original),
                         corrected: span(e.corrected),
                         matched: e.matched.tier.as_str(),

@@ -318,7 +318,9 @@ pub fn changes(
             );
             let mut shown = String::new();
             shown.push_str(&last_words(before.trim_end_matches('\r')));
-            for piece in pieces(&record.find, &record.replace) {
+            let find = &original[edit.original.start..edit.original.end];
+            let replace = &outcome.corrected[edit.corrected.start..edit.corrected.end];
+            for piece in pieces(find, replace) {
                 match piece {
                     Piece::Same(same) => shown.push_str(&same),
                     Piece::Change { del, ins } => {

@@ -56,9 +56,13 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
         // A find may take in the BOM itself; the page never shows it.
         let start = edit.original.start.saturating_sub(bom);
         body.plain(&text[copied.min(start)..start]);
+        // The article's own text and what replaces it there (a tolerant match
+        // or a change inside markup differs from the record's texts).
+        let find = &original[edit.original.start..edit.original.end];
+        let replace = &outcome.corrected[edit.corrected.start..edit.corrected.end];
         let pieces = narrowed
-            .entry((record.find.as_str(), record.replace.as_str()))
-            .or_insert_with(|| pieces(&record.find, &record.replace));
+            .entry((find, replace))
+            .or_insert_with(|| pieces(find, replace));
         let last_change = pieces
             .iter()
             .rposition(|p| matches!(p, Piece::Change { .. }));

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::support::Project;
+use crate::support::{Project, record};
 
 /// The rendered text of the article body (between the page's two rules), with
 /// the contents of `<drop>` removed; one line per paragraph or heading.

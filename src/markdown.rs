@@ -65,6 +65,8 @@ type OpenLink = (Range<usize>, Vec<Range<usize>>, bool);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Protected {
     ranges: Vec<(Range<usize>, Kind)>,
+    /// The prose as it reads, for finds that run across inline markup.
+    pub prose: Prose,
 }
 
 impl Protected {
@@ -138,7 +140,12 @@ impl Protected {
             }
         }
         ranges.sort_by_key(|(r, _)| (r.start, r.end));
-        Protected { ranges }
+        let mut protected = Protected {
+            ranges,
+            prose: Prose::default(),
+        };
+        protected.prose = Prose::of(source, &protected);
+        protected
     }
 
     /// The kind of the first protected part that `span` overlaps, if any.
@@ -169,6 +176,80 @@ fn gaps(
         out.push(at..whole.end);
     }
     out.into_iter()
+}
+
+/// The prose of a Markdown source as it reads, markup left out, with where each
+/// piece stands in the source: `Battle of *Khalkhin Gol*` reads
+/// `Battle of Khalkhin Gol`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prose {
+    /// The text as it reads.
+    pub text: String,
+    /// Pieces: (offset in `text`, source range, whether the source holds the
+    /// text byte for byte). Escapes and entities do not.
+    pieces: Vec<(usize, Range<usize>, bool)>,
+}
+
+impl Prose {
+    /// The prose of `source`: its text events outside protected parts, and a
+    /// space for each soft line break.
+    pub fn of(source: &str, protected: &Protected) -> Prose {
+        let mut prose = Prose::default();
+        for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+            let text = match &event {
+                Event::Text(t) => t.as_ref(),
+                Event::SoftBreak => " ",
+                _ => continue,
+            };
+            if protected.overlapping(range.clone()).is_some() {
+                continue;
+            }
+            let verbatim = source.get(range.clone()) == Some(text);
+            prose.pieces.push((prose.text.len(), range, verbatim));
+            prose.text.push_str(text);
+        }
+        prose
+    }
+
+    /// The source range of the prose range `r`, if both ends fall where the
+    /// source holds the prose byte for byte (or at a piece's edge).
+    pub fn source(&self, r: Range<usize>) -> Option<Range<usize>> {
+        Some(self.point(r.start, false)?..self.point(r.end, true)?)
+    }
+
+    /// The source offset of prose offset `at`: for an end, the end of the
+    /// piece before it when `at` is a piece boundary; `None` inside an escape
+    /// or entity.
+    pub fn point(&self, at: usize, end: bool) -> Option<usize> {
+        let i = match self
+            .pieces
+            .binary_search_by_key(&at, |(start, _, _)| *start)
+        {
+            Ok(i) if end && i > 0 => i - 1,
+            Ok(i) => i,
+            Err(0) => return None,
+            Err(i) => i - 1,
+        };
+        let (start, range, verbatim) = self.pieces.get(i)?;
+        let into = at - start;
+        let len = self.pieces.get(i + 1).map_or(self.text.len(), |p| p.0) - start;
+        match (into, *verbatim) {
+            (0, _) => Some(range.start),
+            (n, _) if n == len => Some(range.end),
+            (n, true) => Some(range.start + n),
+            (_, false) => None,
+        }
+    }
+
+    /// Whether the prose range `r` lies within one piece of the source.
+    pub fn within_one_piece(&self, r: Range<usize>) -> bool {
+        let piece = |at: usize, end: bool| match self.pieces.binary_search_by_key(&at, |p| p.0) {
+            Ok(i) if end && i > 0 => i - 1,
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        piece(r.start, false) == piece(r.end, true)
+    }
 }
 
 /// One element of a document's skeleton: a tag opening or closing, with what

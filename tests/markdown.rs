@@ -207,3 +207,65 @@ fn plain_text_inputs_are_not_parsed_as_markdown() {
     let run = p.run(&["input/doc.txt"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+fn doc(text: &str, records: &[serde_json::Value]) -> (Project, Run) {
+    let p = Project::new();
+    p.write("input/doc.md", text);
+    p.records("corrections/doc.json", records);
+    let run = p.run(&["input/doc.md"]);
+    (p, run)
+}
+
+#[test]
+fn a_find_matches_across_inline_markup_and_keeps_it() {
+    let (p, run) = doc(
+        "The Battle of *Khalkhin Gol* was fought in 1945, by **Marshal _Zhukov_**.\n\nSee [the pact](https://example.org) of 1945.\n",
+        &[
+            record(
+                "year",
+                "Battle of Khalkhin Gol was fought in 1945",
+                "Battle of Khalkhin Gol was fought in 1939",
+            ),
+            record("rank", "by Marshal Zhukov", "by General Zhukov"),
+            record("pact", "the pact of 1945", "the neutrality pact of 1941"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        p.read("output/doc.md"),
+        "The Battle of *Khalkhin Gol* was fought in 1939, by **General _Zhukov_**.\n\nSee [the neutrality pact](https://example.org) of 1941.\n"
+    );
+    let changelog: serde_json::Value =
+        serde_json::from_str(&p.read("output/doc.changelog.json")).unwrap();
+    let edits: Vec<(&str, &str)> = changelog["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["edits"].as_array().unwrap().iter())
+        .map(|e| (e["find"].as_str().unwrap(), e["replace"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            ("1945", "1939"),
+            ("Marshal", "General"),
+            ("", "neutrality "),
+            ("1945", "1941")
+        ]
+    );
+}
+
+#[test]
+fn a_change_that_would_cross_markup_is_refused() {
+    let (p, run) = doc(
+        "The Battle of *Khalkhin Gol* was fought in 1939.\n",
+        &[record("name", "Battle of Khalkhin", "Fight at Nomonhan")],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[structure]"), "{run:?}");
+    assert!(
+        run.stderr.contains("\"Battle of Khalkhin\" matches the prose at 1:5 across Markdown markup, and the change of \"Battle of Khalkhin\" to \"Fight at Nomonhan\" would cross that markup"),
+        "{run:?}"
+    );
+    assert!(!p.exists("output"));
+}

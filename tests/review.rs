@@ -224,5 +224,33 @@ fn tolerant_matches_show_the_articles_own_words_in_the_redline() {
         ],
     );
     let review = check_redline(&p, "input/a.txt", "a", false);
-    assert!(review.contains("<del>Marshall</del><ins>Georgy</ins>"), "{review}");
+    assert!(
+        review.contains("<del>Marshall</del><ins>Georgy</ins>"),
+        "{review}"
+    );
+}
+
+#[test]
+fn changes_inside_markdown_markup_redline_in_place() {
+    let p = Project::new();
+    p.write(
+        "input/doc.md",
+        "# The war\n\nThe Battle of *Khalkhin Gol* was fought in 1945, by **Marshal _Zhukov_**.\n",
+    );
+    p.records(
+        "corrections/doc.json",
+        &[
+            record(
+                "year",
+                "Battle of Khalkhin Gol was fought in 1945",
+                "Battle of Khalkhin Gol was fought in 1939",
+            ),
+            record("rank", "by Marshal Zhukov", "by General Zhukov"),
+        ],
+    );
+    let review = check_redline(&p, "input/doc.md", "doc", true);
+    assert!(
+        review.contains("**<del>Marshal</del><ins>General</ins>[^rank] _Zhukov_**"),
+        "{review}"
+    );
 }

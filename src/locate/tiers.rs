@@ -26,6 +26,11 @@ pub(super) fn locate<'i>(
     fuzzy: f64,
     prose: Option<&Protected>,
 ) -> Option<Location> {
+    if let Some(prose) = prose.filter(|_| !record.anywhere)
+        && let Some(location) = across_markup(text, prose, index, record)
+    {
+        return Some(location);
+    }
     let find = Texts::of(record, &record.find);
     let hits = normalized_hits(text, normalized, record, &find);
     if !hits.is_empty() {
@@ -47,6 +52,122 @@ pub(super) fn locate<'i>(
         }
     }
     fuzzy_tier(text, normalized, index, record, fuzzy, prose)
+}
+
+/// Markdown: `find` as the prose reads, across inline markup (`Battle of
+/// Khalkhin Gol` matches `Battle of *Khalkhin Gol*`). Each changed word is
+/// replaced inside the markup around it; a change that would cross markup is
+/// refused. `None` when the prose has no such match.
+fn across_markup<'i>(
+    text: &str,
+    protected: &Protected,
+    index: impl Fn() -> &'i LineIndex + Copy,
+    record: &Record,
+) -> Option<Location> {
+    let prose = &protected.prose;
+    let reads = prose.text.as_str();
+    let mut candidates: Vec<(Hit, Range<usize>)> = Vec::new();
+    for (at, _) in reads.match_indices(record.find.as_str()) {
+        let r = at..at + record.find.len();
+        let fits = record
+            .before
+            .as_deref()
+            .is_none_or(|b| reads[..r.start].ends_with(b))
+            && record
+                .after
+                .as_deref()
+                .is_none_or(|a| reads[r.end..].starts_with(a))
+            && (!record.whole_word || super::is_whole_word(reads, r.clone()));
+        // Within one piece the exact tier has already looked.
+        if !fits || prose.within_one_piece(r.clone()) {
+            continue;
+        }
+        let Some(span) = prose.source(r.clone()) else {
+            continue;
+        };
+        let hit = Hit {
+            span,
+            before: None,
+            after: None,
+            replace: None,
+        };
+        candidates.push((hit, r));
+    }
+    if candidates.is_empty() {
+        return None;
+    }
+    let hits = candidates.iter().map(|(h, _)| h.clone()).collect();
+    match choose(text, index, record, hits, Matched::EXACT, None)? {
+        Location::Found(found) => {
+            let mut edits = Vec::new();
+            for hit in &found.hits {
+                let (_, r) = candidates.iter().find(|(h, _)| h.span == hit.span)?;
+                match word_edits(text, index(), prose, r.clone(), record) {
+                    Ok(mut more) => edits.append(&mut more),
+                    Err(failure) => return Some(Location::Failed(failure)),
+                }
+            }
+            Some(Location::Found(Found {
+                hits: edits,
+                matched: found.matched,
+            }))
+        }
+        other => Some(other),
+    }
+}
+
+/// The changed words of one match across markup, each as its own edit of the
+/// source, or a refusal when a change crosses markup.
+fn word_edits(
+    text: &str,
+    index: &LineIndex,
+    prose: &crate::markdown::Prose,
+    r: Range<usize>,
+    record: &Record,
+) -> Result<Vec<Hit>, Failure> {
+    let mut at = r.start;
+    let mut edits = Vec::new();
+    for piece in crate::render::words::pieces(&record.find, &record.replace) {
+        let (del, ins) = match piece {
+            crate::render::words::Piece::Same(same) => {
+                at += same.len();
+                continue;
+            }
+            crate::render::words::Piece::Change { del, ins } => (del, ins),
+        };
+        let changed = at..at + del.len();
+        at = changed.end;
+        let span = match changed.is_empty() {
+            true => prose.point(changed.start, true).map(|p| p..p),
+            false if prose.within_one_piece(changed.clone()) => prose.source(changed),
+            false => None,
+        };
+        let Some(span) = span else {
+            let start = prose.source(r.clone()).map_or(0, |s| s.start);
+            return Err(Failure {
+                kind: FailureKind::Structure,
+                message: format!(
+                    "{} matches the prose at {} across Markdown markup, and the change of {} to {} \
+                     would cross that markup",
+                    quoted(&record.find),
+                    index.line_col(text, start),
+                    quoted(&del),
+                    quoted(&ins)
+                ),
+                help: "write `find` with its markup, as the source has it, or split the record so \
+                       that each change stays inside one stretch of markup"
+                    .to_owned(),
+                first_match: Some(start),
+            });
+        };
+        edits.push(Hit {
+            span,
+            before: None,
+            after: None,
+            replace: Some(ins),
+        });
+    }
+    Ok(edits)
 }
 
 /// A record's `find` (or `replace`) with its context, normalized.

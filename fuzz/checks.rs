@@ -133,3 +133,39 @@ pub fn diff((old, new): (String, String)) {
     let back = diffy::apply(&new, &patch.reverse()).expect("the reverse applies");
     assert_eq!(back, old);
 }
+
+/// Markdown: for any source and records, no panic; the protected parts and the
+/// prose map stay inside the source; and whenever the records apply, the
+/// corrected text keeps the source's structure.
+pub fn markdown(case: Case) {
+    let text = case.text.as_str();
+    let protected = correct::markdown::Protected::of(text);
+    let prose = &protected.prose;
+    for at in 0..=prose.text.len() {
+        if let Some(p) = prose.point(at, false) {
+            assert!(text.is_char_boundary(p), "{at} -> {p}");
+        }
+    }
+    let records: Vec<Record> = case
+        .records
+        .into_iter()
+        .filter(|r| !r.find.is_empty())
+        .enumerate()
+        .map(|(i, r)| {
+            let mut record = Record::new(&format!("r{i}"), &r.find, &r.replace);
+            record.before = r.before;
+            record.after = r.after;
+            record.whole_word = r.whole_word;
+            record
+        })
+        .collect();
+    let outcome =
+        correct::outcome::correct_with(text, &records, correct::locate::Tolerance::default(), true);
+    if outcome.succeeded() && outcome.edit_count() > 0 {
+        assert_eq!(
+            correct::markdown::broken(text, &outcome.corrected),
+            None,
+            "the structure changed"
+        );
+    }
+}

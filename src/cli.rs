@@ -70,6 +70,11 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
+    /// Also write output/KEY.html (the corrected article) and
+    /// output/KEY.review.html (the redline) as standalone pages.
+    #[arg(long)]
+    pub html: bool,
+
     /// Match `find` exactly only: no normalized or fuzzy matches (CI that wants
     /// drift fixed in the records themselves).
     #[arg(long)]
@@ -263,6 +268,7 @@ impl Cli {
                 inputs: self.inputs,
                 corrections: self.corrections,
                 out: self.out,
+                html: self.html,
             },
             mode,
             format: match self.format {

@@ -445,6 +445,7 @@ fn lint_records(
             inputs: args.inputs.clone(),
             corrections: None,
             out: PathBuf::from("output"),
+            html: false,
         };
         let plan = match project::plan(&layout) {
             Ok(plan) => plan,

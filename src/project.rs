@@ -20,6 +20,8 @@ pub struct Layout {
     pub corrections: Option<PathBuf>,
     /// `--out DIR`.
     pub out: PathBuf,
+    /// `--html`: HTML pages among the outputs.
+    pub html: bool,
 }
 
 /// One input and everything that belongs to it.
@@ -50,18 +52,24 @@ pub struct Outputs {
     pub review: String,
     /// `output/K.notice.md`, written only when some record has a notice.
     pub notice: String,
+    /// With `--html`: `output/K.html` and `output/K.review.html`.
+    pub html: Option<(String, String)>,
 }
 
 impl Outputs {
-    /// Every output path, the notice included.
-    pub fn all(&self) -> [&str; 5] {
-        [
-            &self.corrected,
+    /// Every output path, the notice and HTML pages included.
+    pub fn all(&self) -> Vec<&str> {
+        let mut all = vec![
+            self.corrected.as_str(),
             &self.diff,
             &self.changelog,
             &self.review,
             &self.notice,
-        ]
+        ];
+        if let Some((page, review)) = &self.html {
+            all.extend([page.as_str(), review.as_str()]);
+        }
+        all
     }
 }
 
@@ -128,7 +136,12 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
             }
         };
         let markdown = matches!(extension(&shown), Some("md" | "markdown"));
-        let outputs = outputs_for(&display(&layout.cwd, &layout.out), &key, extension(&shown));
+        let outputs = outputs_for(
+            &display(&layout.cwd, &layout.out),
+            &key,
+            extension(&shown),
+            layout.html,
+        );
         plan.jobs.push(Job {
             input: shown,
             key,
@@ -217,7 +230,7 @@ fn extension(path: &str) -> Option<&str> {
         .map(|(_, ext)| ext)
 }
 
-fn outputs_for(out: &str, key: &str, ext: Option<&str>) -> Outputs {
+fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool) -> Outputs {
     let base = if out.is_empty() || out == "." {
         key.to_owned()
     } else {
@@ -232,6 +245,7 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>) -> Outputs {
         changelog: format!("{base}.changelog.json"),
         review: format!("{base}.review.md"),
         notice: format!("{base}.notice.md"),
+        html: html.then(|| (format!("{base}.html"), format!("{base}.review.html"))),
     }
 }
 
@@ -415,7 +429,7 @@ mod tests {
 
     #[test]
     fn outputs_keep_the_input_extension() {
-        let o = outputs_for("output", "2024/war", Some("md"));
+        let o = outputs_for("output", "2024/war", Some("md"), false);
         assert_eq!(
             o.all(),
             [
@@ -426,14 +440,17 @@ mod tests {
                 "output/2024/war.notice.md"
             ]
         );
-        assert_eq!(outputs_for("out", "readme", None).corrected, "out/readme");
+        assert_eq!(
+            outputs_for("out", "readme", None, false).corrected,
+            "out/readme"
+        );
     }
 
     fn job(input: &str, out: &str) -> Job {
         let key = key_of(input);
         Job {
             input: input.into(),
-            outputs: outputs_for(out, &key, extension(input)),
+            outputs: outputs_for(out, &key, extension(input), false),
             key,
             record_files: vec![],
             markdown: false,

@@ -62,3 +62,13 @@ fn the_diff_corpus_replays() {
         }
     }
 }
+
+#[test]
+fn the_markdown_corpus_replays() {
+    for (name, bytes) in corpus("markdown") {
+        if let Some(case) = decode::<checks::Case>(&bytes) {
+            let result = std::panic::catch_unwind(|| checks::markdown(case));
+            assert!(result.is_ok(), "fuzz/corpus/markdown/{name}");
+        }
+    }
+}

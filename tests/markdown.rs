@@ -269,3 +269,41 @@ fn a_change_that_would_cross_markup_is_refused() {
     );
     assert!(!p.exists("output"));
 }
+
+#[test]
+fn html_pages_render_the_article_and_the_redline() {
+    let p = Project::new();
+    p.write("input/doc.md", "# The war\n\nSigned in *1945*.\n");
+    p.records(
+        "corrections/doc.json",
+        &[pinned("year", "1945", "1941", "*")],
+    );
+    let run = p.run(&["input/doc.md", "--html"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = p.read("output/doc.html");
+    assert!(
+        page.starts_with("<!DOCTYPE html>") && page.contains("<style>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1>The war</h1>") && page.contains("<em>1941</em>"),
+        "{page}"
+    );
+    let review = p.read("output/doc.review.html");
+    assert!(
+        review.contains("<em><del>1945</del><ins>1941</ins><sup class=\"footnote-reference\">"),
+        "{review}"
+    );
+    assert!(
+        review.contains("Regenerate with <code>correct input/doc.md --html</code>"),
+        "{review}"
+    );
+    assert_eq!(p.run(&["input/doc.md", "--html", "--check"]).code, 0);
+    std::fs::remove_file(p.path().join("output/doc.review.html")).unwrap();
+    let check = p.run(&["input/doc.md", "--html", "--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(
+        check.stderr.contains("output/doc.review.html is missing"),
+        "{check:?}"
+    );
+}

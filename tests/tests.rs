@@ -4,6 +4,7 @@
 mod support;
 
 mod applying;
+mod browser;
 mod catalogue;
 mod diff_tools;
 mod drift;

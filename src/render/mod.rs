@@ -4,6 +4,7 @@
 pub mod annotations;
 pub mod changelog;
 pub mod diff;
+pub mod html;
 pub mod notice;
 pub mod report;
 pub mod review;

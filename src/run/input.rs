@@ -22,7 +22,7 @@ use crate::rebase;
 use crate::record::{self, Record};
 use crate::render::changelog::{self, Written};
 use crate::render::report::{self, Paint};
-use crate::render::{annotations, diff, notice, review};
+use crate::render::{annotations, diff, html, notice, review};
 
 /// One input after loading and correcting.
 struct Evaluated {
@@ -273,6 +273,8 @@ struct Pages {
     changelog: String,
     review: String,
     notice: Option<String>,
+    /// With `--html`: the article's page and the redline's page.
+    html: Option<(String, String)>,
 }
 
 impl<'e> Rendered<'e> {
@@ -316,6 +318,17 @@ impl<'e> Rendered<'e> {
             files.push(OutputFile {
                 path: outputs.notice.clone(),
                 contents: Cow::Owned(notice),
+            });
+        }
+        if let (Some((page, review)), Some((page_path, review_path))) = (pages.html, &outputs.html)
+        {
+            files.push(OutputFile {
+                path: page_path.clone(),
+                contents: Cow::Owned(page),
+            });
+            files.push(OutputFile {
+                path: review_path.clone(),
+                contents: Cow::Owned(review),
             });
         }
         files
@@ -380,10 +393,22 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         markdown: ev.job.markdown,
         appended: &appended,
     };
+    let review = review::render(header, &ev.text, &ev.records, &ev.outcome);
+    let html = outputs.html.as_ref().map(|_| {
+        let article = match ev.job.markdown {
+            true => html::page(&outputs.corrected, &rendered.text),
+            false => html::plain_page(&outputs.corrected, &rendered.text),
+        };
+        (
+            article,
+            html::page(&format!("Review: {}", ev.job.input), &review),
+        )
+    });
     rendered.pages = Some(Pages {
         changelog: changelog::to_file_text(&log),
-        review: review::render(header, &ev.text, &ev.records, &ev.outcome),
+        review,
         notice: notice::page(&notices),
+        html,
     });
     rendered
 }
@@ -413,6 +438,9 @@ pub(super) fn regenerate_command(opts: &Options, inputs: &[&str]) -> String {
     }
     if opts.append_notice {
         command.push_str(" --append-notice");
+    }
+    if layout.html {
+        command.push_str(" --html");
     }
     if let Some(path) = &layout.corrections {
         command.push_str(&format!(

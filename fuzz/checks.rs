@@ -48,10 +48,9 @@ struct Rec {
 /// Locate + apply + render: no panic; the edits index their find and replace
 /// texts; outside them the texts agree; the diff applies with an independent
 /// parser.
-pub fn apply(case: Case) {
-    let records: Vec<Record> = case
-        .records
-        .into_iter()
+/// The fuzzer's records as records (those with an empty `find` left out).
+fn to_records(recs: Vec<Rec>) -> Vec<Record> {
+    recs.into_iter()
         .filter(|r| !r.find.is_empty())
         .enumerate()
         .map(|(i, r)| {
@@ -66,7 +65,11 @@ pub fn apply(case: Case) {
             };
             record
         })
-        .collect();
+        .collect()
+}
+
+pub fn apply(case: Case) {
+    let records = to_records(case.records);
     let text = case.text.as_str();
     let outcome = correct::outcome::correct(text, &records);
 
@@ -146,19 +149,7 @@ pub fn markdown(case: Case) {
             assert!(text.is_char_boundary(p), "{at} -> {p}");
         }
     }
-    let records: Vec<Record> = case
-        .records
-        .into_iter()
-        .filter(|r| !r.find.is_empty())
-        .enumerate()
-        .map(|(i, r)| {
-            let mut record = Record::new(&format!("r{i}"), &r.find, &r.replace);
-            record.before = r.before;
-            record.after = r.after;
-            record.whole_word = r.whole_word;
-            record
-        })
-        .collect();
+    let records = to_records(case.records);
     let outcome =
         correct::outcome::correct_with(text, &records, correct::locate::Tolerance::default(), true);
     if outcome.succeeded() && outcome.edit_count() > 0 {

@@ -221,6 +221,9 @@ impl Prose {
     /// piece before it when `at` is a piece boundary; `None` inside an escape
     /// or entity.
     pub fn point(&self, at: usize, end: bool) -> Option<usize> {
+        if !self.text.is_char_boundary(at) {
+            return None;
+        }
         let i = match self
             .pieces
             .binary_search_by_key(&at, |(start, _, _)| *start)

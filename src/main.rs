@@ -18,7 +18,8 @@ fn main() -> ExitCode {
         }
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (mut stdout, mut stderr) = (io::stdout().lock(), io::stderr().lock());
+    // stderr is not held locked: the progress bar draws on it from other threads.
+    let (mut stdout, mut stderr) = (io::stdout().lock(), io::stderr());
     let result = match cli.command.take() {
         Some(command) => {
             let paint = cli.into_options(cwd.clone(), no_color).stderr_paint();

@@ -417,3 +417,75 @@ fn a_batch_larger_than_the_open_file_limit_is_written_whole() {
     );
     assert_eq!(p.read("output/batch/a399.txt"), "article 399: the end");
 }
+
+#[allow(clippy::print_stderr, reason = "says whether the bar was drawn")]
+/// A batch on a terminal: the progress bar draws on stderr from the worker
+/// threads while the run goes on (it once deadlocked on a locked stderr).
+#[test]
+fn a_long_batch_on_a_terminal_shows_progress_and_finishes() {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    use std::io::Read as _;
+
+    let p = Project::new();
+    // Enough inputs that the run outlasts the second before the bar shows.
+    for i in 0..4000 {
+        p.write(
+            &format!("input/a{i:04}.txt"),
+            format!("{}teh end\n", "The pact was signed. ".repeat(20)),
+        );
+        p.records(
+            &format!("corrections/a{i:04}.json"),
+            &[record("t", "teh", "the")],
+        );
+    }
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let mut child = p
+        .command(&[])
+        .stdout(std::process::Stdio::null())
+        .stderr(terminal)
+        .spawn()
+        .unwrap();
+    // Read the terminal until the run ends (EIO once every writer is gone).
+    let mut master = std::fs::File::from(master);
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = master.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+        }
+        seen
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("the run hung on a terminal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success());
+    let seen = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    assert!(
+        seen.contains("total (4000 inputs)"),
+        "{}",
+        &seen[seen.len().saturating_sub(500)..]
+    );
+    // Whether the bar showed depends on the machine's speed; the test only
+    // asserts that the run ends, and says which case it covered.
+    let drawn = seen.contains("/4000 inputs (");
+    eprintln!("progress bar drawn: {drawn}");
+}

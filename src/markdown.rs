@@ -91,6 +91,7 @@ impl Protected {
         // Open links and images: their range, the ranges of their children, and
         // whether it is an autolink (protected whole already).
         let mut links: Vec<OpenLink> = Vec::new();
+        let mut prose = Prose::default();
         let mut in_code_block = false;
         let mut in_metadata = false;
         for (event, range) in parser.into_offset_iter() {
@@ -136,16 +137,20 @@ impl Protected {
                     }
                 }
                 _ if in_code_block || in_metadata => {}
-                _ => child(&mut links, &range),
+                event => {
+                    child(&mut links, &range);
+                    // Text outside code, front matter and autolinks is prose.
+                    let in_autolink = links.last().is_some_and(|(_, _, auto)| *auto);
+                    match &event {
+                        Event::Text(text) if !in_autolink => prose.push(source, text, range),
+                        Event::SoftBreak => prose.push(source, " ", range),
+                        _ => {}
+                    }
+                }
             }
         }
         ranges.sort_by_key(|(r, _)| (r.start, r.end));
-        let mut protected = Protected {
-            ranges,
-            prose: Prose::default(),
-        };
-        protected.prose = Prose::of(source, &protected);
-        protected
+        Protected { ranges, prose }
     }
 
     /// The kind of the first protected part that `span` overlaps, if any.
@@ -191,24 +196,11 @@ pub struct Prose {
 }
 
 impl Prose {
-    /// The prose of `source`: its text events outside protected parts, and a
-    /// space for each soft line break.
-    pub fn of(source: &str, protected: &Protected) -> Prose {
-        let mut prose = Prose::default();
-        for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-            let text = match &event {
-                Event::Text(t) => t.as_ref(),
-                Event::SoftBreak => " ",
-                _ => continue,
-            };
-            if protected.overlapping(range.clone()).is_some() {
-                continue;
-            }
-            let verbatim = source.get(range.clone()) == Some(text);
-            prose.pieces.push((prose.text.len(), range, verbatim));
-            prose.text.push_str(text);
-        }
-        prose
+    /// Adds one text event (`text`, standing at `range` of `source`).
+    fn push(&mut self, source: &str, text: &str, range: Range<usize>) {
+        let verbatim = source.get(range.clone()) == Some(text);
+        self.pieces.push((self.text.len(), range, verbatim));
+        self.text.push_str(text);
     }
 
     /// The source range of the prose range `r`, if both ends fall where the

@@ -401,17 +401,18 @@ pub enum Stale {
 
 /// Compares every file with the disk. Empty when all are current.
 pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
-    let out_dir = cwd.join(out);
-    let interrupted = journal::pending(&out_dir).then(|| {
-        Stale::Interrupted(crate::project::display(
-            cwd,
-            &out_dir.join(journal::JOURNAL),
-        ))
-    });
-    interrupted
+    interrupted(cwd, out)
         .into_iter()
         .chain(check_files(cwd, files))
         .collect()
+}
+
+/// The journal of an interrupted run in the output folder `out`, if there is one.
+pub fn interrupted(cwd: &Path, out: &Path) -> Option<Stale> {
+    let journal = cwd.join(out).join(journal::JOURNAL);
+    journal
+        .is_file()
+        .then(|| Stale::Interrupted(crate::project::display(cwd, &journal)))
 }
 
 /// Compares every file with the disk, without the journal check of [`check`].

@@ -328,11 +328,7 @@ fn finish(
     let mut staged = Vec::new();
     let mut stale = Vec::new();
     if opts.mode == Mode::Check {
-        let out_dir = cwd.join(&opts.layout.out);
-        if output::journal::pending(&out_dir) {
-            let journal = out_dir.join(output::journal::JOURNAL);
-            stale.push(Stale::Interrupted(project::display(cwd, &journal)));
-        }
+        stale.extend(output::interrupted(cwd, &opts.layout.out));
     }
     for p in processed {
         match p.outputs {

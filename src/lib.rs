@@ -36,6 +36,7 @@ pub mod locate;
 pub mod markdown;
 pub mod outcome;
 pub mod output;
+pub mod par;
 pub mod project;
 pub mod rebase;
 pub mod record;

@@ -36,7 +36,7 @@ pub struct Indexed<'a> {
 /// assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 1 });
 /// assert_eq!(index.line_col(text, text.len()), LineCol { line: 2, column: 8 });
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
 }
@@ -47,6 +47,47 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 64 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The index of the text after `edits` (byte ranges of this index's text,
+    /// in order and apart, with their replacements), derived from this one
+    /// without reading the whole new text: lines shift past each edit, the
+    /// line breaks it removes go, and those its replacement holds come in.
+    ///
+    /// ```
+    /// use correct::lines::LineIndex;
+    /// let (old, new) = ("a\nbc\nd", "a\nB\nC\nd");
+    /// let edited = LineIndex::new(old).edited([(2..4, "B\nC")]);
+    /// assert_eq!(edited, LineIndex::new(new));
+    /// ```
+    pub fn edited<'e>(
+        &self,
+        edits: impl IntoIterator<Item = (std::ops::Range<usize>, &'e str)>,
+    ) -> LineIndex {
+        let mut starts = Vec::with_capacity(self.starts.len());
+        let mut shift: isize = 0;
+        let mut next = 0;
+        let moved = |start: usize, shift: isize| {
+            start
+                .checked_add_signed(shift)
+                .expect("a line start moves within the edited text")
+        };
+        for (range, replace) in edits {
+            // Lines that start before the edit (or just at it) move with it.
+            while let Some(&start) = self.starts.get(next).filter(|&&s| s <= range.start) {
+                starts.push(moved(start, shift));
+                next += 1;
+            }
+            // Lines that start after a break inside the replaced text go.
+            while self.starts.get(next).is_some_and(|&s| s <= range.end) {
+                next += 1;
+            }
+            let at = moved(range.start, shift);
+            starts.extend(memchr::memchr_iter(b'\n', replace.as_bytes()).map(|i| at + i + 1));
+            shift += replace.len() as isize - range.len() as isize;
+        }
+        starts.extend(self.starts[next..].iter().map(|&s| moved(s, shift)));
         LineIndex { starts }
     }
 

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+// mimalloc: on large articles glibc's allocator spent a third of the run in
+// the kernel, mapping and unmapping the big buffers (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut cli = correct::cli::Cli::parse();
     let cwd = match std::env::current_dir() {

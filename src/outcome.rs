@@ -131,9 +131,16 @@ pub fn correct_with(
         mark_structure_changes(text, records, &mut locations);
     }
     let edits = apply::edits(&locations);
-    let corrected = apply::apply(text, records, &edits);
-    let original_lines = LineIndex::new(text);
-    let corrected_lines = LineIndex::new(&corrected);
+    let (corrected, original_lines) = crate::par::join(
+        text.len() >= crate::par::LARGE,
+        || apply::apply(text, records, &edits),
+        || LineIndex::new(text),
+    );
+    let corrected_lines = original_lines.edited(
+        edits
+            .iter()
+            .map(|e| (e.range.clone(), e.replacement(records))),
+    );
     let mut placed = place(
         Indexed {
             text,

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 
-use correct::lines::Indexed;
+use correct::lines::{Indexed, LineIndex};
 use correct::outcome::correct;
 use correct::record::{Occurrence, Record};
 use correct::render::{diff, report, review};
@@ -101,6 +101,9 @@ proptest! {
             starts[c.record] = c.edits[0].original.start;
         }
         prop_assert_eq!(&outcome.corrected, &splice(&text, &records, &starts));
+        // The corrected text's line index, derived from the original's and the
+        // edits, is the one its own text gives.
+        prop_assert_eq!(&outcome.corrected_lines, &LineIndex::new(&outcome.corrected));
 
         // The changelog offsets index the find and replace texts exactly.
         for c in &outcome.corrections {

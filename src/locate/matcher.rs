@@ -1,6 +1,11 @@
-//! The search itself: every `find` (or `replace`) text located in one Aho-Corasick
-//! pass over the article, cut into one chunk per core for large texts, then the
-//! matches each record's context admits.
+//! The search itself: every `find` (or `replace`) text located in one pass over
+//! the article, cut into one chunk per core for large texts, then the matches
+//! each record's context admits.
+//!
+//! Patterns that are single words wanted only as whole words (spelling lists,
+//! house style) are looked up word by word in a hash table; the rest go through
+//! one Aho-Corasick automaton. Both find exactly what an overlapping search
+//! followed by the whole-word check would.
 
 use std::collections::HashMap;
 
@@ -10,59 +15,82 @@ use aho_corasick::nfa::contiguous;
 use aho_corasick::{Input, MatchKind};
 use rayon::prelude::*;
 
-use super::fits_context;
+use super::{fits_around, is_whole_word};
 use crate::record::Record;
 
 /// All occurrences (overlapping) of a set of patterns, found in one pass.
 pub(super) struct Matcher<'t> {
     text: &'t str,
     ids: HashMap<&'t str, usize>,
-    starts: Vec<Vec<usize>>,
+    /// Per pattern, its matches in order of start (whole words only for the
+    /// patterns looked up word by word).
+    found: Vec<Vec<Raw>>,
+    /// Per pattern, whether it was looked up word by word.
+    by_word: Vec<bool>,
+}
+
+/// One match of a pattern, and whether it stands as a whole word: worked out
+/// during the search, while that part of the text is in cache (checked later,
+/// pattern by pattern, each check would be a cache miss somewhere in the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Raw {
+    start: usize,
+    whole_word: bool,
 }
 
 impl<'t> Matcher<'t> {
+    /// Searches `text` for every pattern, each given with whether the record
+    /// that wants it asks for `whole_word`.
     pub(super) fn new<'p: 't>(
         text: &'t str,
-        patterns: impl Iterator<Item = &'p str>,
+        patterns: impl Iterator<Item = (&'p str, bool)>,
+    ) -> Matcher<'t> {
+        Matcher::build(text, patterns, true)
+    }
+
+    /// `by_word`: look single-word patterns up word by word where every record
+    /// wants them as whole words (off in tests, to compare with the automaton).
+    fn build<'p: 't>(
+        text: &'t str,
+        patterns: impl Iterator<Item = (&'p str, bool)>,
+        by_word: bool,
     ) -> Matcher<'t> {
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut list = Vec::new();
-        for p in patterns {
-            ids.entry(p).or_insert_with(|| {
+        let mut words_only = Vec::new();
+        for (p, whole_word) in patterns {
+            let id = *ids.entry(p).or_insert_with(|| {
                 list.push(p);
+                words_only.push(by_word && is_word(p));
                 list.len() - 1
             });
+            words_only[id] &= whole_word;
         }
-        let mut starts = vec![Vec::new(); list.len()];
-        if !list.is_empty() {
-            // A DFA searches fastest; for pattern sets too large for one, a
-            // contiguous NFA still searches in one pass. Both are used through
-            // their concrete types, so the search loop is compiled for each.
-            let longest = list.iter().map(|p| p.len()).max().unwrap_or(0);
-            let total: usize = list.iter().map(|p| p.len()).sum();
-            let dfa = (total <= DFA_MAX_PATTERN_BYTES)
-                .then(|| {
-                    DFA::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(&list)
-                        .ok()
-                })
-                .flatten();
-            let found = match dfa {
-                Some(dfa) => search(&dfa, text.as_bytes(), longest),
-                None => {
-                    let nfa = contiguous::NFA::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(&list)
-                        .expect("literal patterns within the record limits always build");
-                    search(&nfa, text.as_bytes(), longest)
-                }
-            };
-            for (pattern, start) in found.into_iter().flatten() {
-                starts[pattern].push(start);
+        let mut found = vec![Vec::new(); list.len()];
+        let (words, others): (Vec<usize>, Vec<usize>) =
+            (0..list.len()).partition(|&id| words_only[id]);
+        if !others.is_empty() {
+            let patterns: Vec<&str> = others.iter().map(|&id| list[id]).collect();
+            for (k, raw) in search_automaton(text, &patterns).into_iter().flatten() {
+                found[others[k]].push(raw);
             }
         }
-        Matcher { text, ids, starts }
+        if !words.is_empty() {
+            let index: foldhash::HashMap<&str, usize> =
+                words.iter().map(|&id| (list[id], id)).collect();
+            for (id, start) in search_words(text, &index).into_iter().flatten() {
+                found[id].push(Raw {
+                    start,
+                    whole_word: true,
+                });
+            }
+        }
+        Matcher {
+            text,
+            ids,
+            found,
+            by_word: words_only,
+        }
     }
 
     /// Binds the matcher to records whose pattern `pattern(record)` it searched.
@@ -90,44 +118,263 @@ const DFA_MAX_PATTERN_BYTES: usize = 1 << 18;
 /// Texts below this size are searched by one thread.
 const PARALLEL_MIN: usize = 4 << 20;
 
-/// Every overlapping match as (pattern, start), chunk by chunk; for each pattern
-/// in order of start. Large texts are cut into one chunk per core, each searched past its end
-/// by the longest pattern so that no match across a cut is lost or found twice.
-fn search<A: Automaton + Sync>(
-    automaton: &A,
-    text: &[u8],
-    longest: usize,
-) -> Vec<Vec<(usize, usize)>> {
-    let chunks = (text.len() / PARALLEL_MIN).clamp(1, rayon::current_num_threads().clamp(1, 8));
-    search_in_chunks(automaton, text, longest, chunks)
+/// Every overlapping match of `patterns` as (pattern, match), chunk by chunk;
+/// for each pattern in order of start. A DFA searches fastest; for pattern sets
+/// too large for one, a contiguous NFA still searches in one pass. Both are
+/// used through their concrete types, so the search loop is compiled for each.
+fn search_automaton(text: &str, patterns: &[&str]) -> Vec<Vec<(usize, Raw)>> {
+    let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
+    let total: usize = patterns.iter().map(|p| p.len()).sum();
+    let dfa = (total <= DFA_MAX_PATTERN_BYTES)
+        .then(|| {
+            DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+                .ok()
+        })
+        .flatten();
+    let chunks = chunks(text);
+    match dfa {
+        Some(dfa) => search_in_chunks(&dfa, text, longest, chunks),
+        None => {
+            let nfa = contiguous::NFA::builder()
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+                .expect("literal patterns within the record limits always build");
+            search_in_chunks(&nfa, text, longest, chunks)
+        }
+    }
+}
+
+/// How many chunks to cut `text` into: one per core for large texts.
+fn chunks(text: &str) -> usize {
+    match text.len() / PARALLEL_MIN {
+        0 => 1,
+        n => n.clamp(1, rayon::current_num_threads().clamp(1, 8)),
+    }
+}
+
+/// Whether `pattern` is one word: alphanumeric characters only, so that its
+/// whole-word matches are exactly the words of the text equal to it.
+fn is_word(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(char::is_alphanumeric)
+}
+
+/// Every word of `text` found in `index`, as (pattern, start), chunk by chunk in
+/// text order. A word is a longest run of alphanumeric characters, as
+/// [`is_whole_word`] sees them. Large texts are cut into one chunk per core.
+fn search_words(text: &str, index: &foldhash::HashMap<&str, usize>) -> Vec<Vec<(usize, usize)>> {
+    let sieve = Sieve::of(index.keys());
+    let chunk = |lo: usize, hi: usize| {
+        let mut found = Vec::new();
+        let mut look_up = |start: usize, end: usize| {
+            if sieve.may_hold(text.as_bytes(), start..end)
+                && let Some(&id) = index.get(&text[start..end])
+            {
+                found.push((id, start));
+            }
+        };
+        for_each_run(text.as_bytes(), lo, hi, |start, end| {
+            let run = &text[start..end];
+            match run.is_ascii() {
+                true => look_up(start, end),
+                // Non-ASCII characters may or may not be alphanumeric: the run
+                // holds one or more words.
+                false => words_in(run, |at| look_up(start + at.start, start + at.end)),
+            }
+        });
+        found
+    };
+    let chunks = chunks(text);
+    match chunks {
+        1 => vec![chunk(0, text.len())],
+        _ => (0..chunks)
+            .into_par_iter()
+            .map(|i| chunk(text.len() * i / chunks, text.len() * (i + 1) / chunks))
+            .collect(),
+    }
+}
+
+/// A bit per hashed pattern: most words of a text are no pattern, and the
+/// sieve passes over nearly all of them without a hash-table lookup (it never
+/// passes over a pattern).
+struct Sieve {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl Sieve {
+    fn of<'w>(words: impl ExactSizeIterator<Item = &'w &'w str>) -> Sieve {
+        // About 64 bits per pattern, between 8 KiB and 2 MiB.
+        let bits = (words.len() * 64)
+            .next_power_of_two()
+            .clamp(1 << 16, 1 << 24);
+        let mut sieve = Sieve {
+            bits: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+        };
+        for word in words {
+            let bit = sieve.bit(word.as_bytes(), 0..word.len());
+            sieve.bits[bit / 64] |= 1 << (bit % 64);
+        }
+        sieve
+    }
+
+    /// A hash of the length of `text[at]` and of its first and last eight bytes
+    /// (read straight from the text where it can be: no copy per word).
+    fn bit(&self, text: &[u8], at: std::ops::Range<usize>) -> usize {
+        let n = at.len();
+        let (head, tail) = if n >= 8 {
+            (load(text, at.start), load(text, at.end - 8))
+        } else if at.start + 8 <= text.len() {
+            let head = load(text, at.start) & (u64::MAX >> (64 - 8 * n));
+            (head, head)
+        } else {
+            let mut eight = [0; 8];
+            eight[..n].copy_from_slice(&text[at]);
+            let head = u64::from_le_bytes(eight);
+            (head, head)
+        };
+        let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> self.shift) as usize
+    }
+
+    fn may_hold(&self, text: &[u8], at: std::ops::Range<usize>) -> bool {
+        let bit = self.bit(text, at);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
+/// The eight bytes of `text` from `at`, as one number.
+#[inline(always)]
+fn load(text: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(text[at..at + 8].try_into().expect("eight bytes"))
+}
+
+/// A byte that may belong to a word: ASCII alphanumeric, or part of a non-ASCII
+/// character (which [`words_in`] then looks at closely).
+#[inline(always)]
+fn in_run(b: u8) -> bool {
+    b.is_ascii_alphanumeric() | !b.is_ascii()
+}
+
+/// One bit per byte of `block` (up to 64 bytes) that may belong to a word.
+#[inline(always)]
+fn run_bits(block: &[u8]) -> u64 {
+    let mut flags = [0u8; 64];
+    for (flag, &b) in flags.iter_mut().zip(block) {
+        *flag = u8::from(in_run(b));
+    }
+    // Eight flags (bytes of 0 or 1) to eight bits: the product moves flag k to
+    // bit 56 + k, without carries.
+    flags
+        .chunks_exact(8)
+        .enumerate()
+        .fold(0, |bits, (k, eight)| {
+            let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            bits | ((eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k))
+        })
+}
+
+/// Calls `f` with every longest run of [`in_run`] bytes that starts in `lo..hi`
+/// (a run that starts before `lo` belongs to the chunk before), whole.
+fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usize)) {
+    let mut base = lo;
+    if lo > 0 && in_run(bytes[lo - 1]) {
+        while base < bytes.len() && in_run(bytes[base]) {
+            base += 1;
+        }
+    }
+    let mut start = None;
+    while base < bytes.len() {
+        let block = &bytes[base..(base + 64).min(bytes.len())];
+        let bits = run_bits(block);
+        let inside = u64::MAX >> (64 - block.len());
+        let mut from = 0;
+        loop {
+            let after = inside & (u64::MAX << from);
+            match start {
+                None => {
+                    let starts = bits & after;
+                    if starts == 0 {
+                        break;
+                    }
+                    from = starts.trailing_zeros();
+                    if base + from as usize >= hi {
+                        return;
+                    }
+                    start = Some(base + from as usize);
+                }
+                Some(run) => {
+                    let ends = !bits & after;
+                    if ends == 0 {
+                        break;
+                    }
+                    from = ends.trailing_zeros();
+                    f(run, base + from as usize);
+                    start = None;
+                }
+            }
+        }
+        base += block.len();
+    }
+    if let Some(run) = start {
+        f(run, bytes.len());
+    }
+}
+
+/// Calls `f` with the span of every word of `run`, in order.
+fn words_in(run: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
+    let mut start = None;
+    for (at, c) in run.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(word)) => {
+                f(word..at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(word) = start {
+        f(word..run.len());
+    }
 }
 
 fn search_in_chunks<A: Automaton + Sync>(
     automaton: &A,
-    text: &[u8],
+    text: &str,
     longest: usize,
     chunks: usize,
-) -> Vec<Vec<(usize, usize)>> {
+) -> Vec<Vec<(usize, Raw)>> {
     // Overlapping matches come in order of their end; for one pattern that is
     // also the order of their start. Chunks come in text order.
-    let chunk = |lo: usize, hi: usize| -> Vec<(usize, usize)> {
+    let chunk = |lo: usize, hi: usize| -> Vec<(usize, Raw)> {
         let end = (hi + longest.saturating_sub(1)).min(text.len());
         automaton
-            .try_find_overlapping_iter(Input::new(&text[lo..end]))
+            .try_find_overlapping_iter(Input::new(&text.as_bytes()[lo..end]))
             .expect("an unanchored overlapping search of a Standard automaton cannot fail")
-            .map(|m| (m.pattern().as_usize(), lo + m.start()))
-            .filter(|&(_, start)| start < hi)
+            .filter(|m| lo + m.start() < hi)
+            .map(|m| {
+                // Patterns are whole UTF-8 texts, so their matches start and end
+                // on character boundaries.
+                let span = lo + m.start()..lo + m.end();
+                let raw = Raw {
+                    start: span.start,
+                    whole_word: is_whole_word(text, span),
+                };
+                (m.pattern().as_usize(), raw)
+            })
             .collect()
     };
     if chunks == 1 {
         return vec![chunk(0, text.len())];
     }
     let cut = |i: usize| text.len() * i / chunks;
-    let found: Vec<Vec<(usize, usize)>> = (0..chunks)
+    (0..chunks)
         .into_par_iter()
         .map(|i| chunk(cut(i), cut(i + 1)))
-        .collect();
-    found
+        .collect()
 }
 
 /// Per record: the matches of its pattern that satisfy its context, cached by
@@ -141,12 +388,25 @@ pub(super) struct RecordMatches<'t, 'r> {
 }
 
 impl RecordMatches<'_, '_> {
-    pub(super) fn raw(&self, record: usize) -> &[usize] {
+    /// Every match of the record's pattern, whatever its context (found again
+    /// for a pattern looked up word by word: only failures ask).
+    pub(super) fn raw(&self, record: usize) -> Vec<usize> {
         let pattern = (self.pattern)(&self.records[record]);
-        self.matcher
-            .ids
-            .get(pattern.as_str())
-            .map_or(&[], |&id| &self.matcher.starts[id])
+        let Some(&id) = self.matcher.ids.get(pattern.as_str()) else {
+            return Vec::new();
+        };
+        if !self.matcher.by_word[id] {
+            return self.matcher.found[id].iter().map(|raw| raw.start).collect();
+        }
+        let finder = memchr::memmem::Finder::new(pattern);
+        let haystack = self.matcher.text.as_bytes();
+        let mut starts = Vec::new();
+        let mut from = 0;
+        while let Some(at) = finder.find(&haystack[from..]) {
+            starts.push(from + at);
+            from += at + 1;
+        }
+        starts
     }
 
     pub(super) fn matches(&mut self, record: usize) -> &[usize] {
@@ -157,15 +417,18 @@ impl RecordMatches<'_, '_> {
         };
         let key = (id, r.before.as_deref(), r.after.as_deref(), r.whole_word);
         let text = self.matcher.text;
-        let starts = &self.matcher.starts[id];
+        let found = &self.matcher.found[id];
         self.cache.entry(key).or_insert_with(|| {
             let mut kept = Vec::new();
             let mut free_from = 0;
-            for &start in starts {
-                let end = start + pattern.len();
-                if start >= free_from && fits_context(text, start..end, r) {
-                    kept.push(start);
-                    free_from = end;
+            for raw in found {
+                let span = raw.start..raw.start + pattern.len();
+                if raw.start >= free_from
+                    && (raw.whole_word || !r.whole_word)
+                    && fits_around(text, span.clone(), r)
+                {
+                    kept.push(raw.start);
+                    free_from = span.end;
                 }
             }
             kept
@@ -176,6 +439,111 @@ impl RecordMatches<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Texts of words, digits, non-ASCII letters and marks, punctuation and
+    /// spaces; long enough to be cut into chunks when `long`.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("teh"),
+            Just("the"),
+            Just("tehn"),
+            Just("1945"),
+            Just("é"),
+            Just("ß"),
+            Just("’"),
+            Just("\u{301}"),
+            Just("дом"),
+            Just(" "),
+            Just("\n"),
+            Just("-"),
+            Just("."),
+            Just("_"),
+        ];
+        proptest::collection::vec(piece, 0..80).prop_map(|p| p.concat())
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("teh"),
+            Just("the"),
+            Just("eh"),
+            Just("1945"),
+            Just("é"),
+            Just("téh"),
+            Just("дом"),
+            Just("teh-the"),
+            Just("ß’"),
+            Just("e\u{301}"),
+        ]
+        .prop_map(str::to_owned)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Looking words up finds exactly what the automaton and the
+        /// whole-word check find, for every record, whole words or not.
+        #[test]
+        fn words_looked_up_match_the_automaton(
+            text in text(),
+            repeat in 1usize..3,
+            patterns in proptest::collection::vec((pattern(), any::<bool>()), 1..6),
+        ) {
+            let text = text.repeat(repeat);
+            let records: Vec<Record> = patterns
+                .iter()
+                .enumerate()
+                .map(|(i, (find, whole_word))| Record {
+                    whole_word: *whole_word,
+                    ..Record::new(&format!("r{i}"), find, "x")
+                })
+                .collect();
+            let build = |by_word| {
+                Matcher::build(&text, records.iter().map(|r| (r.find.as_str(), r.whole_word)), by_word)
+                    .with_records(&records, |r| &r.find)
+            };
+            let (mut words, mut automaton) = (build(true), build(false));
+            for (i, record) in records.iter().enumerate() {
+                prop_assert_eq!(words.matches(i).to_vec(), automaton.matches(i).to_vec(), "{:?}", record);
+                prop_assert_eq!(words.raw(i), automaton.raw(i));
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_found_in_every_chunk_once() {
+        // Cut anywhere, even inside a character or a word, each word is found
+        // by the chunk it starts in.
+        let text = "teh é teh’teh дом teh1 teh";
+        let index: foldhash::HashMap<&str, usize> = [("teh", 0), ("дом", 1)].into_iter().collect();
+        let bytes = text.as_bytes();
+        let whole: Vec<(usize, usize)> = {
+            let mut found = Vec::new();
+            for_each_run(bytes, 0, bytes.len(), |s, e| {
+                words_in(&text[s..e], |w| {
+                    if let Some(&id) = index.get(&text[s + w.start..s + w.end]) {
+                        found.push((id, s + w.start));
+                    }
+                })
+            });
+            found
+        };
+        assert_eq!(whole, [(0, 0), (0, 7), (0, 13), (1, 17), (0, 29)]);
+        for cut in 0..=bytes.len() {
+            let mut found = Vec::new();
+            for (lo, hi) in [(0, cut), (cut, bytes.len())] {
+                for_each_run(bytes, lo, hi, |s, e| {
+                    words_in(&text[s..e], |w| {
+                        if let Some(&id) = index.get(&text[s + w.start..s + w.end]) {
+                            found.push((id, s + w.start));
+                        }
+                    })
+                });
+            }
+            assert_eq!(found, whole, "cut at {cut}");
+        }
+    }
 
     #[test]
     fn chunked_search_finds_every_match_once_even_across_cuts() {
@@ -185,12 +553,15 @@ mod tests {
             .build(patterns)
             .unwrap();
         let text = "abcdcdabcdcbcdcabc".repeat(7);
-        let whole = search_in_chunks(&dfa, text.as_bytes(), 4, 1).concat();
+        let whole = search_in_chunks(&dfa, &text, 4, 1).concat();
         for chunks in 2..9 {
-            let mut cut = search_in_chunks(&dfa, text.as_bytes(), 4, chunks).concat();
+            let mut cut = search_in_chunks(&dfa, &text, 4, chunks).concat();
             for pattern in 0..patterns.len() {
-                let starts: Vec<usize> =
-                    cut.iter().filter(|m| m.0 == pattern).map(|m| m.1).collect();
+                let starts: Vec<usize> = cut
+                    .iter()
+                    .filter(|m| m.0 == pattern)
+                    .map(|m| m.1.start)
+                    .collect();
                 assert!(starts.windows(2).all(|w| w[0] < w[1]), "in order of start");
             }
             let mut expected = whole.clone();

@@ -209,13 +209,30 @@ pub fn locate_with(
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
-    let finds = Matcher::new(text, records.iter().map(|r| r.find.as_str()));
+    let finds = Matcher::new(
+        text,
+        records.iter().map(|r| (r.find.as_str(), r.whole_word)),
+    );
     let mut finds = finds.with_records(records, |r| &r.find);
     let mut locations: Vec<Option<Location>> = vec![None; records.len()];
     let mut missing = Vec::new();
     for (i, record) in records.iter().enumerate() {
-        let hits: Vec<Hit> = finds
-            .matches(i)
+        let starts = finds.matches(i);
+        // A pinned record where every match counts (no prose to leave out) takes
+        // its one hit; many records pin the same common word, and building every
+        // hit for each of them would cost the square of that word's matches.
+        if let Occurrence::Nth(k) = record.occurrence
+            && (prose.is_none() || record.anywhere)
+            && let Some(&start) = starts.get(k - 1)
+        {
+            let hit = exact_hit(span(start, &record.find), record);
+            locations[i] = Some(Location::Found(Found {
+                hits: vec![hit],
+                matched: Matched::EXACT,
+            }));
+            continue;
+        }
+        let hits: Vec<Hit> = starts
             .iter()
             .map(|&start| exact_hit(span(start, &record.find), record))
             .collect();
@@ -232,7 +249,9 @@ pub fn locate_with(
             .collect();
         let replaces = Matcher::new(
             text,
-            candidates.iter().map(|&i| records[i].replace.as_str()),
+            candidates
+                .iter()
+                .map(|&i| (records[i].replace.as_str(), records[i].whole_word)),
         );
         let mut replaces = replaces.with_records(records, |r| &r.replace);
         let normalized = std::cell::OnceCell::new();
@@ -259,7 +278,7 @@ pub fn locate_with(
                                 text,
                                 index(),
                                 record,
-                                finds.raw(i),
+                                &finds.raw(i),
                                 near.then_some(normalized),
                             ))
                         }
@@ -277,9 +296,9 @@ pub fn locate_with(
 /// The hits that lie in prose (all of them for a record with `"scope": "any"` or
 /// an input that is not Markdown), or, when every hit lies outside prose, a
 /// `not_found` that says where they are.
-fn in_prose(
+fn in_prose<'i>(
     text: &str,
-    index: &LineIndex,
+    index: impl Fn() -> &'i LineIndex,
     record: &Record,
     hits: Vec<Hit>,
     prose: Option<&Protected>,
@@ -309,7 +328,7 @@ fn in_prose(
             quoted(&record.find),
             if outside.len() == 1 { "is" } else { "are" },
             kind.describe(),
-            index.line_col(text, at)
+            index().line_col(text, at)
         ),
         help: "corrections apply to prose only in Markdown; add \"scope\": \"any\" to the record \
                to correct it there"
@@ -342,7 +361,7 @@ fn choose<'i>(
     matched: Matched,
     prose: Option<&Protected>,
 ) -> Option<Location> {
-    let mut hits = match in_prose(text, index(), record, hits, prose) {
+    let mut hits = match in_prose(text, &index, record, hits, prose) {
         Ok(hits) => hits,
         Err(failure) => return Some(Location::Failed(failure)),
     };
@@ -365,8 +384,9 @@ fn span(start: usize, find: &str) -> Range<usize> {
     start..start + find.len()
 }
 
-/// Whether the span `at` satisfies the record's `before`, `after` and `whole_word`.
-pub fn fits_context(text: &str, at: Range<usize>, record: &Record) -> bool {
+/// Whether the span `at` satisfies the record's `before` and `after` (its
+/// `whole_word` is checked apart, see [`is_whole_word`]).
+fn fits_around(text: &str, at: Range<usize>, record: &Record) -> bool {
     record
         .before
         .as_deref()
@@ -375,7 +395,6 @@ pub fn fits_context(text: &str, at: Range<usize>, record: &Record) -> bool {
             .after
             .as_deref()
             .is_none_or(|a| text[at.end..].starts_with(a))
-        && (!record.whole_word || is_whole_word(text, at))
 }
 
 /// The characters just before and after `at` are not alphanumeric (text ends count).

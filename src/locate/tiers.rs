@@ -69,14 +69,7 @@ fn across_markup<'i>(
     let mut candidates: Vec<(Hit, Range<usize>)> = Vec::new();
     for (at, _) in reads.match_indices(record.find.as_str()) {
         let r = at..at + record.find.len();
-        let fits = record
-            .before
-            .as_deref()
-            .is_none_or(|b| reads[..r.start].ends_with(b))
-            && record
-                .after
-                .as_deref()
-                .is_none_or(|a| reads[r.end..].starts_with(a))
+        let fits = super::fits_around(reads, r.clone(), record)
             && (!record.whole_word || super::is_whole_word(reads, r.clone()));
         // Within one piece the exact tier has already looked.
         if !fits || prose.within_one_piece(r.clone()) {
@@ -312,7 +305,7 @@ fn fuzzy_tier<'i>(
     }
     let finds = scored(text, n, record, &record.find, share);
     let hits: Vec<Hit> = finds.iter().map(|s| s.hit.clone()).collect();
-    let kept = match super::in_prose(text, index(), record, hits, prose) {
+    let kept = match super::in_prose(text, index, record, hits, prose) {
         Ok(kept) => kept,
         Err(failure) => return Some(Location::Failed(failure)),
     };

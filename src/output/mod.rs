@@ -22,17 +22,154 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::render::diff;
 
-/// Above this many files, staging runs on every core.
+/// Above this many files, or this many bytes held in memory (a large article),
+/// staging runs on every core.
 const PARALLEL_FILES: usize = 8;
+const PARALLEL_BYTES: usize = 4 << 20;
 
 /// One output file and the bytes it must hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct OutputFile<'a> {
     /// Where it goes, as shown to users (relative to the working directory).
     pub path: String,
-    /// Its full contents (borrowed where the text already exists, as the
-    /// corrected article does).
-    pub contents: Cow<'a, str>,
+    /// Its full contents.
+    pub contents: Contents<'a>,
+}
+
+/// The bytes of an output file.
+pub enum Contents<'a> {
+    /// Held in memory (borrowed where the text already exists, as the corrected
+    /// article does).
+    Text(Cow<'a, str>),
+    /// Written on demand, the same bytes each time: a page as large as the
+    /// article itself (the review page) goes straight to its file instead of
+    /// being held whole in memory first.
+    Streamed(Stream<'a>),
+}
+
+/// Writes an output's bytes into the writer it is given.
+pub type Stream<'a> = Box<dyn Fn(&mut dyn io::Write) -> io::Result<()> + Send + Sync + 'a>;
+
+impl std::fmt::Debug for Contents<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Contents::Text(text) => f.debug_tuple("Text").field(text).finish(),
+            Contents::Streamed(_) => f.write_str("Streamed(..)"),
+        }
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for Contents<'a> {
+    fn from(text: Cow<'a, str>) -> Contents<'a> {
+        Contents::Text(text)
+    }
+}
+
+impl From<String> for Contents<'_> {
+    fn from(text: String) -> Self {
+        Contents::Text(Cow::Owned(text))
+    }
+}
+
+impl<'a> From<&'a str> for Contents<'a> {
+    fn from(text: &'a str) -> Contents<'a> {
+        Contents::Text(Cow::Borrowed(text))
+    }
+}
+
+impl Contents<'_> {
+    /// The bytes, produced into memory if they are streamed.
+    pub fn to_text(&self) -> Cow<'_, str> {
+        match self {
+            Contents::Text(text) => Cow::Borrowed(text),
+            Contents::Streamed(stream) => {
+                let mut bytes = Vec::new();
+                stream(&mut bytes).expect("writing to memory cannot fail");
+                // Streams write UTF-8 text; a bug there shows, it does not panic.
+                Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+            }
+        }
+    }
+
+    /// Bytes held in memory (0 for a stream).
+    fn held(&self) -> usize {
+        match self {
+            Contents::Text(text) => text.len(),
+            Contents::Streamed(_) => 0,
+        }
+    }
+
+    /// Writes the bytes through `writer` into `file`: in one call when they are
+    /// in memory, block by block as a stream writes them (no buffer whose flush
+    /// on drop could swallow an error such as a full disk).
+    fn write_to(&self, file: &mut File, writer: &Writer<'_>) -> io::Result<()> {
+        match self {
+            Contents::Text(text) => writer(file, text.as_bytes()),
+            // Streams write in blocks of their own.
+            Contents::Streamed(stream) => stream(&mut Through { file, writer }),
+        }
+    }
+
+    /// Whether the file at `path` holds exactly these bytes.
+    fn held_by(&self, path: &Path) -> bool {
+        match self {
+            Contents::Text(text) => holds(path, text.as_bytes()),
+            Contents::Streamed(stream) => {
+                let Ok(file) = File::open(path) else {
+                    return false;
+                };
+                let mut compare = Compare {
+                    file,
+                    buffer: Vec::new(),
+                };
+                // A difference stops the stream with an error, so it stops early.
+                stream(&mut compare).is_ok() && matches!(compare.file.read(&mut [0]), Ok(0))
+            }
+        }
+    }
+}
+
+/// Largest block compared at once with a file.
+const BLOCK: usize = 1 << 20;
+
+/// Passes each block to the stage's writer.
+struct Through<'f, 'w> {
+    file: &'f mut File,
+    writer: &'f Writer<'w>,
+}
+
+impl io::Write for Through<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (self.writer)(self.file, buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Compares what is written with a file's bytes, failing at the first difference.
+struct Compare {
+    file: File,
+    buffer: Vec<u8>,
+}
+
+impl io::Write for Compare {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for block in buf.chunks(BLOCK) {
+            self.buffer.resize(block.len(), 0);
+            self.file.read_exact(&mut self.buffer)?;
+            if self.buffer != block {
+                return Err(io::Error::other("the file differs"));
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// How staged bytes reach their file; tests swap in one that fails.
@@ -44,8 +181,7 @@ pub fn write_all(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Result<Vec
     write_with(cwd, out, files, &write_whole)
 }
 
-/// One `write_all` of the whole slice: no buffer whose flush on drop could
-/// swallow an error such as a full disk.
+/// Writes the bytes it is given with one `write_all`.
 fn write_whole(file: &mut File, contents: &[u8]) -> io::Result<()> {
     file.write_all(contents)
 }
@@ -142,7 +278,7 @@ impl Session {
         }
         let stage_one = |file: &OutputFile<'_>| -> Result<Option<Staged>, Error> {
             let target = cwd.join(&file.path);
-            if holds(&target, file.contents.as_bytes()) {
+            if file.contents.held_by(&target) {
                 return Ok(None);
             }
             let failed = |source| Error::Write {
@@ -154,14 +290,17 @@ impl Session {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or(PathBuf::from("."), Path::to_path_buf);
             self.make_folder(&dir).map_err(failed)?;
-            let temp = stage(&dir, file.contents.as_bytes(), writer).map_err(failed)?;
+            let temp = stage(&dir, &file.contents, writer).map_err(failed)?;
             Ok(Some(Staged {
                 temp,
                 target,
                 shown: file.path.clone(),
             }))
         };
-        let staged: Vec<Option<Staged>> = match files.len() > PARALLEL_FILES {
+        let parallel = files.len() > PARALLEL_FILES
+            || (files.len() > 1
+                && files.iter().map(|f| f.contents.held()).sum::<usize>() > PARALLEL_BYTES);
+        let staged: Vec<Option<Staged>> = match parallel {
             true => files.par_iter().map(stage_one).collect::<Result<_, _>>()?,
             false => files.iter().map(stage_one).collect::<Result<_, _>>()?,
         };
@@ -313,7 +452,11 @@ fn lock(_dir: &Path) -> io::Result<Lock> {
 }
 
 /// Writes `contents` to a new temporary file in `dir`.
-fn stage(dir: &Path, contents: &[u8], writer: &Writer<'_>) -> io::Result<tempfile::TempPath> {
+fn stage(
+    dir: &Path,
+    contents: &Contents<'_>,
+    writer: &Writer<'_>,
+) -> io::Result<tempfile::TempPath> {
     let mut builder = tempfile::Builder::new();
     builder
         .prefix(journal::STAGED_PREFIX)
@@ -326,7 +469,7 @@ fn stage(dir: &Path, contents: &[u8], writer: &Writer<'_>) -> io::Result<tempfil
     let mut temp = builder.tempfile_in(dir)?;
     // Written whole before the rename; not fsynced: the set is safe against the
     // process dying at any point, not against power loss (as with `cp`).
-    writer(temp.as_file_mut(), contents)?;
+    contents.write_to(temp.as_file_mut(), writer)?;
     // Closed now (thousands of inputs must not hold thousands of descriptors);
     // the path is still removed if the run stops before the commit.
     Ok(temp.into_temp_path())
@@ -419,12 +562,12 @@ pub fn interrupted(cwd: &Path, out: &Path) -> Option<Stale> {
 pub fn check_files(cwd: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
     files
         .iter()
-        .filter(|file| !holds(&cwd.join(&file.path), file.contents.as_bytes()))
+        .filter(|file| !file.contents.held_by(&cwd.join(&file.path)))
         .map(|file| match std::fs::read(cwd.join(&file.path)) {
             Err(_) => Stale::Missing(file.path.clone()),
             Ok(bytes) => {
                 let on_disk = String::from_utf8_lossy(&bytes);
-                let diff = diff::unified(&file.path, &on_disk, &file.contents);
+                let diff = diff::unified(&file.path, &on_disk, &file.contents.to_text());
                 Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
             }
         })
@@ -487,6 +630,59 @@ mod tests {
         assert_eq!(stale[1], Stale::Missing("b.txt".into()));
     }
 
+    /// A streamed output that writes `text` in blocks of `block` bytes.
+    fn streamed(path: &str, text: &'static str, block: usize) -> OutputFile<'static> {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Streamed(Box::new(move |out: &mut dyn io::Write| {
+                text.as_bytes()
+                    .chunks(block)
+                    .try_for_each(|chunk| out.write_all(chunk))
+            })),
+        }
+    }
+
+    #[test]
+    fn a_streamed_output_is_written_compared_and_left_alone_when_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "line one\nline two\nline three\n";
+        let files = [streamed("out/page.md", text, 7), file("out/a.txt", "a")];
+        let written = write_all(dir.path(), Path::new("out"), &files).unwrap();
+        assert_eq!(written, ["out/page.md", "out/a.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/page.md")).unwrap(),
+            text
+        );
+        assert!(check(dir.path(), Path::new("out"), &files).is_empty());
+        assert!(
+            write_all(dir.path(), Path::new("out"), &files)
+                .unwrap()
+                .is_empty(),
+            "a current stream is not written again"
+        );
+        // Shorter, longer or different on disk: stale, with a diff.
+        for on_disk in [
+            &text[..9],
+            &format!("{text}more\n"),
+            &text.replace("two", "2"),
+        ] {
+            std::fs::write(dir.path().join("out/page.md"), on_disk).unwrap();
+            let stale = check(dir.path(), Path::new("out"), &files);
+            assert!(
+                matches!(&stale[..], [Stale::Differs(p, d)] if p == "out/page.md" && d.contains("@@")),
+                "{on_disk:?}: {stale:?}"
+            );
+        }
+        assert_eq!(
+            write_all(dir.path(), Path::new("out"), &files).unwrap(),
+            ["out/page.md"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/page.md")).unwrap(),
+            text
+        );
+    }
+
     /// Every file under `dir` with its bytes.
     fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();
@@ -512,6 +708,7 @@ mod tests {
             "out/a.diff",
             "out/a.changelog.json",
             "out/b/c.txt",
+            "out/a.review.md",
         ];
         for failing in 0..names.len() {
             let dir = tempfile::tempdir().unwrap();
@@ -521,18 +718,17 @@ mod tests {
 
             let new: Vec<_> = names
                 .iter()
-                .map(|n| {
-                    file(
-                        n,
-                        if n.ends_with(".txt") {
-                            "new\n"
-                        } else {
-                            "newer\n"
-                        },
-                    )
+                .map(|n| match n.rsplit('.').next() {
+                    Some("txt") => file(n, "new\n"),
+                    // Streamed in blocks, the second of which fails.
+                    Some("md") => streamed(n, "a streamed page\n", 4),
+                    _ => file(n, "newer\n"),
                 })
                 .collect();
-            let fail_on = new[failing].contents.as_bytes().to_vec();
+            let fail_on = match &new[failing].contents {
+                Contents::Text(text) => text.as_bytes().to_vec(),
+                Contents::Streamed(_) => b"ream".to_vec(),
+            };
             let calls = std::sync::atomic::AtomicUsize::new(0);
             // Fails like a full disk, half way through one file's bytes.
             let full_disk = |f: &mut File, bytes: &[u8]| {

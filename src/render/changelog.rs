@@ -67,10 +67,7 @@ pub fn build<'a>(
     // The two hashes are the costliest part on large texts: one thread each.
     let hash_input = || digest(input_path, original);
     let hash_output = || written.map(|w| digest(w.output, w.text));
-    let (input, output) = match original.len() > PARALLEL_HASH {
-        true => rayon::join(hash_input, hash_output),
-        false => (hash_input(), hash_output()),
-    };
+    let (input, output) = crate::par::join(original.len() > PARALLEL_HASH, hash_input, hash_output);
     Changelog {
         changelog_version: wire::CHANGELOG_VERSION,
         input,

@@ -7,8 +7,12 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io;
+use std::ops::Range;
 
-use crate::outcome::{Outcome, Status};
+use rayon::prelude::*;
+
+use crate::outcome::{Outcome, PlacedEdit, Status};
 use crate::record::{Category, Record};
 use crate::render::words::{Piece, pieces};
 
@@ -33,10 +37,45 @@ pub struct Header<'a> {
 
 /// Renders the review page.
 pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &Outcome) -> String {
-    // Room for the article, its escapes and marks, and the notes.
-    let room = original.len() + original.len() / 16 + records.len() * 512 + 4096;
-    let mut page = String::with_capacity(room);
-    write_header(&mut page, header, records, outcome);
+    let mut page = Vec::new();
+    write(&mut page, header, original, records, outcome).expect("writing to memory cannot fail");
+    String::from_utf8(page).expect("the page is built from UTF-8 texts")
+}
+
+/// Writes the review page into `out` in blocks, never holding it whole: for a
+/// large article the page is as large as the article, and its parts are
+/// rendered on every core.
+pub fn write(
+    out: &mut dyn io::Write,
+    header: Header<'_>,
+    original: &str,
+    records: &[Record],
+    outcome: &Outcome,
+) -> io::Result<()> {
+    let part = match original.len() >= crate::par::LARGE {
+        true => PART,
+        false => usize::MAX,
+    };
+    write_in_parts(out, header, original, records, outcome, part)
+}
+
+/// The page goes out in blocks of about this many bytes.
+const BLOCK: usize = 1 << 16;
+
+/// A large article's body is rendered in parts of about this many bytes.
+const PART: usize = 1 << 20;
+
+fn write_in_parts(
+    out: &mut dyn io::Write,
+    header: Header<'_>,
+    original: &str,
+    records: &[Record],
+    outcome: &Outcome,
+    part: usize,
+) -> io::Result<()> {
+    let mut head = String::new();
+    write_header(&mut head, header, records, outcome);
+    out.write_all(head.as_bytes())?;
 
     let mut edits: Vec<_> = outcome
         .corrections
@@ -44,48 +83,164 @@ pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &
         .flat_map(|c| c.edits.iter().map(move |e| (c.record, e)))
         .collect();
     edits.sort_by_key(|(_, e)| e.original.start);
-
     let text = original.strip_prefix('\u{feff}').unwrap_or(original);
-    let bom = original.len() - text.len();
-    let mut body = Body::new(header.markdown, page);
-    let mut copied = 0;
-    // Many records share a find and replace (house style, spelling lists).
-    let mut narrowed: HashMap<(&str, &str), Vec<Piece>> = HashMap::new();
-    for (record, edit) in edits {
-        let record = &records[record];
-        // A find may take in the BOM itself; the page never shows it.
-        let start = edit.original.start.saturating_sub(bom);
-        body.plain(&text[copied.min(start)..start]);
-        // The article's own text and what replaces it there (a tolerant match
-        // or a change inside markup differs from the record's texts).
-        let find = &original[edit.original.start..edit.original.end];
-        let replace = &outcome.corrected[edit.corrected.start..edit.corrected.end];
-        let pieces = narrowed
-            .entry((find, replace))
-            .or_insert_with(|| pieces(find, replace));
-        let last_change = pieces
-            .iter()
-            .rposition(|p| matches!(p, Piece::Change { .. }));
-        for (i, piece) in pieces.iter().enumerate() {
-            match piece {
-                Piece::Same(same) => body.plain(same),
-                Piece::Change { del, ins } => {
-                    body.mark("del", del);
-                    body.mark("ins", ins);
-                }
-            }
-            if last_change.is_none_or(|last| last == i) {
-                body.raw(&format!("[^{}]", record.id));
-            }
+    let article = Article {
+        original,
+        text,
+        bom: original.len() - text.len(),
+        records,
+        outcome,
+        edits,
+        markdown: header.markdown,
+    };
+    let parts = article.parts(part);
+    let (last, before) = parts.split_last().expect("there is always a part");
+    // Every part but the last starts and ends at a line start, so it renders
+    // alone; pages of a few parts per core at a time go out in order.
+    // (A small article has one part: no thread pool is started for it.)
+    let window = match before.is_empty() {
+        true => 1,
+        false => 2 * rayon::current_num_threads(),
+    };
+    for group in before.chunks(window) {
+        let pages: Vec<String> = group
+            .par_iter()
+            .map(|p| {
+                let mut body = Body::new(article.markdown);
+                article
+                    .render(&mut body, p.clone(), None)
+                    .expect("writing to memory cannot fail");
+                body.out
+            })
+            .collect();
+        for page in pages {
+            out.write_all(page.as_bytes())?;
         }
-        copied = edit.original.end.saturating_sub(bom);
     }
-    body.plain(&text[copied..]);
+    let mut body = Body::new(article.markdown);
+    article.render(&mut body, last.clone(), Some(&mut *out))?;
     body.mark("ins", header.appended);
     let mut page = body.finish();
-
     write_notes(&mut page, records, outcome);
-    page
+    out.write_all(page.as_bytes())
+}
+
+/// The article and its edits, as the page shows them.
+struct Article<'a> {
+    original: &'a str,
+    /// The original without a BOM (the page never shows it).
+    text: &'a str,
+    bom: usize,
+    records: &'a [Record],
+    outcome: &'a Outcome,
+    /// Every edit with its record, in text order.
+    edits: Vec<(usize, &'a PlacedEdit)>,
+    markdown: bool,
+}
+
+/// A span of the article's text and the edits that start in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
+    text: Range<usize>,
+    edits: Range<usize>,
+}
+
+impl Article<'_> {
+    /// Where an edit starts and ends in `text` (a find may take in the BOM).
+    fn span(&self, edit: &PlacedEdit) -> Range<usize> {
+        edit.original.start.saturating_sub(self.bom)..edit.original.end.saturating_sub(self.bom)
+    }
+
+    /// The text cut into parts of about `size` bytes, each cut at a line start
+    /// whose line break no edit touches.
+    fn parts(&self, size: usize) -> Vec<Part> {
+        let bytes = self.text.as_bytes();
+        let mut cuts = vec![0];
+        let mut at = size;
+        while at < bytes.len() {
+            let Some(line_break) = memchr::memchr(b'\n', &bytes[at..]) else {
+                break;
+            };
+            let cut = at + line_break + 1;
+            if cut == bytes.len() {
+                break;
+            }
+            let first = self.edits.partition_point(|(_, e)| self.span(e).end < cut);
+            match self.edits.get(first).map(|(_, e)| self.span(e)) {
+                // An edit takes in the line break: cut after it.
+                Some(span) if span.start < cut => at = span.end,
+                _ => {
+                    cuts.push(cut);
+                    at = cut.saturating_add(size);
+                }
+            }
+        }
+        cuts.push(bytes.len());
+        let starting = |cut: usize| {
+            self.edits
+                .partition_point(|(_, e)| self.span(e).start < cut)
+        };
+        cuts.windows(2)
+            .enumerate()
+            .map(|(i, w)| Part {
+                text: w[0]..w[1],
+                // The last part takes every edit left (insertions at the end).
+                edits: starting(w[0])..if i + 2 == cuts.len() {
+                    self.edits.len()
+                } else {
+                    starting(w[1])
+                },
+            })
+            .collect()
+    }
+
+    /// Renders one part into `body`, passing full blocks on to `sink` if given.
+    fn render(
+        &self,
+        body: &mut Body,
+        part: Part,
+        mut sink: Option<&mut dyn io::Write>,
+    ) -> io::Result<()> {
+        // Many records share a find and replace (house style, spelling lists).
+        let mut narrowed: HashMap<(&str, &str), Vec<Piece>> = HashMap::new();
+        let mut copied = part.text.start;
+        for &(record, edit) in &self.edits[part.edits] {
+            let record = &self.records[record];
+            let span = self.span(edit);
+            body.plain(&self.text[copied.min(span.start)..span.start]);
+            // The article's own text and what replaces it there (a tolerant match
+            // or a change inside markup differs from the record's texts).
+            let find = &self.original[edit.original.start..edit.original.end];
+            let replace = &self.outcome.corrected[edit.corrected.start..edit.corrected.end];
+            let pieces = narrowed
+                .entry((find, replace))
+                .or_insert_with(|| pieces(find, replace));
+            let last_change = pieces
+                .iter()
+                .rposition(|p| matches!(p, Piece::Change { .. }));
+            for (i, piece) in pieces.iter().enumerate() {
+                match piece {
+                    Piece::Same(same) => body.plain(same),
+                    Piece::Change { del, ins } => {
+                        body.mark("del", del);
+                        body.mark("ins", ins);
+                    }
+                }
+                if last_change.is_none_or(|last| last == i) {
+                    body.raw(&format!("[^{}]", record.id));
+                }
+            }
+            copied = span.end;
+            if let Some(sink) = sink.as_deref_mut()
+                && body.out.len() >= BLOCK
+            {
+                sink.write_all(body.out.as_bytes())?;
+                body.out.clear();
+            }
+        }
+        body.plain(&self.text[copied.min(part.text.end)..part.text.end]);
+        Ok(())
+    }
 }
 
 fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outcome: &Outcome) {
@@ -193,25 +348,21 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Builds the article body line by line, straight into the page.
+/// Builds the article body line by line.
 struct Body {
     markdown: bool,
     out: String,
-    /// Where the current line starts in `out`.
-    line_start: usize,
+    /// Nothing has been written on the current line yet.
+    line_empty: bool,
 }
 
 impl Body {
-    fn new(markdown: bool, out: String) -> Body {
+    fn new(markdown: bool) -> Body {
         Body {
             markdown,
-            line_start: out.len(),
-            out,
+            out: String::with_capacity(BLOCK + BLOCK / 4),
+            line_empty: true,
         }
-    }
-
-    fn line_is_empty(&self) -> bool {
-        self.out.len() == self.line_start
     }
 
     /// Article text, escaped for plain-text inputs.
@@ -220,20 +371,21 @@ impl Body {
             if body.markdown {
                 body.out.push_str(part);
             } else {
-                let at_start = body.line_is_empty();
-                escape_into(&mut body.out, part, at_start);
+                escape_into(&mut body.out, part, body.line_empty);
             }
+            body.line_empty &= part.is_empty();
         });
     }
 
     /// Changed text inside `<tag>`, one pair of tags per line.
     fn mark(&mut self, tag: &str, text: &str) {
         self.each_line(text, |body, part| {
-            let part = if body.markdown && body.line_is_empty() {
+            let part = if body.markdown && body.line_empty {
                 // Keep a Markdown block marker outside the tag, so that an inserted
                 // heading or list item stays one.
                 let marker = block_marker(part);
                 body.out.push_str(&part[..marker]);
+                body.line_empty &= marker == 0;
                 &part[marker..]
             } else {
                 part
@@ -248,39 +400,44 @@ impl Body {
                 escape_into(&mut body.out, part, false);
             }
             let _ = write!(body.out, "</{tag}>");
+            body.line_empty = false;
         });
     }
 
     fn raw(&mut self, markup: &str) {
         self.out.push_str(markup);
+        self.line_empty &= markup.is_empty();
     }
 
     fn each_line(&mut self, text: &str, mut f: impl FnMut(&mut Body, &str)) {
-        let mut parts = text.split('\n');
-        if let Some(first) = parts.next() {
-            f(self, first.strip_suffix('\r').unwrap_or(first));
-        }
-        for part in parts {
+        let line = |at: Range<usize>| {
+            let part = &text[at];
+            part.strip_suffix('\r').unwrap_or(part)
+        };
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            f(self, line(start..end));
             self.end_line();
-            f(self, part.strip_suffix('\r').unwrap_or(part));
+            start = end + 1;
         }
+        f(self, line(start..text.len()));
     }
 
     fn end_line(&mut self) {
         if self.markdown {
             self.out.push('\n');
-        } else if !self.line_is_empty() {
+        } else if !self.line_empty {
             // One paragraph per line of the article.
             self.out.push_str("\n\n");
         }
-        self.line_start = self.out.len();
+        self.line_empty = true;
     }
 
+    /// Ends the last line and returns what is left of the page. The page
+    /// (header included) then ends with a line break: the header does, and so
+    /// does every ended line.
     fn finish(mut self) -> String {
         self.end_line();
-        if !self.out.ends_with('\n') {
-            self.out.push('\n');
-        }
         self.out
     }
 }
@@ -346,21 +503,28 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
     // The characters to escape are ASCII, so byte positions are char boundaries.
     let bytes = rest.as_bytes();
     let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Skip blocks without markup quickly (the compiler vectorises this test).
-        if let Some(block) = bytes.get(i..i + 32)
-            && !block.iter().fold(false, |any, &b| any | is_markup(b))
-        {
-            i += 32;
-            continue;
+    let mut escape_at = |at: usize| {
+        out.push_str(&rest[copied..at]);
+        out.push('\\');
+        copied = at;
+    };
+    let mut blocks = bytes.chunks_exact(32);
+    for (n, block) in blocks.by_ref().enumerate() {
+        // One bit per byte that needs escaping (the compiler vectorises this).
+        let mut mask = block
+            .iter()
+            .enumerate()
+            .fold(0u32, |mask, (j, &b)| mask | (u32::from(is_markup(b)) << j));
+        while mask != 0 {
+            escape_at(n * 32 + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
         }
-        if ESCAPED[usize::from(bytes[i])] {
-            out.push_str(&rest[copied..i]);
-            out.push('\\');
-            copied = i;
+    }
+    let tail = bytes.len() - blocks.remainder().len();
+    for (j, &b) in blocks.remainder().iter().enumerate() {
+        if ESCAPED[usize::from(b)] {
+            escape_at(tail + j);
         }
-        i += 1;
     }
     out.push_str(&rest[copied..]);
 }
@@ -398,6 +562,68 @@ static ESCAPED: [bool; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_rendered_in_parts_equals_the_page_rendered_whole() {
+        // Edits that take in line breaks, end at one, insert at a line start
+        // or at the end, a BOM, CRLF, blank lines and markup to escape.
+        let text = "\u{feff}one *two*\nthree four\r\n\nfive\nsix\n- seven\neight";
+        let records = [
+            Record::new("a", "\u{feff}one", "One"),
+            Record::new("b", "four\r\n\nfive", "4\n5"),
+            Record::new("c", "six\n", "6 "),
+            Record::new("d", "eight", "eight\nnine"),
+        ];
+        let outcome = crate::outcome::correct(text, &records);
+        assert!(outcome.succeeded(), "{:?}", outcome.corrections);
+        for markdown in [false, true] {
+            let header = Header {
+                input: "input/a.txt",
+                input_sha256: "0",
+                output: "output/a.txt",
+                output_sha256: "0",
+                regenerate: "correct input/a.txt",
+                markdown,
+                appended: "\n## Notice",
+            };
+            let page = |part| {
+                let mut page = Vec::new();
+                write_in_parts(&mut page, header, text, &records, &outcome, part).unwrap();
+                String::from_utf8(page).unwrap()
+            };
+            let whole = page(usize::MAX);
+            assert!(whole.contains("<ins>5</ins>[^b]"), "{whole}");
+            for part in 1..=text.len() {
+                assert_eq!(
+                    page(part),
+                    whole,
+                    "parts of {part} bytes, markdown {markdown}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parts_are_cut_only_at_line_breaks_no_edit_touches() {
+        let text = "ab\ncd\nef\ngh\n";
+        let records = [Record::new("x", "d\ne", "D E")];
+        let outcome = crate::outcome::correct(text, &records);
+        let article = Article {
+            original: text,
+            text,
+            bom: 0,
+            records: &records,
+            outcome: &outcome,
+            edits: outcome.corrections[0]
+                .edits
+                .iter()
+                .map(|e| (0, e))
+                .collect(),
+            markdown: false,
+        };
+        let cuts: Vec<Range<usize>> = article.parts(1).into_iter().map(|p| p.text).collect();
+        assert_eq!(cuts, [0..3, 3..9, 9..12]);
+    }
 
     #[test]
     fn inline_markup_is_escaped_everywhere() {

@@ -16,7 +16,7 @@ use crate::limits::{self, Bounded};
 use crate::lines::{Indexed, LineIndex};
 use crate::locate::Tolerance;
 use crate::outcome::{self, Outcome, Status};
-use crate::output::{self, OutputFile, Session, Staged, Stale};
+use crate::output::{self, Contents, OutputFile, Session, Staged, Stale};
 use crate::project::{self, Job};
 use crate::rebase;
 use crate::record::{self, Record};
@@ -166,7 +166,6 @@ fn report_input(
 
 /// Reads the input and its records, then corrects it. Every problem is returned.
 fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec<Error>> {
-    let mut errors = Vec::new();
     let too_large = |path: &String, size, limit, what, help| Error::TooLarge {
         path: path.clone(),
         size: limits::size(size),
@@ -174,56 +173,59 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
         what,
         help,
     };
-    let text = match limits::read(&cwd.join(&job.input), limits::MAX_INPUT_BYTES) {
-        Ok(Bounded::Read(bytes)) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                errors.push(Error::NotUtf8 {
-                    path: job.input.clone(),
-                    offset,
-                });
-                None
-            }
-        },
-        Ok(Bounded::TooLarge(size)) => {
-            errors.push(too_large(
+    let read_text = || -> Result<String, Error> {
+        match limits::read(&cwd.join(&job.input), limits::MAX_INPUT_BYTES) {
+            Ok(Bounded::Read(bytes)) => String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+                path: job.input.clone(),
+                offset: e.utf8_error().valid_up_to(),
+            }),
+            Ok(Bounded::TooLarge(size)) => Err(too_large(
                 &job.input,
                 size,
                 limits::MAX_INPUT_BYTES,
                 "an article",
                 "split it into several inputs",
-            ));
-            None
-        }
-        Err(source) => {
-            errors.push(Error::Read {
-                path: job.input.clone(),
-                source,
-            });
-            None
-        }
-    };
-    let mut records = Vec::new();
-    for file in &job.record_files {
-        match limits::read(&cwd.join(file), limits::MAX_RECORD_FILE_BYTES) {
-            Ok(Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
-                Ok(mut rs) => records.append(&mut rs),
-                Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
-            },
-            Ok(Bounded::TooLarge(size)) => errors.push(too_large(
-                file,
-                size,
-                limits::MAX_RECORD_FILE_BYTES,
-                "a record file",
-                "split its records over several files in the article's corrections folder",
             )),
-            Err(source) => errors.push(Error::Read {
-                path: file.clone(),
+            Err(source) => Err(Error::Read {
+                path: job.input.clone(),
                 source,
             }),
         }
-    }
+    };
+    let read_records = || {
+        let (mut records, mut errors) = (Vec::new(), Vec::new());
+        for file in &job.record_files {
+            match limits::read(&cwd.join(file), limits::MAX_RECORD_FILE_BYTES) {
+                Ok(Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
+                    Ok(mut rs) => records.append(&mut rs),
+                    Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
+                },
+                Ok(Bounded::TooLarge(size)) => errors.push(too_large(
+                    file,
+                    size,
+                    limits::MAX_RECORD_FILE_BYTES,
+                    "a record file",
+                    "split its records over several files in the article's corrections folder",
+                )),
+                Err(source) => errors.push(Error::Read {
+                    path: file.clone(),
+                    source,
+                }),
+            }
+        }
+        (records, errors)
+    };
+    // A large article is read while its records are parsed.
+    let large =
+        std::fs::metadata(cwd.join(&job.input)).is_ok_and(|m| m.len() >= crate::par::LARGE as u64);
+    let (text, (records, mut errors)) = crate::par::join(large, read_text, read_records);
+    let text = match text {
+        Ok(text) => Some(text),
+        Err(e) => {
+            errors.insert(0, e);
+            None
+        }
+    };
     if records.len() > limits::MAX_RECORDS {
         errors.push(Error::TooManyRecords {
             input: job.input.clone(),
@@ -266,12 +268,14 @@ struct Rendered<'e> {
     diff: String,
     report_line: String,
     /// The changelog, review page and notice, when the outputs may be written.
-    pages: Option<Pages>,
+    pages: Option<Pages<'e>>,
 }
 
-struct Pages {
+struct Pages<'e> {
     changelog: String,
-    review: String,
+    /// Streamed to its file (it is as large as the article), unless `--html`
+    /// needs it whole.
+    review: Contents<'e>,
     notice: Option<String>,
     /// With `--html`: the article's page and the redline's page.
     html: Option<(String, String)>,
@@ -299,36 +303,36 @@ impl<'e> Rendered<'e> {
         let mut files = vec![
             OutputFile {
                 path: outputs.corrected.clone(),
-                contents: self.text,
+                contents: self.text.into(),
             },
             OutputFile {
                 path: outputs.diff.clone(),
-                contents: Cow::Owned(self.diff),
+                contents: self.diff.into(),
             },
             OutputFile {
                 path: outputs.changelog.clone(),
-                contents: Cow::Owned(pages.changelog),
+                contents: pages.changelog.into(),
             },
             OutputFile {
                 path: outputs.review.clone(),
-                contents: Cow::Owned(pages.review),
+                contents: pages.review,
             },
         ];
         if let Some(notice) = pages.notice {
             files.push(OutputFile {
                 path: outputs.notice.clone(),
-                contents: Cow::Owned(notice),
+                contents: notice.into(),
             });
         }
         if let (Some((page, review)), Some((page_path, review_path))) = (pages.html, &outputs.html)
         {
             files.push(OutputFile {
                 path: page_path.clone(),
-                contents: Cow::Owned(page),
+                contents: page.into(),
             });
             files.push(OutputFile {
                 path: review_path.clone(),
-                contents: Cow::Owned(review),
+                contents: review.into(),
             });
         }
         files
@@ -377,35 +381,49 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         text: &ev.text,
         lines: &ev.outcome.original_lines,
     };
-    rendered.diff = diff::unified_changes(
-        &ev.job.input,
-        original,
-        rendered.written(ev),
-        &rendered.changes,
+    let (diff, changelog_text) = crate::par::join(
+        ev.text.len() >= crate::par::LARGE,
+        || {
+            diff::unified_changes(
+                &ev.job.input,
+                original,
+                rendered.written(ev),
+                &rendered.changes,
+            )
+        },
+        || changelog::to_file_text(&log),
     );
+    rendered.diff = diff;
     let regenerate = regenerate_command(opts, &[&ev.job.input]);
-    let header = review::Header {
-        input: &ev.job.input,
-        input_sha256: &log.input.sha256,
-        output: &outputs.corrected,
-        output_sha256: &output.sha256,
-        regenerate: &regenerate,
-        markdown: ev.job.markdown,
-        appended: &appended,
-    };
-    let review = review::render(header, &ev.text, &ev.records, &ev.outcome);
-    let html = outputs.html.as_ref().map(|_| {
-        let article = match ev.job.markdown {
-            true => html::page(&outputs.corrected, &rendered.text),
-            false => html::plain_page(&outputs.corrected, &rendered.text),
+    let (input_sha256, output_sha256) = (log.input.sha256.clone(), output.sha256.clone());
+    let review_page = move |out: &mut dyn Write| {
+        let header = review::Header {
+            input: &ev.job.input,
+            input_sha256: &input_sha256,
+            output: &outputs.corrected,
+            output_sha256: &output_sha256,
+            regenerate: &regenerate,
+            markdown: ev.job.markdown,
+            appended: &appended,
         };
-        (
-            article,
-            html::page(&format!("Review: {}", ev.job.input), &review),
-        )
-    });
+        review::write(out, header, &ev.text, &ev.records, &ev.outcome)
+    };
+    let (review, html) = match &outputs.html {
+        None => (Contents::Streamed(Box::new(review_page)), None),
+        Some(_) => {
+            let mut page = Vec::new();
+            review_page(&mut page).expect("writing to memory cannot fail");
+            let review = String::from_utf8(page).expect("the page is built from UTF-8 texts");
+            let article = match ev.job.markdown {
+                true => html::page(&outputs.corrected, &rendered.text),
+                false => html::plain_page(&outputs.corrected, &rendered.text),
+            };
+            let review_html = html::page(&format!("Review: {}", ev.job.input), &review);
+            (review.into(), Some((article, review_html)))
+        }
+    };
     rendered.pages = Some(Pages {
-        changelog: changelog::to_file_text(&log),
+        changelog: changelog_text,
         review,
         notice: notice::page(&notices),
         html,

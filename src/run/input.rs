@@ -359,7 +359,24 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         text: &text,
         diff: &outputs.diff,
     });
-    let log = changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome);
+    // The diff is rendered while the changelog hashes both texts.
+    let changes = match ok {
+        true => changes_of(ev, &text),
+        false => Vec::new(),
+    };
+    let original = Indexed {
+        text: &ev.text,
+        lines: &ev.outcome.original_lines,
+    };
+    let corrected = Indexed {
+        text: &text,
+        lines: text_lines.as_ref().unwrap_or(&ev.outcome.corrected_lines),
+    };
+    let (log, diff) = crate::par::join(
+        ev.text.len() >= crate::par::LARGE,
+        || changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome),
+        || ok.then(|| diff::unified_changes(&ev.job.input, original, corrected, &changes)),
+    );
     let report_line = match opts.format {
         Format::Json => changelog::to_line(&log),
         Format::Github => annotations::github(&ev.job.input, &ev.records, &ev.outcome),
@@ -368,32 +385,14 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let mut rendered = Rendered {
         text,
         text_lines,
-        changes: Vec::new(),
-        diff: String::new(),
+        changes,
+        diff: diff.unwrap_or_default(),
         report_line,
         pages: None,
     };
     let Some(output) = &log.output else {
         return rendered;
     };
-    rendered.changes = changes_of(ev, &rendered.text);
-    let original = Indexed {
-        text: &ev.text,
-        lines: &ev.outcome.original_lines,
-    };
-    let (diff, changelog_text) = crate::par::join(
-        ev.text.len() >= crate::par::LARGE,
-        || {
-            diff::unified_changes(
-                &ev.job.input,
-                original,
-                rendered.written(ev),
-                &rendered.changes,
-            )
-        },
-        || changelog::to_file_text(&log),
-    );
-    rendered.diff = diff;
     let regenerate = regenerate_command(opts, &[&ev.job.input]);
     let (input_sha256, output_sha256) = (log.input.sha256.clone(), output.sha256.clone());
     let review_page = move |out: &mut dyn Write| {
@@ -423,7 +422,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         }
     };
     rendered.pages = Some(Pages {
-        changelog: changelog_text,
+        changelog: changelog::to_file_text(&log),
         review,
         notice: notice::page(&notices),
         html,

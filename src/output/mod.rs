@@ -22,9 +22,9 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::render::diff;
 
-/// Above this many files, or this many bytes held in memory (a large article),
-/// staging runs on every core.
+/// Above this many files, staging runs on every core...
 const PARALLEL_FILES: usize = 8;
+/// ...and above this many bytes held in memory (a large article's outputs).
 const PARALLEL_BYTES: usize = 4 << 20;
 
 /// One output file and the bytes it must hold.

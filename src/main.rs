@@ -7,6 +7,7 @@ use clap::Parser as _;
 
 // mimalloc: on large articles glibc's allocator spent a third of the run in
 // the kernel, mapping and unmapping the big buffers (see BENCHMARKS.md).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

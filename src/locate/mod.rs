@@ -1,7 +1,8 @@
 //! Locating every record in the ORIGINAL text, each independently of the others.
 //!
-//! All `find` texts are searched in one Aho-Corasick pass over the article, so the
-//! cost grows with the text and the number of matches, not with text × records.
+//! All `find` texts are searched in one pass over the article (one Aho-Corasick
+//! automaton, or a word-by-word lookup for large spelling lists), so the cost
+//! grows with the text and the number of matches, not with text × records.
 //! Each record then keeps the matches whose context fits (`before`, `after`,
 //! `whole_word`), leftmost-first and non-overlapping, and picks its `occurrence`.
 

@@ -15,6 +15,15 @@ export BENCH_DATA="${BENCH_DATA:-$ROOT/target/bench-data}"
 bash "$SHARED/setup.sh" > /dev/null
 cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
 BIN="$ROOT/target/release/correct"
+# The same program linked statically (no dynamic loader, no libgcc_s start-up),
+# where the host can build it: the figure for a single article's start-up.
+HOST="$(rustc -vV | sed -n 's/^host: //p')"
+STATIC=""
+if [ "$HOST" = x86_64-unknown-linux-gnu ]; then
+  RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet \
+    --manifest-path "$ROOT/Cargo.toml" --target "$HOST" --target-dir "$ROOT/target/static"
+  STATIC="$ROOT/target/static/$HOST/release/correct"
+fi
 
 cd "$BENCH_DATA"
 RES=results-correct; rm -rf "$RES"; mkdir -p "$RES"
@@ -40,6 +49,9 @@ for s in $SETS; do
   hf "cp-$s" "$r" "rm -f work/cp/$s.txt" "cp proj/input/$s.txt work/cp/$s.txt"
   # No shell in between: the records are named with --corrections.
   hf "correct-$s" "$r" "rm -rf work/co/$s" "$BIN --out work/co/$s --corrections proj/corrections/$s.json proj/input/$s.txt"
+  if [ -n "$STATIC" ] && [ "$s" = article ]; then
+    hf "correct-static-$s" "$r" "rm -rf work/co/$s" "$STATIC --out work/co/$s --corrections proj/corrections/$s.json proj/input/$s.txt"
+  fi
   hf "perl-$s" "$r" "cp proj/input/$s.txt work/pl/$s.txt" "perl -CSD -i rules/$s.pl work/pl/$s.txt"
   hf "codespell-$s" "$r" "cp proj/input/$s.txt work/cs/$s.txt" "$CS -w work/cs/$s.txt"
   hf "typos-$s" "$r" "cp proj/input/$s.txt work/ty/$s.txt" "$TY -w work/ty/$s.txt"
@@ -50,9 +62,17 @@ if [ "${QUICK:-0}" != 1 ]; then
   r="${RUNS:-3}"
   R="rm -rf work/XX/tree && cp -r proj/input/tree work/XX/tree"
   hf cp-tree "$r" "rm -rf work/cp/tree" "cp -r proj/input/tree work/cp/tree"
+  # Into a new output folder (the previous outputs moved aside, deleted after
+  # the last timing), then after `rm -rf` of the previous outputs. Deleting
+  # 40,000 files right before creating 40,000 makes ext4 without a journal scan
+  # past every recently freed inode on each create (see BENCHMARKS.md).
+  mkdir -p work/aside
+  hf correct-fresh-tree "$r" "sh -c 'mv work/co/tree work/aside/\$\$ 2>/dev/null || true'" \
+    "sh -c 'cd proj && $BIN --out ../work/co input/tree'"
   hf correct-tree "$r" "rm -rf work/co/tree" "sh -c 'cd proj && $BIN --out ../work/co input/tree'"
   hf typos-tree "$r" "sh -c '${R//XX/ty}'" "$TY -w work/ty/tree"
   hf perl-tree "$r" "sh -c '${R//XX/pl}'" "sh -c 'perl -CSD -i rules/tree.pl work/pl/tree/*/*'"
   python3 "$SHARED/eval.py" . tree work/co > "$RES/recall-tree.json"
+  rm -rf work/aside
 fi
 python3 "$ROOT/scripts/bench_table.py" "$RES"

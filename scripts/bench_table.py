@@ -27,11 +27,12 @@ for s in ["article", "1mb", "100mb", "tree"]:
     base = median(f"correct-{s}")
     if base is None:
         continue
-    for tool in ["correct", "cat", "cp", "perl", "codespell", "typos"]:
+    tools = ["correct", "correct-static", "correct-fresh"]
+    for tool in tools + ["cat", "cp", "perl", "codespell", "typos"]:
         t = median(f"{tool}-{s}")
         if t is None:
             continue
-        ratio = "" if tool == "correct" else f"{t / base:.2f}"
+        ratio = "" if tool in tools else f"{t / base:.2f}"
         print(f"| {s} | {tool} | {t:.3f} | {peak.get(f'{tool}-{s}', 0):.0f} | {ratio} |")
     recall = os.path.join(res, f"recall-{s}.json")
     if os.path.exists(recall):

@@ -11,7 +11,7 @@
 pub mod journal;
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -107,6 +107,15 @@ impl Contents<'_> {
             Contents::Text(text) => writer(file, text.as_bytes()),
             // Streams write in blocks of their own.
             Contents::Streamed(stream) => stream(&mut Through { file, writer }),
+        }
+    }
+
+    /// Whether a file of `len` bytes could hold these bytes (a stream's length is
+    /// not known before it runs).
+    fn may_be(&self, len: u64) -> bool {
+        match self {
+            Contents::Text(text) => text.len() as u64 == len,
+            Contents::Streamed(_) => true,
         }
     }
 
@@ -217,6 +226,8 @@ pub struct Session {
     shown_out: String,
     _lock: Lock,
     created: Mutex<Vec<PathBuf>>,
+    /// Folders known to exist and to lead through no symbolic link.
+    folders: Mutex<HashSet<PathBuf>>,
 }
 
 impl Session {
@@ -247,6 +258,7 @@ impl Session {
             shown_out,
             _lock: lock,
             created: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashSet::new()),
         };
         Ok((session, moved))
     }
@@ -263,22 +275,14 @@ impl Session {
         files: &[OutputFile<'_>],
         writer: &Writer<'_>,
     ) -> Result<Vec<Staged>, Error> {
-        if let Some(file) = files.iter().find(|f| cwd.join(&f.path).is_dir()) {
-            return Err(Error::OutputIsFolder {
-                path: file.path.clone(),
-            });
-        }
-        for file in files {
-            if let Some(link) = symlink_on_path(cwd, &file.path) {
-                return Err(Error::SymlinkOutput {
-                    path: file.path.clone(),
-                    link,
-                });
-            }
-        }
-        let stage_one = |file: &OutputFile<'_>| -> Result<Option<Staged>, Error> {
+        // Every target is looked at before anything is written.
+        let found: Vec<Option<u64>> = files
+            .iter()
+            .map(|file| self.inspect(cwd, &file.path))
+            .collect::<Result<_, _>>()?;
+        let stage_one = |(file, found): (&OutputFile<'_>, &Option<u64>)| {
             let target = cwd.join(&file.path);
-            if file.contents.held_by(&target) {
+            if found.is_some_and(|len| file.contents.may_be(len) && file.contents.held_by(&target)) {
                 return Ok(None);
             }
             let failed = |source| Error::Write {
@@ -301,14 +305,74 @@ impl Session {
             || (files.len() > 1
                 && files.iter().map(|f| f.contents.held()).sum::<usize>() > PARALLEL_BYTES);
         let staged: Vec<Option<Staged>> = match parallel {
-            true => files.par_iter().map(stage_one).collect::<Result<_, _>>()?,
-            false => files.iter().map(stage_one).collect::<Result<_, _>>()?,
+            true => (files.par_iter().zip(&found))
+                .map(stage_one)
+                .collect::<Result<_, Error>>()?,
+            false => (files.iter().zip(&found))
+                .map(stage_one)
+                .collect::<Result<_, Error>>()?,
         };
         Ok(staged.into_iter().flatten().collect())
     }
 
+    /// Refuses an output path that is a folder or leads through a symbolic link;
+    /// returns the size of the file already there, if any. One `lstat` per file:
+    /// the folders above it are walked once per run.
+    fn inspect(&self, cwd: &Path, rel: &str) -> Result<Option<u64>, Error> {
+        let target = cwd.join(rel);
+        let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
+        if !self.known(&cwd.join(parent)) {
+            if let Some(link) = symlink_on_path(cwd, parent) {
+                return Err(Error::SymlinkOutput {
+                    path: rel.to_owned(),
+                    link,
+                });
+            }
+        }
+        let meta = match std::fs::symlink_metadata(&target) {
+            Ok(meta) => meta,
+            Err(_) => return Ok(None),
+        };
+        // The folder holding it exists, and was just checked.
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(cwd.join(parent));
+        let meta = match meta.file_type().is_symlink() {
+            // An absolute --out was named on purpose, wherever it leads.
+            true if Path::new(rel).is_absolute() => match std::fs::metadata(&target) {
+                Ok(meta) => meta,
+                Err(_) => return Ok(None),
+            },
+            true => {
+                return Err(Error::SymlinkOutput {
+                    path: rel.to_owned(),
+                    link: crate::project::display(cwd, &target),
+                });
+            }
+            false => meta,
+        };
+        match meta.is_dir() {
+            true => Err(Error::OutputIsFolder {
+                path: rel.to_owned(),
+            }),
+            false => Ok(Some(meta.len())),
+        }
+    }
+
+    /// Whether `dir` is a folder this run has already checked or created.
+    fn known(&self, dir: &Path) -> bool {
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(dir)
+    }
+
     /// Creates `dir` and the folders above it that are missing, remembering each.
     fn make_folder(&self, dir: &Path) -> io::Result<()> {
+        if self.known(dir) {
+            return Ok(());
+        }
         let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.is_dir()).collect();
         for folder in missing.into_iter().rev() {
             match std::fs::create_dir(folder) {
@@ -321,6 +385,10 @@ impl Session {
                 Err(e) => return Err(e),
             }
         }
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(dir.to_path_buf());
         Ok(())
     }
 
@@ -475,16 +543,16 @@ fn stage(
     Ok(temp.into_temp_path())
 }
 
-/// The first symbolic link among the existing components of `rel` (an output
-/// path relative to `cwd`), the file itself included: writing through one could
-/// land outside the project, so outputs never do.
-fn symlink_on_path(cwd: &Path, rel: &str) -> Option<String> {
-    if Path::new(rel).is_absolute() {
+/// The first symbolic link among the existing components of `rel` (an output's
+/// folder relative to `cwd`): writing through one could land outside the
+/// project, so outputs never do.
+fn symlink_on_path(cwd: &Path, rel: &Path) -> Option<String> {
+    if rel.is_absolute() {
         // An absolute --out was named on purpose, wherever it leads.
         return None;
     }
     let mut at = cwd.to_path_buf();
-    for component in Path::new(rel).components() {
+    for component in rel.components() {
         at.push(component);
         match std::fs::symlink_metadata(&at) {
             Ok(meta) if meta.file_type().is_symlink() => {
@@ -613,6 +681,42 @@ mod tests {
         assert!(!dir.path().join("out/a.txt").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only the folder remains: {leftovers:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_refused_wherever_they_are_on_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, "keep").unwrap();
+        std::fs::create_dir_all(dir.path().join("out/sub")).unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join("out/a.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("out/linked")).unwrap();
+        let (session, _) = Session::open(dir.path(), Path::new("out"), &[]).unwrap();
+        // The file itself is a link.
+        let err = session.stage(dir.path(), &[file("out/a.txt", "new")]);
+        assert!(
+            matches!(&err, Err(Error::SymlinkOutput { link, .. }) if link.ends_with("out/a.txt")),
+            "{err:?}"
+        );
+        // A real folder checked by one input does not vouch for a linked folder
+        // reached by the next.
+        let staged = session
+            .stage(dir.path(), &[file("out/sub/b.txt", "b")])
+            .unwrap();
+        let err = session.stage(dir.path(), &[file("out/linked/c.txt", "c")]);
+        assert!(
+            matches!(&err, Err(Error::SymlinkOutput { link, .. }) if link.ends_with("out/linked")),
+            "{err:?}"
+        );
+        session.commit(staged).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/sub/b.txt")).unwrap(),
+            "b"
+        );
     }
 
     #[test]

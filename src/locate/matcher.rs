@@ -187,14 +187,13 @@ fn search_words(text: &str, index: &foldhash::HashMap<&str, usize>) -> Vec<Vec<(
                 found.push((id, start));
             }
         };
-        for_each_run(text.as_bytes(), lo, hi, |start, end| {
-            let run = &text[start..end];
-            match run.is_ascii() {
-                true => look_up(start, end),
-                // Non-ASCII characters may or may not be alphanumeric: the run
-                // holds one or more words.
-                false => words_in(run, |at| look_up(start + at.start, start + at.end)),
-            }
+        for_each_run(text.as_bytes(), lo, hi, |start, end, ascii| match ascii {
+            true => look_up(start, end),
+            // Non-ASCII characters may or may not be alphanumeric: the run holds
+            // one or more words.
+            false => words_in(&text[start..end], |at| {
+                look_up(start + at.start, start + at.end);
+            }),
         });
         found
     };
@@ -235,6 +234,7 @@ impl Sieve {
 
     /// A hash of the length of `text[at]` and of its first and last eight bytes
     /// (read straight from the text where it can be: no copy per word).
+    #[inline(always)]
     fn bit(&self, text: &[u8], at: std::ops::Range<usize>) -> usize {
         let n = at.len();
         let (head, tail) = if n >= 8 {
@@ -252,6 +252,7 @@ impl Sieve {
         (mixed >> self.shift) as usize
     }
 
+    #[inline(always)]
     fn may_hold(&self, text: &[u8], at: std::ops::Range<usize>) -> bool {
         let bit = self.bit(text, at);
         self.bits[bit / 64] & (1 << (bit % 64)) != 0
@@ -271,15 +272,23 @@ fn in_run(b: u8) -> bool {
     b.is_ascii_alphanumeric() | !b.is_ascii()
 }
 
-/// One bit per byte of `block` (up to 64 bytes) that may belong to a word.
+/// Two bits per byte of `block` (up to 64 bytes): whether it may belong to a
+/// word, and whether it is part of a non-ASCII character.
 #[inline(always)]
-fn run_bits(block: &[u8]) -> u64 {
-    let mut flags = [0u8; 64];
-    for (flag, &b) in flags.iter_mut().zip(block) {
+fn run_bits(block: &[u8]) -> (u64, u64) {
+    let (mut flags, mut high) = ([0u8; 64], [0u8; 64]);
+    for ((flag, high), &b) in flags.iter_mut().zip(&mut high).zip(block) {
         *flag = u8::from(in_run(b));
+        *high = u8::from(!b.is_ascii());
     }
-    // Eight flags (bytes of 0 or 1) to eight bits: the product moves flag k to
-    // bit 56 + k, without carries.
+    (to_bits(&flags), to_bits(&high))
+}
+
+/// 64 flags (bytes of 0 or 1) to 64 bits.
+#[inline(always)]
+fn to_bits(flags: &[u8; 64]) -> u64 {
+    // Eight flags to eight bits: the product moves flag k to bit 56 + k, without
+    // carries.
     flags
         .chunks_exact(8)
         .enumerate()
@@ -290,18 +299,22 @@ fn run_bits(block: &[u8]) -> u64 {
 }
 
 /// Calls `f` with every longest run of [`in_run`] bytes that starts in `lo..hi`
-/// (a run that starts before `lo` belongs to the chunk before), whole.
-fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usize)) {
+/// (a run that starts before `lo` belongs to the chunk before), whole, and
+/// whether the run is all ASCII.
+#[inline(always)]
+fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usize, bool)) {
     let mut base = lo;
     if lo > 0 && in_run(bytes[lo - 1]) {
         while base < bytes.len() && in_run(bytes[base]) {
             base += 1;
         }
     }
+    // The open run's start, and its non-ASCII bytes in the blocks before.
     let mut start = None;
+    let mut high_before = 0;
     while base < bytes.len() {
         let block = &bytes[base..(base + 64).min(bytes.len())];
-        let bits = run_bits(block);
+        let (bits, high) = run_bits(block);
         let inside = u64::MAX >> (64 - block.len());
         let mut from = 0;
         loop {
@@ -316,23 +329,28 @@ fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usi
                     if base + from as usize >= hi {
                         return;
                     }
-                    start = Some(base + from as usize);
+                    start = Some((base + from as usize, from));
                 }
-                Some(run) => {
+                Some((run, first)) => {
                     let ends = !bits & after;
                     if ends == 0 {
+                        // The run goes on into the next block.
+                        high_before |= high & (u64::MAX << first);
+                        start = Some((run, 0));
                         break;
                     }
                     from = ends.trailing_zeros();
-                    f(run, base + from as usize);
-                    start = None;
+                    let within = (u64::MAX << first) & !(u64::MAX << from);
+                    let ascii = (high_before | (high & within)) == 0;
+                    f(run, base + from as usize, ascii);
+                    (start, high_before) = (None, 0);
                 }
             }
         }
         base += block.len();
     }
-    if let Some(run) = start {
-        f(run, bytes.len());
+    if let Some((run, _)) = start {
+        f(run, bytes.len(), bytes[run..].is_ascii());
     }
 }
 
@@ -525,6 +543,34 @@ mod tests {
     }
 
     #[test]
+    fn runs_know_whether_they_are_ascii_across_blocks() {
+        // Long runs with one non-ASCII character placed at every offset, so that
+        // runs start, end and hold it on either side of a 64-byte block edge.
+        for offset in 0..140 {
+            for len in [1, 63, 64, 65, 130] {
+                let mut text = " ".repeat(offset);
+                text.push_str(&"a".repeat(len));
+                text.push_str(" b ");
+                text.push_str(&"c".repeat(len / 2));
+                text.push('é');
+                text.push_str(&"d".repeat(len / 2));
+                text.push_str(", e");
+                let bytes = text.as_bytes();
+                let mut runs = Vec::new();
+                for_each_run(bytes, 0, bytes.len(), |s, e, ascii| {
+                    assert_eq!(ascii, text[s..e].is_ascii(), "{offset} {len}: {s}..{e}");
+                    runs.push(&text[s..e]);
+                });
+                let expected: Vec<&str> = text
+                    .split([' ', ','])
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                assert_eq!(runs, expected, "{offset} {len}");
+            }
+        }
+    }
+
+    #[test]
     fn words_are_found_in_every_chunk_once() {
         // Cut anywhere, even inside a character or a word, each word is found
         // by the chunk it starts in.
@@ -533,7 +579,7 @@ mod tests {
         let bytes = text.as_bytes();
         let whole: Vec<(usize, usize)> = {
             let mut found = Vec::new();
-            for_each_run(bytes, 0, bytes.len(), |s, e| {
+            for_each_run(bytes, 0, bytes.len(), |s, e, _| {
                 words_in(&text[s..e], |w| {
                     if let Some(&id) = index.get(&text[s + w.start..s + w.end]) {
                         found.push((id, s + w.start));
@@ -546,7 +592,7 @@ mod tests {
         for cut in 0..=bytes.len() {
             let mut found = Vec::new();
             for (lo, hi) in [(0, cut), (cut, bytes.len())] {
-                for_each_run(bytes, lo, hi, |s, e| {
+                for_each_run(bytes, lo, hi, |s, e, _| {
                     words_in(&text[s..e], |w| {
                         if let Some(&id) = index.get(&text[s + w.start..s + w.end]) {
                             found.push((id, s + w.start));

@@ -508,28 +508,37 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
         out.push('\\');
         copied = at;
     };
-    let mut blocks = bytes.chunks_exact(32);
-    for (n, block) in blocks.by_ref().enumerate() {
-        // One bit per byte that needs escaping (the compiler vectorises this).
-        let mut mask = block
-            .iter()
-            .enumerate()
-            .fold(0u32, |mask, (j, &b)| mask | (u32::from(is_markup(b)) << j));
+    for (n, block) in bytes.chunks(32).enumerate() {
+        let mut mask = markup_mask(block);
         while mask != 0 {
             escape_at(n * 32 + mask.trailing_zeros() as usize);
             mask &= mask - 1;
         }
     }
-    let tail = bytes.len() - blocks.remainder().len();
-    for (j, &b) in blocks.remainder().iter().enumerate() {
-        if ESCAPED[usize::from(b)] {
-            escape_at(tail + j);
-        }
-    }
     out.push_str(&rest[copied..]);
 }
 
-/// One of [`INLINE_MARKUP`], as comparisons the compiler can vectorise.
+/// One bit per byte of `block` (up to 32 bytes) that needs escaping. A short
+/// block (a line's end) is padded with zeros, which are no markup, so that
+/// every block takes the same vectorised path.
+#[inline(always)]
+fn markup_mask(block: &[u8]) -> u32 {
+    let mut padded = [0u8; 32];
+    padded[..block.len()].copy_from_slice(block);
+    let mut flags = [0u8; 32];
+    for (flag, &b) in flags.iter_mut().zip(&padded) {
+        *flag = u8::from(is_markup(b));
+    }
+    // Eight flags (bytes of 0 or 1) to eight bits: the product moves flag k to
+    // bit 56 + k, without carries.
+    flags.chunks_exact(8).enumerate().fold(0, |mask, (k, eight)| {
+        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        mask | (((eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k))
+    })
+}
+
+/// A character that starts inline markup anywhere in a line (one of
+/// ``\ ` * _ [ ] < > | ~ &``), as comparisons the compiler can vectorise.
 #[inline(always)]
 fn is_markup(b: u8) -> bool {
     (b == b'\\')
@@ -545,23 +554,12 @@ fn is_markup(b: u8) -> bool {
         | (b == b'&')
 }
 
-/// Characters that start inline markup anywhere in a line.
-const INLINE_MARKUP: &[u8] = b"\\`*_[]<>|~&";
-
-/// [`INLINE_MARKUP`] as a table indexed by byte.
-static ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < INLINE_MARKUP.len() {
-        table[INLINE_MARKUP[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Characters that start inline markup anywhere in a line.
+    const INLINE_MARKUP: &[u8] = b"\\`*_[]<>|~&";
 
     #[test]
     fn a_page_rendered_in_parts_equals_the_page_rendered_whole() {
@@ -639,8 +637,18 @@ mod tests {
         let mut out = String::new();
         escape_into(&mut out, &text, false);
         assert_eq!(out, format!("{}\\*{}\\_x", "a".repeat(40), "b".repeat(31)));
-        for &b in INLINE_MARKUP {
-            assert!(is_markup(b) && ESCAPED[usize::from(b)]);
+        for b in 0..=u8::MAX {
+            assert_eq!(is_markup(b), INLINE_MARKUP.contains(&b), "{b}");
+        }
+        // Markup at every position of a block and of a short tail.
+        for len in 1..70 {
+            for at in 0..len {
+                let mut text = "a".repeat(len);
+                text.replace_range(at..=at, "`");
+                let mut out = String::new();
+                escape_into(&mut out, &text, false);
+                assert_eq!(out, text.replace('`', "\\`"), "{len} {at}");
+            }
         }
     }
 

@@ -117,7 +117,7 @@ fn stages(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("changelog", mb), &text, |b, text| {
             b.iter(|| {
                 changelog::to_file_text(&changelog::build(
-                    "input/a.txt",
+                    correct::wire::FileDigest::of("input/a.txt", text),
                     text,
                     Some(written),
                     &records,

@@ -159,11 +159,13 @@ fn search_automaton(text: &str, patterns: &[&str]) -> Vec<Vec<(usize, Raw)>> {
     }
 }
 
-/// How many chunks to cut `text` into: one per core for large texts.
+/// How many chunks to cut `text` into: for a large text, four per core, so
+/// that the others take over the chunks of a core busy with other work (the
+/// input's hash is worked out meanwhile).
 fn chunks(text: &str) -> usize {
     match text.len() / PARALLEL_MIN {
         0 => 1,
-        n => n.clamp(1, rayon::current_num_threads().clamp(1, 8)),
+        n => n.clamp(1, 4 * rayon::current_num_threads().clamp(1, 8)),
     }
 }
 

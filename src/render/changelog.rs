@@ -7,9 +7,6 @@ use crate::outcome::{Outcome, Position};
 use crate::record::Record;
 use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileDigest, Summary};
 
-/// Texts above this size are hashed on two threads.
-const PARALLEL_HASH: usize = 1 << 20;
-
 /// Where the outputs go, as shown in the changelog (`/` separators).
 #[derive(Debug, Clone, Copy)]
 pub struct Written<'a, 't> {
@@ -21,10 +18,11 @@ pub struct Written<'a, 't> {
     pub diff: &'a str,
 }
 
-/// Builds the changelog of one article. `written` is `None` when a record failed
-/// (then no file is written, and `output` and `diff` are `null`).
+/// Builds the changelog of one article from its input (`original`, hashed)
+/// and what was written. `written` is `None` when a record failed (then no
+/// file is written, and `output` and `diff` are `null`).
 pub fn build<'a>(
-    input_path: &'a str,
+    input: FileDigest<'a>,
     original: &'a str,
     written: Option<Written<'a, '_>>,
     records: &'a [Record],
@@ -64,14 +62,10 @@ pub fn build<'a>(
         })
         .collect();
     use crate::outcome::Status;
-    // The two hashes are the costliest part on large texts: one thread each.
-    let hash_input = || digest(input_path, original);
-    let hash_output = || written.map(|w| digest(w.output, w.text));
-    let (input, output) = crate::par::join(original.len() > PARALLEL_HASH, hash_input, hash_output);
     Changelog {
         changelog_version: wire::CHANGELOG_VERSION,
         input,
-        output,
+        output: written.map(|w| FileDigest::of(w.output, w.text)),
         diff: written.map(|w| w.diff),
         summary: Summary {
             records: records.len(),
@@ -97,11 +91,19 @@ pub fn to_line(changelog: &Changelog<'_>) -> String {
     serde_json::to_string(changelog).expect("changelog types always serialise")
 }
 
-fn digest<'a>(path: &'a str, text: &str) -> FileDigest<'a> {
-    FileDigest {
-        path,
-        sha256: sha256_hex(text.as_bytes()),
-        bytes: text.len(),
+impl<'a> FileDigest<'a> {
+    /// The digest of the file at `path` holding `text`.
+    pub fn of(path: &'a str, text: &str) -> FileDigest<'a> {
+        FileDigest::hashed(path, text, &sha256_hex(text.as_bytes()))
+    }
+
+    /// The digest of `text`, whose sha256 (lowercase hex) is already known.
+    pub fn hashed(path: &'a str, text: &str, sha256: &str) -> FileDigest<'a> {
+        FileDigest {
+            path,
+            sha256: sha256.to_owned(),
+            bytes: text.len(),
+        }
     }
 }
 

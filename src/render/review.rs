@@ -503,30 +503,44 @@ fn escape_into(out: &mut String, text: &str, at_start: bool) {
     // The characters to escape are ASCII, so byte positions are char boundaries.
     let bytes = rest.as_bytes();
     let mut copied = 0;
-    let mut escape_at = |at: usize| {
-        out.push_str(&rest[copied..at]);
-        out.push('\\');
-        copied = at;
-    };
-    for (n, block) in bytes.chunks(32).enumerate() {
-        let mut mask = markup_mask(block);
+    // Escapes the bytes whose bits are set in `mask`, bit 0 being `bytes[base]`.
+    let mut escape = |mut mask: u32, base: usize| {
         while mask != 0 {
-            escape_at(n * 32 + mask.trailing_zeros() as usize);
+            let at = base + mask.trailing_zeros() as usize;
+            out.push_str(&rest[copied..at]);
+            out.push('\\');
+            copied = at;
             mask &= mask - 1;
         }
+    };
+    let mut blocks = bytes.chunks_exact(32);
+    for (n, block) in blocks.by_ref().enumerate() {
+        escape(markup_mask(block.try_into().expect("32 bytes")), n * 32);
+    }
+    let left = blocks.remainder().len();
+    if left > 0 {
+        let tail = bytes.len() - left;
+        // The last 32 bytes when there are that many (their first bytes were
+        // looked at already); else the few there are, padded with zeros.
+        let mask = match bytes.last_chunk::<32>() {
+            Some(last) => markup_mask(last) >> (32 - left),
+            None => {
+                let mut padded = [0u8; 32];
+                padded[..left].copy_from_slice(blocks.remainder());
+                markup_mask(&padded)
+            }
+        };
+        escape(mask, tail);
     }
     out.push_str(&rest[copied..]);
 }
 
-/// One bit per byte of `block` (up to 32 bytes) that needs escaping. A short
-/// block (a line's end) is padded with zeros, which are no markup, so that
-/// every block takes the same vectorised path.
+/// One bit per byte of `block` that needs escaping, found with comparisons the
+/// compiler vectorises.
 #[inline(always)]
-fn markup_mask(block: &[u8]) -> u32 {
-    let mut padded = [0u8; 32];
-    padded[..block.len()].copy_from_slice(block);
+fn markup_mask(block: &[u8; 32]) -> u32 {
     let mut flags = [0u8; 32];
-    for (flag, &b) in flags.iter_mut().zip(&padded) {
+    for (flag, &b) in flags.iter_mut().zip(block) {
         *flag = u8::from(is_markup(b));
     }
     // Eight flags (bytes of 0 or 1) to eight bits: the product moves flag k to

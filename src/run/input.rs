@@ -28,6 +28,8 @@ use crate::render::{annotations, diff, html, notice, review};
 struct Evaluated {
     job: Job,
     text: String,
+    /// The input's sha256, worked out while it was corrected.
+    text_sha256: String,
     records: Vec<Record>,
     outcome: Outcome,
 }
@@ -245,10 +247,16 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
     }
     match text {
         Some(text) if errors.is_empty() => {
-            let outcome = outcome::correct_with(&text, &records, tolerance, job.markdown);
+            // A large article is hashed while it is corrected.
+            let (outcome, text_sha256) = crate::par::join(
+                text.len() >= crate::par::LARGE,
+                || outcome::correct_with(&text, &records, tolerance, job.markdown),
+                || changelog::sha256_hex(text.as_bytes()),
+            );
             Ok(Evaluated {
                 job,
                 text,
+                text_sha256,
                 records,
                 outcome,
             })
@@ -374,7 +382,10 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     };
     let (log, diff) = crate::par::join(
         ev.text.len() >= crate::par::LARGE,
-        || changelog::build(&ev.job.input, &ev.text, written, &ev.records, &ev.outcome),
+        || {
+            let input = crate::wire::FileDigest::hashed(&ev.job.input, &ev.text, &ev.text_sha256);
+            changelog::build(input, &ev.text, written, &ev.records, &ev.outcome)
+        },
         || ok.then(|| diff::unified_changes(&ev.job.input, original, corrected, &changes)),
     );
     let report_line = match opts.format {

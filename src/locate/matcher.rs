@@ -1,5 +1,5 @@
 //! The search itself: every `find` (or `replace`) text located in one pass over
-//! the article, cut into one chunk per core for large texts, then the matches
+//! the article, cut into a few chunks per core for large texts, then the matches
 //! each record's context admits.
 //!
 //! When there are thousands of patterns that are single words wanted only as
@@ -177,7 +177,7 @@ fn is_word(pattern: &str) -> bool {
 
 /// Every word of `text` found in `index`, as (pattern, start), chunk by chunk in
 /// text order. A word is a longest run of alphanumeric characters, as
-/// [`is_whole_word`] sees them. Large texts are cut into one chunk per core.
+/// [`is_whole_word`] sees them. Large texts are cut as [`chunks`] says.
 fn search_words(text: &str, index: &foldhash::HashMap<&str, usize>) -> Vec<Vec<(usize, usize)>> {
     let sieve = Sieve::of(index.keys());
     let chunk = |lo: usize, hi: usize| {

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod apply;
+mod bits;
 pub mod cli;
 pub mod commands;
 pub mod derive;

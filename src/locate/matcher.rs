@@ -283,21 +283,7 @@ fn run_bits(block: &[u8]) -> (u64, u64) {
         *flag = u8::from(in_run(b));
         *high = u8::from(!b.is_ascii());
     }
-    (to_bits(&flags), to_bits(&high))
-}
-
-/// 64 flags (bytes of 0 or 1) to 64 bits.
-#[inline(always)]
-fn to_bits(flags: &[u8; 64]) -> u64 {
-    // Eight flags to eight bits: the product moves flag k to bit 56 + k, without
-    // carries.
-    flags
-        .chunks_exact(8)
-        .enumerate()
-        .fold(0, |bits, (k, eight)| {
-            let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-            bits | ((eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k))
-        })
+    (crate::bits::pack(&flags), crate::bits::pack(&high))
 }
 
 /// Calls `f` with every longest run of [`in_run`] bytes that starts in `lo..hi`
@@ -563,10 +549,8 @@ mod tests {
                     assert_eq!(ascii, text[s..e].is_ascii(), "{offset} {len}: {s}..{e}");
                     runs.push(&text[s..e]);
                 });
-                let expected: Vec<&str> = text
-                    .split([' ', ','])
-                    .filter(|w| !w.is_empty())
-                    .collect();
+                let expected: Vec<&str> =
+                    text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
                 assert_eq!(runs, expected, "{offset} {len}");
             }
         }

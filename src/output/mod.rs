@@ -282,7 +282,8 @@ impl Session {
             .collect::<Result<_, _>>()?;
         let stage_one = |(file, found): (&OutputFile<'_>, &Option<u64>)| {
             let target = cwd.join(&file.path);
-            if found.is_some_and(|len| file.contents.may_be(len) && file.contents.held_by(&target)) {
+            if found.is_some_and(|len| file.contents.may_be(len) && file.contents.held_by(&target))
+            {
                 return Ok(None);
             }
             let failed = |source| Error::Write {

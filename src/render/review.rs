@@ -543,12 +543,8 @@ fn markup_mask(block: &[u8; 32]) -> u32 {
     for (flag, &b) in flags.iter_mut().zip(block) {
         *flag = u8::from(is_markup(b));
     }
-    // Eight flags (bytes of 0 or 1) to eight bits: the product moves flag k to
-    // bit 56 + k, without carries.
-    flags.chunks_exact(8).enumerate().fold(0, |mask, (k, eight)| {
-        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-        mask | (((eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k))
-    })
+    // 32 flags: the mask fits in 32 bits.
+    crate::bits::pack(&flags) as u32
 }
 
 /// A character that starts inline markup anywhere in a line (one of

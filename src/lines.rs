@@ -130,7 +130,36 @@ impl LineIndex {
 
     /// Line and column of byte `offset` in `text` (the text this index was built from).
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let line = self.line_of(offset);
+        self.at_line(text, self.line_of(offset), offset)
+    }
+
+    /// [`LineIndex::line_col`] for offsets taken in increasing order: the line is
+    /// searched forward from `after`'s (galloping, then bisecting), so thousands
+    /// of sorted offsets touch only the part of the index between them. Any
+    /// `after` gives the right answer; one past `offset` only costs a full search.
+    pub fn line_col_after(&self, text: &str, after: LineCol, offset: usize) -> LineCol {
+        let starts = &self.starts;
+        let mut lo = after.line.saturating_sub(1);
+        if starts.get(lo).is_none_or(|&s| s > offset) {
+            return self.line_col(text, offset);
+        }
+        // starts[lo] <= offset; double the step until a start lies past it.
+        let mut step = 1;
+        let hi = loop {
+            match starts.get(lo + step) {
+                Some(&s) if s <= offset => {
+                    lo += step;
+                    step *= 2;
+                }
+                _ => break (lo + step).min(starts.len()),
+            }
+        };
+        let line = lo + starts[lo..hi].partition_point(|&s| s <= offset) - 1;
+        self.at_line(text, line, offset)
+    }
+
+    /// Line and column of `offset`, which is on 0-based `line`.
+    fn at_line(&self, text: &str, line: usize, offset: usize) -> LineCol {
         let column = text[self.starts[line]..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
@@ -142,6 +171,30 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn searching_from_an_earlier_offset_finds_the_same_place(
+            text in "[a\né\n]{0,300}",
+            offsets in proptest::collection::vec(any::<prop::sample::Index>(), 0..40),
+            sorted in any::<bool>(),
+        ) {
+            let index = LineIndex::new(&text);
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let mut offsets: Vec<usize> = offsets.iter().map(|i| boundaries[i.index(boundaries.len())]).collect();
+            if sorted {
+                offsets.sort_unstable();
+            }
+            // From the start, and from each offset to the next (in order or not).
+            let mut at = LineCol { line: 1, column: 1 };
+            for &offset in &offsets {
+                let found = index.line_col_after(&text, at, offset);
+                prop_assert_eq!(found, index.line_col(&text, offset), "at {}", offset);
+                at = found;
+            }
+        }
+    }
 
     #[test]
     fn lines_break_at_lf_only() {

@@ -266,6 +266,9 @@ fn place(
 ) -> Vec<Vec<PlacedEdit>> {
     let mut placed = vec![Vec::new(); records.len()];
     let mut shift: isize = 0;
+    // Edits are in text order: each line is searched from the last one's.
+    let start_of_text = LineCol { line: 1, column: 1 };
+    let (mut original_at, mut corrected_at) = (start_of_text, start_of_text);
     for edit in edits {
         let replace = edit.replacement(records);
         let start = edit
@@ -274,17 +277,19 @@ fn place(
             .checked_add_signed(shift)
             .expect("edits shift within the text");
         let corrected_range = start..start + replace.len();
+        original_at = (original.lines).line_col_after(original.text, original_at, edit.range.start);
+        corrected_at = (corrected.lines).line_col_after(corrected.text, corrected_at, start);
         placed[edit.record].push(PlacedEdit {
             matched: edit.matched,
             original: Position {
                 start: edit.range.start,
                 end: edit.range.end,
-                at: original.lines.line_col(original.text, edit.range.start),
+                at: original_at,
             },
             corrected: Position {
                 start,
                 end: corrected_range.end,
-                at: corrected.lines.line_col(corrected.text, start),
+                at: corrected_at,
             },
         });
         shift += replace.len() as isize - edit.range.len() as isize;

@@ -1,6 +1,8 @@
 //! The changelog: what changed, where, why and on what sources. Deterministic:
 //! the same inputs give the same bytes (no timestamps, stable order).
 
+use std::io::{self, Write};
+
 use sha2::{Digest, Sha256};
 
 use crate::outcome::{Outcome, Position};
@@ -80,10 +82,18 @@ pub fn build<'a>(
 
 /// The changelog file's text: pretty JSON and a final newline.
 pub fn to_file_text(changelog: &Changelog<'_>) -> String {
-    let mut text =
-        serde_json::to_string_pretty(changelog).expect("changelog types always serialise");
-    text.push('\n');
-    text
+    let mut text = Vec::new();
+    write_file(&mut text, changelog).expect("writing to memory cannot fail");
+    String::from_utf8(text).expect("JSON is UTF-8")
+}
+
+/// Writes the changelog file's text into `out` (buffered: the JSON writer makes
+/// many small writes).
+pub fn write_file(out: &mut dyn Write, changelog: &Changelog<'_>) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(64 << 10, out);
+    serde_json::to_writer_pretty(&mut out, changelog)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// One line of `--format json`.

@@ -280,7 +280,7 @@ struct Rendered<'e> {
 }
 
 struct Pages<'e> {
-    changelog: String,
+    changelog: Contents<'e>,
     /// Streamed to its file (it is as large as the article), unless `--html`
     /// needs it whole.
     review: Contents<'e>,
@@ -319,7 +319,7 @@ impl<'e> Rendered<'e> {
             },
             OutputFile {
                 path: outputs.changelog.clone(),
-                contents: pages.changelog.into(),
+                contents: pages.changelog,
             },
             OutputFile {
                 path: outputs.review.clone(),
@@ -433,7 +433,8 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         }
     };
     rendered.pages = Some(Pages {
-        changelog: changelog::to_file_text(&log),
+        // Serialised as it is written, beside the other outputs.
+        changelog: Contents::Streamed(Box::new(move |out| changelog::write_file(out, &log))),
         review,
         notice: notice::page(&notices),
         html,

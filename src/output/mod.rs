@@ -322,13 +322,13 @@ impl Session {
     fn inspect(&self, cwd: &Path, rel: &str) -> Result<Option<u64>, Error> {
         let target = cwd.join(rel);
         let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
-        if !self.known(&cwd.join(parent)) {
-            if let Some(link) = symlink_on_path(cwd, parent) {
-                return Err(Error::SymlinkOutput {
-                    path: rel.to_owned(),
-                    link,
-                });
-            }
+        if !self.known(&cwd.join(parent))
+            && let Some(link) = symlink_on_path(cwd, parent)
+        {
+            return Err(Error::SymlinkOutput {
+                path: rel.to_owned(),
+                link,
+            });
         }
         let meta = match std::fs::symlink_metadata(&target) {
             Ok(meta) => meta,

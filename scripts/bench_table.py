@@ -21,20 +21,23 @@ def median(name):
     return statistics.median(json.load(open(path))["results"][0]["times"])
 
 
-print("| set | tool | median s | peak MiB | tool / correct |")
-print("|---|---|---|---|---|")
+print("| set | tool | median s | peak MiB | tool / correct | tool / correct-fresh |")
+print("|---|---|---|---|---|---|")
 for s in ["article", "1mb", "100mb", "tree"]:
     base = median(f"correct-{s}")
     if base is None:
         continue
+    # The tree is also run into a new output folder (see scripts/bench.sh).
+    fresh = median(f"correct-fresh-{s}")
     tools = ["correct", "correct-static", "correct-fresh"]
     for tool in tools + ["cat", "cp", "perl", "codespell", "typos"]:
         t = median(f"{tool}-{s}")
         if t is None:
             continue
         ratio = "" if tool in tools else f"{t / base:.2f}"
-        print(f"| {s} | {tool} | {t:.3f} | {peak.get(f'{tool}-{s}', 0):.0f} | {ratio} |")
+        ratio_fresh = "" if tool in tools or fresh is None else f"{t / fresh:.2f}"
+        print(f"| {s} | {tool} | {t:.3g} | {peak.get(f'{tool}-{s}', 0):.0f} | {ratio} | {ratio_fresh} |")
     recall = os.path.join(res, f"recall-{s}.json")
     if os.path.exists(recall):
         r = json.load(open(recall))
-        print(f"| {s} | correct recall | {r['fixed']}/{r['injected']} fixed, {r['other_edits']} other edits | | |")
+        print(f"| {s} | correct recall | {r['fixed']}/{r['injected']} fixed, {r['other_edits']} other edits | | | |")

@@ -136,7 +136,7 @@ impl LineIndex {
     /// [`LineIndex::line_col`] for offsets taken in increasing order: the line is
     /// searched forward from `after`'s (galloping, then bisecting), so thousands
     /// of sorted offsets touch only the part of the index between them. Any
-    /// `after` gives the right answer; one past `offset` only costs a full search.
+    /// `after` gives the right answer; one past `offset` costs a full search.
     pub fn line_col_after(&self, text: &str, after: LineCol, offset: usize) -> LineCol {
         let starts = &self.starts;
         let mut lo = after.line.saturating_sub(1);

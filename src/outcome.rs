@@ -277,8 +277,12 @@ fn place(
             .checked_add_signed(shift)
             .expect("edits shift within the text");
         let corrected_range = start..start + replace.len();
-        original_at = (original.lines).line_col_after(original.text, original_at, edit.range.start);
-        corrected_at = (corrected.lines).line_col_after(corrected.text, corrected_at, start);
+        original_at = original
+            .lines
+            .line_col_after(original.text, original_at, edit.range.start);
+        corrected_at = corrected
+            .lines
+            .line_col_after(corrected.text, corrected_at, start);
         placed[edit.record].push(PlacedEdit {
             matched: edit.matched,
             original: Position {

@@ -135,8 +135,9 @@ fn trim_punctuation(original: &str, edited: &str, region: Region) -> Region {
     }
 }
 
-/// A pure insertion takes the word before it (or after it, at the text start)
-/// into both its ranges, so that `find` is not empty.
+/// A pure insertion takes the word before it (or after it, at the text start;
+/// or the last word and the whitespace after it, at the end of a text that ends
+/// in whitespace) into both its ranges, so that `find` is not empty.
 fn widen_insertion(text: &str, region: Region) -> Option<Region> {
     let Region { old, new } = region;
     if !old.is_empty() {
@@ -155,12 +156,21 @@ fn widen_insertion(text: &str, region: Region) -> Option<Region> {
     let after = &text[old.end..];
     let word = after.len() - after.trim_start_matches(|c: char| !c.is_whitespace()).len();
     let taken = match word {
-        0 => after.chars().next()?.len_utf8(),
-        n => n,
+        0 => after.chars().next().map(char::len_utf8),
+        n => Some(n),
     };
-    Some(Region {
-        old: old.start..old.end + taken,
-        new: new.start..new.end + taken,
+    if let Some(taken) = taken {
+        return Some(Region {
+            old: old.start..old.end + taken,
+            new: new.start..new.end + taken,
+        });
+    }
+    // At the end of a text that ends in whitespace: the last word and the
+    // whitespace after it (nothing, in an empty text).
+    let before = old.start - word_back(text, old.start);
+    (before > 0).then(|| Region {
+        old: old.start - before..old.end,
+        new: new.start - before..new.end,
     })
 }
 
@@ -270,6 +280,15 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn an_insertion_at_the_end_after_whitespace_takes_the_last_word() {
+        // Nothing follows the insertion and whitespace precedes it: it takes the
+        // last word and that whitespace (it was dropped before).
+        let derived = derive("war, pact  ", "war, pact  peace");
+        assert_eq!(texts(&derived), [("pact  ", "pact  peace", None, None)]);
+        assert!(derive("", "peace").is_empty(), "no find can stand for it");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! The two texts are compared word by word (`similar`); each changed region
 //! becomes one record whose `find` is the region's original text, with
 //! `before`/`after` context added word by word only when `find` alone is not
-//! unique (then `occurrence` as a last resort). An insertion takes the word
-//! before it (or after it, at the start) into `find`, since `find` is never
-//! empty. Every record is checked to apply exactly where it was derived.
+//! unique (then `occurrence` as a last resort). An insertion takes a word next
+//! to it into `find`, since `find` is never empty (see [`widen_insertion`]).
+//! Every record is checked to apply exactly where it was derived.
 
 use std::ops::Range;
 

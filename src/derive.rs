@@ -4,7 +4,7 @@
 //! becomes one record whose `find` is the region's original text, with
 //! `before`/`after` context added word by word only when `find` alone is not
 //! unique (then `occurrence` as a last resort). An insertion takes a word next
-//! to it into `find`, since `find` is never empty (see [`widen_insertion`]).
+//! to it into `find`, since `find` is never empty (see `widen_insertion`).
 //! Every record is checked to apply exactly where it was derived.
 
 use std::ops::Range;

@@ -322,7 +322,8 @@ impl Session {
     fn inspect(&self, cwd: &Path, rel: &str) -> Result<Option<u64>, Error> {
         let target = cwd.join(rel);
         let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
-        if !self.known(&cwd.join(parent))
+        let folder = cwd.join(parent);
+        if !self.known(&folder)
             && let Some(link) = symlink_on_path(cwd, parent)
         {
             return Err(Error::SymlinkOutput {
@@ -335,10 +336,7 @@ impl Session {
             Err(_) => return Ok(None),
         };
         // The folder holding it exists, and was just checked.
-        self.folders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(cwd.join(parent));
+        self.remember(folder);
         let meta = match meta.file_type().is_symlink() {
             // An absolute --out was named on purpose, wherever it leads.
             true if Path::new(rel).is_absolute() => match std::fs::metadata(&target) {
@@ -369,6 +367,14 @@ impl Session {
             .contains(dir)
     }
 
+    /// Notes that `dir` exists and leads through no symbolic link.
+    fn remember(&self, dir: PathBuf) {
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(dir);
+    }
+
     /// Creates `dir` and the folders above it that are missing, remembering each.
     fn make_folder(&self, dir: &Path) -> io::Result<()> {
         if self.known(dir) {
@@ -386,10 +392,7 @@ impl Session {
                 Err(e) => return Err(e),
             }
         }
-        self.folders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(dir.to_path_buf());
+        self.remember(dir.to_path_buf());
         Ok(())
     }
 

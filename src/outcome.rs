@@ -1,6 +1,8 @@
 //! One article and its records in, one [`Outcome`] out: the value every output
 //! (corrected text, diff, changelog, review page, report) is rendered from.
 
+use rayon::prelude::*;
+
 use crate::apply::{self, Edit};
 use crate::lines::{Indexed, LineCol, LineIndex};
 use crate::locate::{self, Failure, FailureKind, Found, Location, Matched, Tolerance};
@@ -131,15 +133,21 @@ pub fn correct_with(
         mark_structure_changes(text, records, &mut locations);
     }
     let edits = apply::edits(&locations);
-    let (corrected, original_lines) = crate::par::join(
-        text.len() >= crate::par::LARGE,
+    // Both line indexes are built while the corrected text is: the corrected
+    // one comes from the original's and the edits, not from the text.
+    let large = text.len() >= crate::par::LARGE;
+    let (corrected, (original_lines, corrected_lines)) = crate::par::join(
+        large,
         || apply::apply(text, records, &edits),
-        || LineIndex::new(text),
-    );
-    let corrected_lines = original_lines.edited(
-        edits
-            .iter()
-            .map(|e| (e.range.clone(), e.replacement(records))),
+        || {
+            let original = LineIndex::new(text);
+            let corrected = original.edited(
+                edits
+                    .iter()
+                    .map(|e| (e.range.clone(), e.replacement(records))),
+            );
+            (original, corrected)
+        },
     );
     let mut placed = place(
         Indexed {
@@ -264,41 +272,96 @@ fn place(
     records: &[Record],
     edits: &[Edit],
 ) -> Vec<Vec<PlacedEdit>> {
+    // Thousands of edits in a large text are placed in runs on every core.
+    let runs = match edits.len() >= PARALLEL_EDITS && original.text.len() >= crate::par::LARGE {
+        true => 2 * rayon::current_num_threads(),
+        false => 1,
+    };
+    place_in_runs(original, corrected, records, edits, runs)
+}
+
+/// [`place`] with the edits cut into `runs` runs; each starts from the shift
+/// the edits before it add up to.
+fn place_in_runs(
+    original: Indexed<'_>,
+    corrected: Indexed<'_>,
+    records: &[Record],
+    edits: &[Edit],
+    runs: usize,
+) -> Vec<Vec<PlacedEdit>> {
+    let runs: Vec<(&[Edit], isize)> = edits
+        .chunks(edits.len().div_ceil(runs).max(1))
+        .scan(0, |shift, run| {
+            let at = *shift;
+            *shift += run.iter().map(|e| shift_of(e, records)).sum::<isize>();
+            Some((run, at))
+        })
+        .collect();
+    let place_run =
+        |&(run, shift): &(&[Edit], isize)| place_run(original, corrected, records, run, shift);
+    let positions: Vec<Vec<PlacedEdit>> = match runs.len() {
+        0 | 1 => runs.iter().map(place_run).collect(),
+        _ => runs.par_iter().map(place_run).collect(),
+    };
     let mut placed = vec![Vec::new(); records.len()];
-    let mut shift: isize = 0;
+    for (edit, position) in edits.iter().zip(positions.into_iter().flatten()) {
+        placed[edit.record].push(position);
+    }
+    placed
+}
+
+/// From this many edits on, a large text's edits are placed on every core.
+const PARALLEL_EDITS: usize = 4096;
+
+/// How much an edit moves the text after it.
+fn shift_of(edit: &Edit, records: &[Record]) -> isize {
+    edit.replacement(records).len() as isize - edit.range.len() as isize
+}
+
+/// Places a run of edits (in text order) that starts `shift` bytes from where
+/// the original text would put it.
+fn place_run(
+    original: Indexed<'_>,
+    corrected: Indexed<'_>,
+    records: &[Record],
+    edits: &[Edit],
+    mut shift: isize,
+) -> Vec<PlacedEdit> {
     // Edits are in text order: each line is searched from the last one's.
     let start_of_text = LineCol { line: 1, column: 1 };
     let (mut original_at, mut corrected_at) = (start_of_text, start_of_text);
-    for edit in edits {
-        let replace = edit.replacement(records);
-        let start = edit
-            .range
-            .start
-            .checked_add_signed(shift)
-            .expect("edits shift within the text");
-        let corrected_range = start..start + replace.len();
-        original_at = original
-            .lines
-            .line_col_after(original.text, original_at, edit.range.start);
-        corrected_at = corrected
-            .lines
-            .line_col_after(corrected.text, corrected_at, start);
-        placed[edit.record].push(PlacedEdit {
-            matched: edit.matched,
-            original: Position {
-                start: edit.range.start,
-                end: edit.range.end,
-                at: original_at,
-            },
-            corrected: Position {
-                start,
-                end: corrected_range.end,
-                at: corrected_at,
-            },
-        });
-        shift += replace.len() as isize - edit.range.len() as isize;
-    }
-    placed
+    edits
+        .iter()
+        .map(|edit| {
+            let start = edit
+                .range
+                .start
+                .checked_add_signed(shift)
+                .expect("edits shift within the text");
+            let end = start + edit.replacement(records).len();
+            original_at =
+                original
+                    .lines
+                    .line_col_after(original.text, original_at, edit.range.start);
+            corrected_at = corrected
+                .lines
+                .line_col_after(corrected.text, corrected_at, start);
+            shift += shift_of(edit, records);
+            PlacedEdit {
+                matched: edit.matched,
+                original: Position {
+                    start: edit.range.start,
+                    end: edit.range.end,
+                    at: original_at,
+                },
+                corrected: Position {
+                    start,
+                    end,
+                    at: corrected_at,
+                },
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -308,6 +371,45 @@ mod tests {
 
     fn records(json: &str) -> Vec<Record> {
         parse_file("r.json", json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn edits_placed_in_runs_are_placed_as_in_one() {
+        // Edits that add and remove lines and characters of every width.
+        let text = "één\ntwo three\r\nfour\n\nfive six ✓\nseven\neight nine\nten";
+        let rs = records(
+            r#"[{"id": "a", "find": "één", "replace": "one", "category": "other", "reason": "r"},
+                {"id": "b", "find": "three\r\nfour", "replace": "3 4", "category": "other", "reason": "r"},
+                {"id": "c", "find": "five", "replace": "5\n5\n", "category": "other", "reason": "r"},
+                {"id": "d", "find": "✓", "replace": "✔✔", "category": "other", "reason": "r"},
+                {"id": "e", "find": "seven\n", "replace": "", "category": "other", "reason": "r"},
+                {"id": "f", "find": "nine", "replace": "ninë", "category": "other", "reason": "r"},
+                {"id": "g", "find": "ten", "replace": "10", "category": "other", "reason": "r"}]"#,
+        );
+        let outcome = correct(text, &rs);
+        assert!(outcome.succeeded(), "{:?}", outcome.corrections);
+        let locations = locate::locate_with(text, &rs, Tolerance::default(), None);
+        let edits = apply::edits(&locations);
+        let original = Indexed {
+            text,
+            lines: &outcome.original_lines,
+        };
+        let corrected = Indexed {
+            text: &outcome.corrected,
+            lines: &outcome.corrected_lines,
+        };
+        let one = place_in_runs(original, corrected, &rs, &edits, 1);
+        for runs in 2..=edits.len() + 1 {
+            assert_eq!(
+                place_in_runs(original, corrected, &rs, &edits, runs),
+                one,
+                "{runs} runs"
+            );
+        }
+        // And as the outcome has them.
+        for c in &outcome.corrections {
+            assert_eq!(c.edits, one[c.record]);
+        }
     }
 
     #[test]

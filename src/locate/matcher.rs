@@ -182,20 +182,16 @@ fn search_words(text: &str, index: &foldhash::HashMap<&str, usize>) -> Vec<Vec<(
     let sieve = Sieve::of(index.keys());
     let chunk = |lo: usize, hi: usize| {
         let mut found = Vec::new();
-        let mut look_up = |start: usize, end: usize| {
-            if sieve.may_hold(text.as_bytes(), start..end)
-                && let Some(&id) = index.get(&text[start..end])
-            {
-                found.push((id, start));
-            }
-        };
+        // The sieve is asked inline, once per word of the text; the few words
+        // it lets through, and runs with non-ASCII characters, are handled in
+        // calls of their own (this loop stays small enough to be one function).
         for_each_run(text.as_bytes(), lo, hi, |start, end, ascii| match ascii {
-            true => look_up(start, end),
-            // Non-ASCII characters may or may not be alphanumeric: the run holds
-            // one or more words.
-            false => words_in(&text[start..end], |at| {
-                look_up(start + at.start, start + at.end);
-            }),
+            true => {
+                if sieve.may_hold(text.as_bytes(), start..end) {
+                    look_up(text, index, start..end, &mut found);
+                }
+            }
+            false => look_up_words(text, index, &sieve, start..end, &mut found),
         });
         found
     };
@@ -206,6 +202,37 @@ fn search_words(text: &str, index: &foldhash::HashMap<&str, usize>) -> Vec<Vec<(
             .into_par_iter()
             .map(|i| chunk(text.len() * i / chunks, text.len() * (i + 1) / chunks))
             .collect(),
+    }
+}
+
+/// [`look_up`] for each word of the run `text[run]`: its non-ASCII characters
+/// may or may not be alphanumeric, so it holds one or more words.
+#[inline(never)]
+fn look_up_words(
+    text: &str,
+    index: &foldhash::HashMap<&str, usize>,
+    sieve: &Sieve,
+    run: std::ops::Range<usize>,
+    found: &mut Vec<(usize, usize)>,
+) {
+    words_in(&text[run.clone()], |at| {
+        let at = run.start + at.start..run.start + at.end;
+        if sieve.may_hold(text.as_bytes(), at.clone()) {
+            look_up(text, index, at, found);
+        }
+    });
+}
+
+/// Adds (pattern, start) to `found` if the word `text[at]` is a pattern.
+#[inline(never)]
+fn look_up(
+    text: &str,
+    index: &foldhash::HashMap<&str, usize>,
+    at: std::ops::Range<usize>,
+    found: &mut Vec<(usize, usize)>,
+) {
+    if let Some(&id) = index.get(&text[at.clone()]) {
+        found.push((id, at.start));
     }
 }
 
@@ -300,10 +327,19 @@ fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usi
     // The open run's start, and its non-ASCII bytes in the blocks before.
     let mut start = None;
     let mut high_before = 0;
-    while base < bytes.len() {
-        let block = &bytes[base..(base + 64).min(bytes.len())];
-        let (bits, high) = run_bits(block);
-        let inside = u64::MAX >> (64 - block.len());
+    loop {
+        // A run still open at the end of the text ends at a byte past it, in a
+        // block of its own: `f` is called in one place, so it is inlined.
+        let (bits, high, len) = match bytes.get(base..) {
+            Some(rest) if !rest.is_empty() => {
+                let block = &rest[..rest.len().min(64)];
+                let (bits, high) = run_bits(block);
+                (bits, high, block.len())
+            }
+            _ if start.is_some() => (0, 0, 1),
+            _ => return,
+        };
+        let inside = u64::MAX >> (64 - len);
         let mut from = 0;
         loop {
             let after = inside & (u64::MAX << from);
@@ -335,10 +371,7 @@ fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usi
                 }
             }
         }
-        base += block.len();
-    }
-    if let Some((run, _)) = start {
-        f(run, bytes.len(), bytes[run..].is_ascii());
+        base += len;
     }
 }
 
@@ -534,25 +567,27 @@ mod tests {
     fn runs_know_whether_they_are_ascii_across_blocks() {
         // Long runs with one non-ASCII character placed at every offset, so that
         // runs start, end and hold it on either side of a 64-byte block edge.
-        for offset in 0..140 {
-            for len in [1, 63, 64, 65, 130] {
-                let mut text = " ".repeat(offset);
-                text.push_str(&"a".repeat(len));
-                text.push_str(" b ");
-                text.push_str(&"c".repeat(len / 2));
-                text.push('é');
-                text.push_str(&"d".repeat(len / 2));
-                text.push_str(", e");
-                let bytes = text.as_bytes();
-                let mut runs = Vec::new();
-                for_each_run(bytes, 0, bytes.len(), |s, e, ascii| {
-                    assert_eq!(ascii, text[s..e].is_ascii(), "{offset} {len}: {s}..{e}");
-                    runs.push(&text[s..e]);
-                });
-                let expected: Vec<&str> =
-                    text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
-                assert_eq!(runs, expected, "{offset} {len}");
-            }
+        // The text ends after a last ASCII word, or in the run with é.
+        for (offset, len, end) in (0..140).flat_map(|offset| {
+            [1, 63, 64, 65, 130]
+                .into_iter()
+                .flat_map(move |len| [(offset, len, ", e"), (offset, len, "")])
+        }) {
+            let mut text = " ".repeat(offset);
+            text.push_str(&"a".repeat(len));
+            text.push_str(" b ");
+            text.push_str(&"c".repeat(len / 2));
+            text.push('é');
+            text.push_str(&"d".repeat(len / 2));
+            text.push_str(end);
+            let bytes = text.as_bytes();
+            let mut runs = Vec::new();
+            for_each_run(bytes, 0, bytes.len(), |s, e, ascii| {
+                assert_eq!(ascii, text[s..e].is_ascii(), "{offset} {len}: {s}..{e}");
+                runs.push(&text[s..e]);
+            });
+            let expected: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+            assert_eq!(runs, expected, "{offset} {len} {end:?}");
         }
     }
 

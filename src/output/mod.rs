@@ -48,7 +48,7 @@ pub enum Contents<'a> {
 }
 
 /// Writes an output's bytes into the writer it is given.
-pub type Stream<'a> = Box<dyn Fn(&mut dyn io::Write) -> io::Result<()> + Send + Sync + 'a>;
+pub type Stream<'a> = Box<dyn Fn(&mut (dyn io::Write + Send)) -> io::Result<()> + Send + Sync + 'a>;
 
 impl std::fmt::Debug for Contents<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -742,7 +742,7 @@ mod tests {
     fn streamed(path: &str, text: &'static str, block: usize) -> OutputFile<'static> {
         OutputFile {
             path: path.into(),
-            contents: Contents::Streamed(Box::new(move |out: &mut dyn io::Write| {
+            contents: Contents::Streamed(Box::new(move |out: &mut (dyn io::Write + Send)| {
                 text.as_bytes()
                     .chunks(block)
                     .try_for_each(|chunk| out.write_all(chunk))

@@ -406,7 +406,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     };
     let regenerate = regenerate_command(opts, &[&ev.job.input]);
     let (input_sha256, output_sha256) = (log.input.sha256.clone(), output.sha256.clone());
-    let review_page = move |out: &mut dyn Write| {
+    let review_page = move |out: &mut (dyn Write + Send)| {
         let header = review::Header {
             input: &ev.job.input,
             input_sha256: &input_sha256,

@@ -159,13 +159,14 @@ fn search_automaton(text: &str, patterns: &[&str]) -> Vec<Vec<(usize, Raw)>> {
     }
 }
 
-/// How many chunks to cut `text` into: for a large text, four per core, so
-/// that the others take over the chunks of a core busy with other work (the
-/// input's hash is worked out meanwhile).
+/// How many chunks to cut `text` into: for a large text, chunks of at least
+/// [`PARALLEL_MIN`] bytes, up to sixteen per core, so that the others take over
+/// the chunks of a core busy with other work (the input's hash is worked out
+/// meanwhile) and no core waits long for the last one.
 fn chunks(text: &str) -> usize {
     match text.len() / PARALLEL_MIN {
         0 => 1,
-        n => n.clamp(1, 4 * rayon::current_num_threads().clamp(1, 8)),
+        n => n.clamp(1, 16 * rayon::current_num_threads().clamp(1, 8)),
     }
 }
 

@@ -98,7 +98,7 @@ pub(super) fn process(
         _ => Outputs::None,
     };
     let outcome = &ev.outcome;
-    Ok(Processed {
+    let processed = Processed {
         input: ev.job.input.clone(),
         stdout,
         stderr,
@@ -111,7 +111,14 @@ pub(super) fn process(
         diagnostics,
         files: files.len(),
         outputs,
-    })
+    };
+    drop(files);
+    // Giving a large input's texts, indexes and records back to the system
+    // takes tens of milliseconds: another thread does it while the run commits.
+    if ev.text.len() >= crate::par::LARGE {
+        rayon::spawn(move || drop(ev));
+    }
+    Ok(processed)
 }
 
 /// One input's part of the report: failures and changes on stderr, the JSON line

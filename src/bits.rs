@@ -17,6 +17,18 @@ pub(crate) fn pack(flags: &[u8]) -> u64 {
         })
 }
 
+/// One bit per byte of `block` for which `wanted` holds, byte `k` to bit `k`
+/// (`N` at most 64, a multiple of 8): the comparisons vectorise, the packing is
+/// [`pack`].
+#[inline(always)]
+pub(crate) fn mask<const N: usize>(block: &[u8; N], wanted: impl Fn(u8) -> bool) -> u64 {
+    let mut flags = [0u8; N];
+    for (flag, &b) in flags.iter_mut().zip(block) {
+        *flag = u8::from(wanted(b));
+    }
+    pack(&flags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,6 +46,8 @@ mod tests {
             let flags: Vec<u8> = (0..64).map(|k| u8::from(set >> k & 1 == 1)).collect();
             assert_eq!(pack(&flags), set, "{set:#x}");
             assert_eq!(pack(&flags[..32]), set & 0xffff_ffff, "{set:#x}");
+            let block: [u8; 64] = std::array::from_fn(|k| b'a' + flags[k]);
+            assert_eq!(mask(&block, |b| b == b'b'), set, "{set:#x}");
         }
     }
 }

@@ -49,20 +49,16 @@ impl LineIndex {
         // Room for lines of 32 bytes on average; memory not used is not touched.
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
-        let mut blocks = bytes.chunks_exact(64);
-        for (n, block) in blocks.by_ref().enumerate() {
-            let mut flags = [0u8; 64];
-            for (flag, &b) in flags.iter_mut().zip(block) {
-                *flag = u8::from(b == b'\n');
-            }
-            let mut breaks = crate::bits::pack(&flags);
+        let (blocks, rest) = bytes.as_chunks::<64>();
+        for (n, block) in blocks.iter().enumerate() {
+            let mut breaks = crate::bits::mask(block, |b| b == b'\n');
             while breaks != 0 {
                 starts.push(n * 64 + breaks.trailing_zeros() as usize + 1);
                 breaks &= breaks - 1;
             }
         }
-        let tail = bytes.len() - blocks.remainder().len();
-        starts.extend(memchr::memchr_iter(b'\n', blocks.remainder()).map(|i| tail + i + 1));
+        let tail = bytes.len() - rest.len();
+        starts.extend(memchr::memchr_iter(b'\n', rest).map(|i| tail + i + 1));
         LineIndex { starts }
     }
 

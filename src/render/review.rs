@@ -662,27 +662,17 @@ impl<M: Fn(&[u8; 32]) -> u32> Iterator for Marked<'_, M> {
     }
 }
 
-/// One bit per byte of `block` that needs escaping, found with comparisons the
-/// compiler vectorises.
+/// One bit per byte of `block` that needs escaping (32 bytes: the mask fits in
+/// 32 bits).
 #[inline(always)]
 fn markup_mask(block: &[u8; 32]) -> u32 {
-    mask_of(block, is_markup)
+    crate::bits::mask(block, is_markup) as u32
 }
 
 /// One bit per byte of `block` that needs escaping or ends a line.
 #[inline(always)]
 fn markup_or_line_break_mask(block: &[u8; 32]) -> u32 {
-    mask_of(block, |b| is_markup(b) | (b == b'\n'))
-}
-
-#[inline(always)]
-fn mask_of(block: &[u8; 32], wanted: impl Fn(u8) -> bool) -> u32 {
-    let mut flags = [0u8; 32];
-    for (flag, &b) in flags.iter_mut().zip(block) {
-        *flag = u8::from(wanted(b));
-    }
-    // 32 flags: the mask fits in 32 bits.
-    crate::bits::pack(&flags) as u32
+    crate::bits::mask(block, |b| is_markup(b) | (b == b'\n')) as u32
 }
 
 /// A character that starts inline markup anywhere in a line (one of

@@ -99,13 +99,7 @@ fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
         let (old_at, new_at) = (first, new_line + same);
         let old_lines: Vec<&str> = old[block.old].split_inclusive('\n').collect();
         let new_lines: Vec<&str> = new[block.new].split_inclusive('\n').collect();
-        let ops_of_block = similar::capture_diff_slices_deadline(
-            Algorithm::Myers,
-            &old_lines,
-            &new_lines,
-            Some(deadline),
-        );
-        for op in ops_of_block {
+        for op in line_ops(&old_lines, &new_lines, deadline) {
             ops.push(shifted(op, old_at, new_at));
         }
         old_line = old_at + old_lines.len();
@@ -130,6 +124,25 @@ fn hunks(lines: &Lines<'_>, changes: &[Change]) -> Vec<Hunk> {
             }
         })
         .collect()
+}
+
+/// The line operations of one block. Most edits change one line into one
+/// other line: that is one replacement, as Myers finds it, without running it.
+fn line_ops(old_lines: &[&str], new_lines: &[&str], deadline: Instant) -> Vec<DiffOp> {
+    match (old_lines, new_lines) {
+        ([old], [new]) if old != new => vec![DiffOp::Replace {
+            old_index: 0,
+            old_len: 1,
+            new_index: 0,
+            new_len: 1,
+        }],
+        _ => similar::capture_diff_slices_deadline(
+            Algorithm::Myers,
+            old_lines,
+            new_lines,
+            Some(deadline),
+        ),
+    }
 }
 
 fn shifted(op: DiffOp, old_at: usize, new_at: usize) -> DiffOp {
@@ -443,6 +456,24 @@ pub fn git_path(prefix: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_changed_line_is_one_replacement_as_myers_finds_it() {
+        let deadline = Instant::now() + DIFF_DEADLINE;
+        for (old, new) in [
+            (["a\n"], ["b\n"]),
+            (["a"], ["a\n"]),
+            (["a\n"], ["a"]),
+            (["one two\n"], ["one 2\n"]),
+            (["a"], ["a"]),
+        ] {
+            assert_eq!(
+                line_ops(&old, &new, deadline),
+                similar::capture_diff_slices_deadline(Algorithm::Myers, &old, &new, Some(deadline)),
+                "{old:?} {new:?}"
+            );
+        }
+    }
 
     #[test]
     fn nothing_changed_is_an_empty_diff() {

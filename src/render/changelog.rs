@@ -104,15 +104,16 @@ pub fn to_line(changelog: &Changelog<'_>) -> String {
 impl<'a> FileDigest<'a> {
     /// The digest of the file at `path` holding `text`.
     pub fn of(path: &'a str, text: &str) -> FileDigest<'a> {
-        FileDigest::hashed(path, text, &sha256_hex(text.as_bytes()))
+        FileDigest::hashed(path, text.len(), &sha256_hex(text.as_bytes()))
     }
 
-    /// The digest of `text`, whose sha256 (lowercase hex) is already known.
-    pub fn hashed(path: &'a str, text: &str, sha256: &str) -> FileDigest<'a> {
+    /// The digest of a file of `bytes` bytes whose sha256 (lowercase hex) is
+    /// already known.
+    pub fn hashed(path: &'a str, bytes: usize, sha256: &str) -> FileDigest<'a> {
         FileDigest {
             path,
             sha256: sha256.to_owned(),
-            bytes: text.len(),
+            bytes,
         }
     }
 }

@@ -390,7 +390,8 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let (log, diff) = crate::par::join(
         ev.text.len() >= crate::par::LARGE,
         || {
-            let input = crate::wire::FileDigest::hashed(&ev.job.input, &ev.text, &ev.text_sha256);
+            let input =
+                crate::wire::FileDigest::hashed(&ev.job.input, ev.text.len(), &ev.text_sha256);
             changelog::build(input, &ev.text, written, &ev.records, &ev.outcome)
         },
         || ok.then(|| diff::unified_changes(&ev.job.input, original, corrected, &changes)),

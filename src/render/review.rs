@@ -438,13 +438,17 @@ impl Body {
             if part.is_empty() {
                 return;
             }
-            body.out.extend_from_slice(format!("<{tag}>").as_bytes());
+            body.out.extend_from_slice(b"<");
+            body.out.extend_from_slice(tag.as_bytes());
+            body.out.extend_from_slice(b">");
             if body.markdown {
                 body.out.extend_from_slice(part.as_bytes());
             } else {
                 escape_into(&mut body.out, part.as_bytes(), false);
             }
-            body.out.extend_from_slice(format!("</{tag}>").as_bytes());
+            body.out.extend_from_slice(b"</");
+            body.out.extend_from_slice(tag.as_bytes());
+            body.out.extend_from_slice(b">");
             body.line_empty = false;
         });
     }

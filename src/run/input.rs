@@ -112,6 +112,7 @@ pub(super) fn process(
         files: files.len(),
         outputs,
     };
+    // The files borrow the input; they are done with.
     drop(files);
     // Giving a large input's texts, indexes and records back to the system
     // takes tens of milliseconds: another thread does it while the run commits.

@@ -172,7 +172,7 @@ fn record_json(record: &Record, filled: &Filled, author: Option<&str>) -> String
 /// Reads an article (UTF-8, within the size limit).
 fn read_text(cwd: &Path, path: &Path) -> Result<String, Failed> {
     let shown = project::display(cwd, &cwd.join(path));
-    match limits::read(&cwd.join(path), limits::MAX_INPUT_BYTES) {
+    match limits::read(cwd, path, limits::MAX_INPUT_BYTES) {
         Ok(limits::Bounded::Read(bytes)) => String::from_utf8(bytes)
             .map_err(|_| failed(EXIT_ERROR, format!("{shown} is not valid UTF-8"))),
         Ok(limits::Bounded::TooLarge(_)) => Err(failed(
@@ -269,10 +269,13 @@ fn file_name(folder: &Path, at: LineCol, id: &str) -> PathBuf {
     }
 }
 
-fn write_record(folder: &Path, path: &Path, json: &str) -> Result<(), Failed> {
-    std::fs::create_dir_all(folder)
-        .and_then(|()| output::replace_file(path, json))
-        .map_err(|e| failed(EXIT_ERROR, format!("cannot write {}: {e}", path.display())))
+fn write_record(cwd: &Path, folder: &Path, path: &Path, json: &str) -> Result<(), Failed> {
+    crate::confine::create_dirs(cwd, folder)
+        .and_then(|()| output::replace_file(cwd, path, json))
+        .map_err(|e| {
+            let shown = project::display(cwd, path);
+            failed(EXIT_ERROR, format!("cannot write {shown}: {e}"))
+        })
 }
 
 /// `correct record ORIGINAL EDITED`.
@@ -318,7 +321,7 @@ fn record_from_copy(
             continue;
         }
         let path = file_name(&folder, at, &d.record.id);
-        write_record(&folder, &path, &json)?;
+        write_record(cwd, &folder, &path, &json)?;
         let _ = writeln!(stderr, "wrote {}", project::display(cwd, &path));
     }
     let todo = args.metadata.reason.is_none() || args.metadata.category.is_none();
@@ -416,6 +419,7 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
     let at = LineIndex::new(&text).line_col(&text, start);
     let path = file_name(&folder, at, &record.id);
     write_record(
+        cwd,
         &folder,
         &path,
         &record_json(&record, &filled, args.metadata.author.as_deref()),

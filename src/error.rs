@@ -113,15 +113,61 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
-    /// An output would be written through a symbolic link.
+    /// An output would be written through a symbolic link (or onto a FIFO,
+    /// socket or device).
     #[error(
-        "cannot write {path}: {link} is a symbolic link, and outputs are never written through one; point --out at a real folder. No output was changed"
+        "cannot write {path}: {link} is {what}, and outputs are written only as regular files in real folders, never through a link; remove {link} or point --out at a real folder. No output was changed"
     )]
     SymlinkOutput {
         /// The output.
         path: String,
-        /// The link on its way.
+        /// The link (or other non-file) on its way.
         link: String,
+        /// What it is: `a symbolic link`.
+        what: &'static str,
+    },
+    /// A project path is a link, FIFO, socket or device where a regular file
+    /// or folder must be.
+    #[error(
+        "{path}: {at} is {what}; correct reads only regular files and real folders inside the project and follows no link, so that a repository cannot point it elsewhere. Replace {at} with the file or folder itself"
+    )]
+    Refused {
+        /// The file being read.
+        path: String,
+        /// The path that is in the way.
+        at: String,
+        /// What it is: `a symbolic link`.
+        what: &'static str,
+    },
+    /// An input outside the working directory.
+    #[error(
+        "{input} is outside the working directory, so no diff of it could be applied from here; run `correct` from a folder that holds it (e.g. `cd {parent} && correct {name}`)"
+    )]
+    OutsideProject {
+        /// The input as given.
+        input: String,
+        /// A folder that holds it.
+        parent: String,
+        /// Its path from there.
+        name: String,
+    },
+    /// A file name that is not UTF-8.
+    #[error(
+        "{path}: its name is not valid UTF-8, and keys, record folders and diff headers need UTF-8 names; rename it"
+    )]
+    NotUtf8Name {
+        /// The path, with the bad bytes replaced.
+        path: String,
+    },
+    /// A folder nested too deep to scan.
+    #[error(
+        "{path} is nested more than {limit} folders deep below the folder scanned; name a shallower folder as INPUT"
+    )]
+    TooDeep {
+        /// The folder.
+        path: String,
+        /// The depth limit.
+        limit: usize,
     },
     /// An output path is a folder.
     #[error(
@@ -201,4 +247,27 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+}
+
+impl Error {
+    /// The error for reading `path` (as shown) when `denied` stopped it;
+    /// `cwd` shows where the offending component is.
+    pub fn denied(
+        cwd: &std::path::Path,
+        anchor: &std::path::Path,
+        path: &str,
+        denied: crate::confine::Denied,
+    ) -> Error {
+        match denied {
+            crate::confine::Denied::Kind { at, kind } => Error::Refused {
+                path: path.to_owned(),
+                at: crate::project::display(cwd, &anchor.join(at)),
+                what: kind.describe(),
+            },
+            crate::confine::Denied::Io(source) => Error::Read {
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
 }

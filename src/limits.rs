@@ -5,8 +5,6 @@
 //! any real article or correction set (a 100 MB file with 22,152 records runs
 //! well inside them).
 
-use std::fs::File;
-use std::io::{self, Read as _};
 use std::path::Path;
 
 /// Largest article read: 1 GiB.
@@ -25,29 +23,13 @@ pub const MAX_TEXT_FIELD_BYTES: usize = 1 << 20;
 /// deeper input into an error instead of overflowing the stack).
 pub const MAX_NESTING: usize = 128;
 
-/// What reading a file under a limit gives.
-#[derive(Debug)]
-pub enum Bounded {
-    /// The whole file.
-    Read(Vec<u8>),
-    /// The file is larger than the limit (its size, or the limit plus one when
-    /// it grew while being read); nothing more was read.
-    TooLarge(u64),
-}
+pub use crate::confine::Bounded;
 
-/// Reads `path` whole unless it holds more than `limit` bytes.
-pub fn read(path: &Path, limit: u64) -> io::Result<Bounded> {
-    let file = File::open(path)?;
-    let size = file.metadata()?.len();
-    if size > limit {
-        return Ok(Bounded::TooLarge(size));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    match bytes.len() as u64 > limit {
-        true => Ok(Bounded::TooLarge(limit + 1)),
-        false => Ok(Bounded::Read(bytes)),
-    }
+/// Reads the regular file `path` (relative to `cwd`, or absolute) unless it
+/// holds more than `limit` bytes, never through a link inside the project
+/// (see [`crate::confine`]).
+pub fn read(cwd: &Path, path: &Path, limit: u64) -> Result<Bounded, crate::confine::Denied> {
+    crate::confine::read(cwd, path, limit)
 }
 
 /// A size for people: whole units alone, anything else in bytes with a rounded
@@ -77,11 +59,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big");
         // Sparse: its size is known without writing it.
-        File::create(&path).unwrap().set_len(5000).unwrap();
+        std::fs::File::create(&path).unwrap().set_len(5000).unwrap();
         assert!(matches!(
-            read(&path, 4999).unwrap(),
+            read(dir.path(), Path::new("big"), 4999).unwrap(),
             Bounded::TooLarge(5000)
         ));
-        assert!(matches!(read(&path, 5000).unwrap(), Bounded::Read(b) if b.len() == 5000));
+        assert!(
+            matches!(read(dir.path(), Path::new("big"), 5000).unwrap(), Bounded::Read(b) if b.len() == 5000)
+        );
     }
 }

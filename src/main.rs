@@ -1,6 +1,8 @@
 //! The `correct` binary: parse arguments, run the library, exit with its code.
 
-use std::io::{self, Write as _};
+use std::io::{self, IsTerminal as _, Write};
+
+use correct::inert::Terminal;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -24,19 +26,26 @@ fn main() -> ExitCode {
         }
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    // stderr is not held locked: the progress bar draws on it from other threads.
-    let (mut stdout, mut stderr) = (io::stdout().lock(), io::stderr());
-    let result = match cli.command.take() {
+    let command = cli.command.take();
+    let options = cli.into_options(cwd.clone(), no_color);
+    // Untrusted text from articles and records reaches the terminal only
+    // inert (correct::inert); stdout stays byte-exact unless it is a terminal
+    // (`correct --dry-run | git apply`). stderr is not held locked: the
+    // progress bar draws on it from other threads.
+    let mut stderr = Terminal::new(io::stderr(), options.color_stderr);
+    let mut stdout: Box<dyn Write> = match io::stdout().is_terminal() {
+        true => Box::new(Terminal::new(io::stdout().lock(), options.color_stdout)),
+        false => Box::new(io::stdout().lock()),
+    };
+    let result = match command {
         Some(command) => {
-            let paint = cli.into_options(cwd.clone(), no_color).stderr_paint();
+            let paint = options.stderr_paint();
             correct::commands::run(command, &cwd, &mut stdout, &mut stderr, paint)
         }
-        None => {
-            let options = cli.into_options(cwd, no_color);
-            correct::run::run(&options, &mut stdout, &mut stderr)
-        }
+        None => correct::run::run(&options, &mut stdout, &mut stderr),
     };
-    match result.and_then(|code| stdout.flush().map(|()| code)) {
+    let flushed = stderr.flush();
+    match result.and_then(|code| stdout.flush().and(flushed).map(|()| code)) {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`correct --dry-run | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -126,8 +126,22 @@ pub fn correct_with(
     tolerance: Tolerance,
     markdown: bool,
 ) -> Outcome {
+    correct_with_evidence(text, records, tolerance, markdown, None)
+}
+
+/// [`correct_with`], where a record whose `find` has no match may be
+/// `already_applied` on the committed changelog's `evidence` (see
+/// [`crate::evidence`]).
+pub fn correct_with_evidence(
+    text: &str,
+    records: &[Record],
+    tolerance: Tolerance,
+    markdown: bool,
+    evidence: Option<&crate::evidence::Evidence>,
+) -> Outcome {
     let prose = markdown.then(|| Protected::of(text));
-    let mut locations = locate::locate_with(text, records, tolerance, prose.as_ref());
+    let mut locations =
+        locate::locate_with_evidence(text, records, tolerance, prose.as_ref(), evidence);
     apply::mark_conflicts(text, records, &mut locations);
     if markdown {
         mark_structure_changes(text, records, &mut locations);
@@ -183,7 +197,7 @@ pub fn correct_with(
                 status: Status::AlreadyApplied,
                 edits: Vec::new(),
                 failure: None,
-                position: Some(at),
+                position: at,
                 found: None,
             },
             Location::Failed(failure) => Correction {

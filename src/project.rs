@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
+use crate::confine::{self, Kind, Place};
 use crate::error::Error;
 
 /// What the user asked for.
@@ -156,35 +157,72 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
 
 /// Every input of the run, and whether it was named as a file: files found in a
 /// folder (`input/` when no INPUT is given) are skipped when they have no records;
-/// a file named on the command line must have some.
+/// a file named on the command line must have some. Inputs lie inside the
+/// working directory (a diff of anything else could not be applied from it),
+/// and no link is followed on the way (see [`crate::confine`]).
 fn inputs(layout: &Layout) -> Result<Vec<(PathBuf, bool)>, Error> {
+    let cwd = &layout.cwd;
     let mut inputs = Vec::new();
     if layout.inputs.is_empty() {
-        let root = layout.cwd.join("input");
-        if !root.is_dir() {
-            return Err(Error::NoInputFolder {
-                cwd: layout.cwd.display().to_string(),
-            });
+        match confine::kind(cwd, Path::new("input")).map_err(|e| refused(cwd, "input", e))? {
+            Some(Kind::Dir) => {}
+            Some(kind) => {
+                return Err(Error::Refused {
+                    path: "input".into(),
+                    at: "input".into(),
+                    what: kind.describe(),
+                });
+            }
+            None => {
+                return Err(Error::NoInputFolder {
+                    cwd: cwd.display().to_string(),
+                });
+            }
         }
         inputs.extend(
-            discover(&layout.cwd, &root)?
+            discover(cwd, Path::new("input"))?
                 .into_iter()
                 .map(|f| (f, false)),
         );
     }
     for input in &layout.inputs {
-        let full = layout.cwd.join(input);
-        if full.is_dir() {
-            inputs.extend(
-                discover(&layout.cwd, &full)?
-                    .into_iter()
-                    .map(|f| (f, false)),
-            );
-        } else {
-            inputs.push((input.clone(), true));
+        let shown = display(cwd, input);
+        let Place::Inside(rel) = confine::place(cwd, input) else {
+            let full = confine::normalize(&cwd.join(input));
+            return Err(Error::OutsideProject {
+                input: shown,
+                parent: full
+                    .parent()
+                    .map_or_else(|| "/".to_owned(), |p| p.display().to_string()),
+                name: full
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            });
+        };
+        if rel.to_str().is_none() {
+            return Err(Error::NotUtf8Name { path: shown });
+        }
+        match confine::kind(cwd, &rel).map_err(|e| refused(cwd, &shown, e))? {
+            Some(Kind::Dir) => {
+                inputs.extend(discover(cwd, &rel)?.into_iter().map(|f| (f, false)));
+            }
+            // Missing: reported when it is read, with its records.
+            Some(Kind::File) | None => inputs.push((rel, true)),
+            Some(kind) => {
+                return Err(Error::Refused {
+                    path: shown.clone(),
+                    at: shown,
+                    what: kind.describe(),
+                });
+            }
         }
     }
     Ok(inputs)
+}
+
+/// The error for `path` (as shown) that `denied` stopped.
+fn refused(cwd: &Path, path: &str, denied: confine::Denied) -> Error {
+    Error::denied(cwd, cwd, path, denied)
 }
 
 /// The key of an input shown as `path`: below `input/` its path without the last
@@ -253,70 +291,149 @@ fn looked_for(key: &str) -> String {
     format!("corrections/{key}.json and corrections/{key}/*.json")
 }
 
-/// Every file below the folder `root`, in path order (dot files skipped).
+/// How deep a scan goes below the folder it starts from.
+const MAX_DEPTH: usize = 256;
+
+/// Every file below the folder `root` (relative to `cwd`), in path order, dot
+/// files skipped. Folders are opened from their parent's handle without
+/// following links, so the scan cannot leave the project or loop; a link,
+/// FIFO, socket or device stops it with an error naming it, and so does a
+/// name that is not UTF-8.
 fn discover(cwd: &Path, root: &Path) -> Result<Vec<PathBuf>, Error> {
+    let shown = display(cwd, root);
+    let dir = confine::open_dir(cwd, root).map_err(|e| refused(cwd, &shown, e))?;
     let mut files = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let read_error = |source| Error::Read {
-            path: display(cwd, &dir),
-            source,
-        };
-        for entry in std::fs::read_dir(&dir).map_err(read_error)? {
-            let entry = entry.map_err(read_error)?;
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
+    walk(cwd, &dir, root, 0, &mut files)?;
     files.sort();
     Ok(files)
 }
 
+fn walk(
+    cwd: &Path,
+    dir: &confine::Dir,
+    at: &Path,
+    depth: usize,
+    files: &mut Vec<PathBuf>,
+) -> Result<(), Error> {
+    if depth > MAX_DEPTH {
+        return Err(Error::TooDeep {
+            path: display(cwd, at),
+            limit: MAX_DEPTH,
+        });
+    }
+    let read_error = |source| Error::Read {
+        path: display(cwd, at),
+        source,
+    };
+    let mut entries = dir.entries().map_err(read_error)?;
+    entries.sort();
+    for (name, kind) in entries {
+        let path = at.join(&name);
+        let Some(text) = name.to_str() else {
+            return Err(Error::NotUtf8Name {
+                path: display(cwd, &path),
+            });
+        };
+        if text.starts_with('.') {
+            continue;
+        }
+        match kind {
+            Kind::File => files.push(path),
+            Kind::Dir => {
+                let sub = dir
+                    .sub(Path::new(&name))
+                    .map_err(|e| refused(cwd, &display(cwd, &path), e))?;
+                walk(cwd, &sub, &path, depth + 1, files)?;
+            }
+            other => {
+                let shown = display(cwd, &path);
+                return Err(Error::Refused {
+                    path: shown.clone(),
+                    at: shown,
+                    what: other.describe(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn conventional_records(cwd: &Path, key: &str) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
-    let single = cwd.join("corrections").join(format!("{key}.json"));
-    if single.exists() {
-        files.push(display(cwd, &single));
+    let single = Path::new("corrections").join(format!("{key}.json"));
+    let shown = display(cwd, &single);
+    match confine::kind(cwd, &single).map_err(|e| refused(cwd, &shown, e))? {
+        Some(Kind::File) => files.push(shown),
+        None => {}
+        Some(kind) => {
+            return Err(Error::Refused {
+                path: shown.clone(),
+                at: shown,
+                what: kind.describe(),
+            });
+        }
     }
-    let folder = cwd.join("corrections").join(key);
-    if folder.is_dir() {
-        files.extend(json_files(cwd, &folder)?);
+    let folder = Path::new("corrections").join(key);
+    let shown = display(cwd, &folder);
+    match confine::kind(cwd, &folder).map_err(|e| refused(cwd, &shown, e))? {
+        Some(Kind::Dir) => files.extend(json_files(cwd, &folder)?),
+        Some(Kind::Link) => {
+            return Err(Error::Refused {
+                path: shown.clone(),
+                at: shown,
+                what: Kind::Link.describe(),
+            });
+        }
+        _ => {}
     }
     Ok(files)
 }
 
 fn explicit_records(cwd: &Path, path: &Path) -> Result<Vec<String>, Error> {
-    let full = cwd.join(path);
-    if full.is_dir() {
-        json_files(cwd, &full)
-    } else if full.exists() {
-        Ok(vec![display(cwd, &full)])
-    } else {
-        Err(Error::CorrectionsMissing {
-            path: display(cwd, path),
-        })
+    let shown = display(cwd, path);
+    match confine::kind(cwd, path).map_err(|e| refused(cwd, &shown, e))? {
+        Some(Kind::Dir) => json_files(cwd, path),
+        Some(Kind::File) => Ok(vec![shown]),
+        None => Err(Error::CorrectionsMissing { path: shown }),
+        Some(kind) => Err(Error::Refused {
+            path: shown.clone(),
+            at: shown,
+            what: kind.describe(),
+        }),
     }
 }
 
-/// The `*.json` files of a folder, in file-name order.
+/// The `*.json` files of a folder, in file-name order; each must be a regular
+/// file (a link or FIFO named `*.json` is an error, not skipped).
 fn json_files(cwd: &Path, folder: &Path) -> Result<Vec<String>, Error> {
-    let read_error = |source| Error::Read {
-        path: display(cwd, folder),
-        source,
-    };
+    let shown = display(cwd, folder);
+    let dir = confine::open_dir(cwd, folder).map_err(|e| refused(cwd, &shown, e))?;
     let mut names = Vec::new();
-    for entry in std::fs::read_dir(folder).map_err(read_error)? {
-        let name = entry.map_err(read_error)?.file_name();
-        if Path::new(&name).extension().is_some_and(|e| e == "json") {
-            names.push(name);
+    for (name, kind) in dir.entries().map_err(|source| Error::Read {
+        path: shown.clone(),
+        source,
+    })? {
+        if Path::new(&name).extension().is_none_or(|e| e != "json") {
+            continue;
         }
+        let path = display(cwd, &folder.join(&name));
+        if name.to_str().is_none() {
+            return Err(Error::NotUtf8Name { path });
+        }
+        if kind == Kind::Dir {
+            return Err(Error::Read {
+                path,
+                source: std::io::ErrorKind::IsADirectory.into(),
+            });
+        }
+        if kind != Kind::File {
+            return Err(Error::Refused {
+                path: path.clone(),
+                at: path,
+                what: kind.describe(),
+            });
+        }
+        names.push(name);
     }
     names.sort();
     Ok(names
@@ -400,19 +517,7 @@ pub fn display(cwd: &Path, path: &Path) -> String {
 }
 
 fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    confine::normalize(path)
 }
 
 #[cfg(test)]

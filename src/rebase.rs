@@ -115,15 +115,23 @@ pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
 /// Rewrites one record file (atomically: a temporary file, then a rename) and
 /// returns its old and new text.
 pub fn write(cwd: &Path, rewrite: &Rewrite) -> Result<(String, String), Error> {
-    let path = cwd.join(&rewrite.file);
+    let path = Path::new(&rewrite.file);
     let failed = |message: String| Error::Rebase {
         path: rewrite.file.clone(),
         message,
     };
-    let old = std::fs::read_to_string(&path).map_err(|e| failed(e.to_string()))?;
+    let old = match crate::confine::read(cwd, path, crate::limits::MAX_RECORD_FILE_BYTES) {
+        Ok(crate::confine::Bounded::Read(bytes)) => {
+            String::from_utf8(bytes).map_err(|e| failed(e.to_string()))?
+        }
+        Ok(crate::confine::Bounded::TooLarge(_)) => {
+            return Err(failed("it grew over the record file limit".to_owned()));
+        }
+        Err(e) => return Err(failed(e.to_string())),
+    };
     let new = rewrite_json(&old, rewrite)
         .ok_or_else(|| failed("it changed while correct ran; run again".to_owned()))?;
-    crate::output::replace_file(&path, &new).map_err(|e| failed(e.to_string()))?;
+    crate::output::replace_file(cwd, path, &new).map_err(|e| failed(e.to_string()))?;
     Ok((old, new))
 }
 

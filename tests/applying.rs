@@ -203,25 +203,78 @@ fn an_empty_replace_deletes() {
 
 #[test]
 fn rerunning_on_the_corrected_text_reports_already_applied_and_changes_nothing() {
+    // The article is republished corrected: the input is now exactly what the
+    // committed changelog recorded as its output, which is the evidence.
     let p = Project::new();
     p.write("input/a.txt", "fought in 1945 at Khalkhin Gol");
     p.records("corrections/a.json", &[record("y", "1945", "1939")]);
     assert_eq!(p.run(&["input/a.txt"]).code, 0);
     let corrected = p.read("output/a.txt");
-    let run = p.run(&[
-        "output/a.txt",
-        "--corrections",
-        "corrections/a.json",
-        "--out",
-        "again",
-    ]);
+    p.write("input/a.txt", &corrected);
+    let run = p.run(&["input/a.txt"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(p.read("again/a.txt"), corrected);
-    assert_eq!(p.read("again/a.diff"), "");
-    let log = changelog_at(&p, "again/a.changelog.json");
+    assert_eq!(p.read("output/a.txt"), corrected);
+    assert_eq!(p.read("output/a.diff"), "");
+    let log = changelog_at(&p, "output/a.changelog.json");
     assert_eq!(log["corrections"][0]["status"], "already_applied");
     assert_eq!(log["summary"]["already_applied"], 1);
     assert_eq!(log["summary"]["edits"], 0);
+    // Stable: the changelog it wrote is evidence for the next run too.
+    let run = p.run(&["input/a.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.run(&["--check"]).code, 0);
+}
+
+#[test]
+fn a_mistyped_find_is_never_already_applied() {
+    // The replacement occurs elsewhere; that is no evidence (SPEC.md rule 2).
+    let p = Project::new();
+    p.write(
+        "input/a.txt",
+        "Mayor Jane Smtih said it. Later, Smith added more.\n",
+    );
+    p.records("corrections/a.json", &[record("name", "Smtth", "Smith")]);
+    for args in [
+        &[][..],
+        &["--strict"][..],
+        &["--check"][..],
+        &["--strict", "--check"][..],
+    ] {
+        let run = p.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("error[not_found]"), "{run:?}");
+        assert!(
+            run.stderr
+                .contains("its replacement \"Smith\" stands at 1:34"),
+            "{run:?}"
+        );
+        assert!(run.stderr.contains("`before`/`after`"), "{run:?}");
+    }
+    for short in ["y", "the"] {
+        p.records("corrections/a.json", &[record("short", "qqq", short)]);
+        let run = p.run(&[]);
+        assert_eq!(run.code, 1, "{short}: {run:?}");
+    }
+    // With context that fits the replacement once, it is already applied.
+    let mut r = record("name", "Smtth", "Smith");
+    r["before"] = json!("Later, ");
+    p.records("corrections/a.json", &[r]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("1 already applied"), "{run:?}");
+}
+
+#[test]
+fn a_changelog_for_another_text_is_no_evidence() {
+    let p = Project::new();
+    p.write("input/a.txt", "fought in 1945 at Khalkhin Gol");
+    p.records("corrections/a.json", &[record("y", "1945", "1939")]);
+    assert_eq!(p.run(&[]).code, 0);
+    // The input changes after the run: the changelog no longer describes it.
+    p.write("input/a.txt", "fought in 1939 at Khalkhin Gol, and more");
+    let run = p.run(&[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[not_found]"), "{run:?}");
 }
 
 fn changelog_at(project: &Project, rel: &str) -> Value {

@@ -104,7 +104,9 @@ fn a_path_with_a_space_only_gets_a_trailing_tab() {
 fn nothing_changed_gives_an_empty_diff() {
     let p = Project::new();
     p.write("input/a.txt", "in 1939");
-    p.records("corrections/a.json", &[record("y", "1945", "1939")]);
+    let mut r = record("y", "1945", "1939");
+    r["before"] = serde_json::json!("in ");
+    p.records("corrections/a.json", &[r]);
     assert_eq!(p.run(&["input/a.txt"]).code, 0);
     assert_eq!(p.read("output/a.diff"), "");
     assert_eq!(p.bytes("output/a.txt"), p.bytes("input/a.txt"));

@@ -215,22 +215,21 @@ fn strict_refuses_tolerant_matches_and_says_how_they_matched() {
 }
 
 #[test]
-fn already_applied_works_at_the_tolerant_tiers() {
-    // Rewrapped after correcting: the replacement stands across a line break.
+fn a_replacement_found_tolerantly_is_no_evidence() {
+    // Rewrapped after correcting: the replacement stands across a line break,
+    // but a record without the committed changelog's evidence fails.
     let (_, run) = single(
         "It was signed in\nApril 1941 in Moscow.",
         record("when", "signed in June 1945", "signed in April 1941"),
         &[],
     );
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stderr.contains("0 applied, 1 already applied"),
-        "{run:?}"
-    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[not_found]"), "{run:?}");
 
     // A typo fixed in the corrected sentence: the replacement matches fuzzily,
-    // better than the find.
-    let (_, run) = single(
+    // better than the find. Applying `find` there would guess; it fails and
+    // says where the replacement stands.
+    let (p, run) = single(
         "The neutrality pact was signed in Moscow in Aprl 1941.",
         record(
             "when",
@@ -239,11 +238,14 @@ fn already_applied_works_at_the_tolerant_tiers() {
         ),
         &[],
     );
-    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stderr.contains("0 applied, 1 already applied"),
+        run.stderr.contains(
+            "its replacement \"pact was signed in Moscow in April 1941\" stands approximately at 1:16"
+        ) && run.stderr.contains("no evidence"),
         "{run:?}"
     );
+    assert!(!p.exists("output"));
 }
 
 #[test]

@@ -92,7 +92,11 @@ fn sigkill_at_any_moment_never_leaves_a_mixed_set_of_outputs() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
 
-        let interrupted = journal::pending(&project.path().join("output"));
+        let interrupted = project
+            .path()
+            .join("output")
+            .join(journal::JOURNAL)
+            .is_file();
         // What the next run does first (`correct` calls the same function).
         correct::output::recover(project.path(), Path::new("output")).unwrap();
         let now = outputs(&project);

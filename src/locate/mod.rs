@@ -133,11 +133,11 @@ impl Default for Tolerance {
 pub enum Location {
     /// Where `find` stands, and how it matched.
     Found(Found),
-    /// `find` is absent but `replace` stands in its context: nothing to do.
-    /// `at` is the start of the first such match.
+    /// `find` is absent and there is evidence that the correction stands
+    /// (see [`crate::evidence`]): nothing to do.
     AlreadyApplied {
-        /// Byte offset of the first match of `replace`.
-        at: usize,
+        /// Byte offset of the replacement, where known.
+        at: Option<usize>,
     },
     /// The record cannot apply.
     Failed(Failure),
@@ -207,6 +207,19 @@ pub fn locate_with(
     tolerance: Tolerance,
     prose: Option<&Protected>,
 ) -> Vec<Location> {
+    locate_with_evidence(text, records, tolerance, prose, None)
+}
+
+/// [`locate_with`], where a record whose `find` has no match is
+/// `already_applied` on evidence only: the committed changelog's (`evidence`),
+/// or its `replace` matching exactly once under its own `before`/`after`.
+pub fn locate_with_evidence(
+    text: &str,
+    records: &[Record],
+    tolerance: Tolerance,
+    prose: Option<&Protected>,
+    evidence: Option<&crate::evidence::Evidence>,
+) -> Vec<Location> {
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
@@ -258,10 +271,16 @@ pub fn locate_with(
         let normalized = std::cell::OnceCell::new();
         let mut searched = 0;
         for i in missing {
-            let applied = candidates
-                .binary_search(&i)
-                .ok()
-                .and_then(|_| replaces.matches(i).first().copied());
+            let record = &records[i];
+            let in_context = match candidates.binary_search(&i) {
+                Ok(_) => replaces.matches(i).to_vec(),
+                Err(_) => Vec::new(),
+            };
+            let has_context = record.before.is_some() || record.after.is_some();
+            let applied = match in_context[..] {
+                [at] if has_context => Some(Some(at)),
+                _ => evidence.and_then(|e| e.already(text, &record.id)),
+            };
             locations[i] = Some(match applied {
                 Some(at) => Location::AlreadyApplied { at },
                 None => {
@@ -275,11 +294,19 @@ pub fn locate_with(
                         None => {
                             searched += 1;
                             let near = searched <= NEAR_MISS_SEARCHES;
+                            let replaced = Replaced {
+                                raw: match candidates.binary_search(&i) {
+                                    Ok(_) => replaces.raw(i),
+                                    Err(_) => Vec::new(),
+                                },
+                                in_context,
+                            };
                             Location::Failed(not_found(
                                 text,
                                 index(),
                                 record,
                                 &finds.raw(i),
+                                &replaced,
                                 near.then_some(normalized),
                             ))
                         }
@@ -462,7 +489,57 @@ fn too_few(
     }
 }
 
+/// Where a failed record's `replace` stands: anywhere, and under its context.
+struct Replaced {
+    raw: Vec<usize>,
+    in_context: Vec<usize>,
+}
+
 fn not_found(
+    text: &str,
+    index: &LineIndex,
+    record: &Record,
+    raw: &[usize],
+    replaced: &Replaced,
+    near: Option<&tolerant::Normalized>,
+) -> Failure {
+    let mut failure = find_not_found(text, index, record, raw, near);
+    if let Some(&first) = replaced.raw.first() {
+        let places = match replaced.raw.len() {
+            1 => format!("at {}", index.line_col(text, first)),
+            n => format!(
+                "at {} and {} more places",
+                index.line_col(text, first),
+                n - 1
+            ),
+        };
+        let why = match (
+            record.before.is_some() || record.after.is_some(),
+            replaced.in_context.len(),
+        ) {
+            (false, _) => {
+                "a replacement found somewhere is no evidence that this correction was made"
+                    .to_owned()
+            }
+            (true, 0) => "but not with the record's `before`/`after`".to_owned(),
+            (true, n) => {
+                format!("{n} times with the record's `before`/`after`, so it cannot tell which")
+            }
+        };
+        failure.message = format!(
+            "{}; its replacement {} stands {places} ({why})",
+            failure.message,
+            quoted(&record.replace)
+        );
+        failure.help = format!(
+            "{}; if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there, so that it matches once",
+            failure.help
+        );
+    }
+    failure
+}
+
+fn find_not_found(
     text: &str,
     index: &LineIndex,
     record: &Record,
@@ -687,11 +764,69 @@ mod tests {
     }
 
     #[test]
-    fn replace_present_in_context_means_already_applied() {
+    fn replace_once_in_the_records_context_means_already_applied() {
+        let mut r = rec("1945", "1939");
+        r.before = Some("in ".into());
         assert_eq!(
-            one("in 1939 only", rec("1945", "1939")),
-            Location::AlreadyApplied { at: 3 }
+            one("in 1939 only", r),
+            Location::AlreadyApplied { at: Some(3) }
         );
+    }
+
+    #[test]
+    fn replace_somewhere_without_context_is_no_evidence() {
+        // A mistyped find must never pass because its replacement occurs.
+        let f = failure(one(
+            "Mayor Jane Smtih said it. Later, Smith added more.",
+            rec("Smtth", "Smith"),
+        ));
+        assert_eq!(f.kind, FailureKind::NotFound);
+        assert!(
+            f.message
+                .contains("its replacement \"Smith\" stands at 1:34 (a replacement found somewhere is no evidence"),
+            "{}",
+            f.message
+        );
+        assert!(f.help.contains("`before`/`after`"), "{}", f.help);
+    }
+
+    #[test]
+    fn replace_twice_in_the_records_context_is_no_evidence() {
+        let mut r = rec("1945", "1939");
+        r.before = Some("in ".into());
+        let f = failure(one("in 1939 and in 1939", r));
+        assert!(
+            f.message
+                .contains("2 times with the record's `before`/`after`"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn the_committed_changelog_is_evidence_for_the_text_it_recorded() {
+        let text = "Ended in 1939.";
+        let sha = crate::render::changelog::sha256_hex(text.as_bytes());
+        let changelog = format!(
+            r#"{{"changelog_version": 1, "output": {{"sha256": "{sha}", "bytes": {}}},
+              "corrections": [{{"id": "r", "status": "applied", "edits": [{{"corrected": {{"start": 9}}}}]}}]}}"#,
+            text.len()
+        );
+        let evidence = crate::evidence::Evidence::from_changelog(changelog.as_bytes()).unwrap();
+        let located = |text: &str, id: &str| {
+            let mut r = rec("1945", "1939");
+            r.id = id.into();
+            let evidence = crate::evidence::Evidence::from_changelog(changelog.as_bytes());
+            locate_with_evidence(text, &[r], Tolerance::default(), None, evidence.as_ref())
+                .remove(0)
+        };
+        assert_eq!(located(text, "r"), Location::AlreadyApplied { at: Some(9) });
+        assert!(matches!(located(text, "other"), Location::Failed(_)));
+        assert!(matches!(
+            located("Ended in 1939!", "r"),
+            Location::Failed(_)
+        ));
+        drop(evidence);
     }
 
     #[test]

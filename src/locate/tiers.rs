@@ -1,5 +1,7 @@
-//! The normalized and fuzzy tiers for one record that found no exact match, and
-//! the `already_applied` check at each of them.
+//! The normalized and fuzzy tiers for one record that found no exact match.
+//! Neither makes a record `already_applied`: that takes evidence (SPEC.md
+//! rule 2, [`crate::evidence`]); a replacement that stands closer than `find`
+//! makes the record fail instead.
 //!
 //! The same rules hold at every tier: `before`/`after` and `whole_word` must fit,
 //! `occurrence` picks among the hits, and several hits without one are ambiguous.
@@ -16,8 +18,7 @@ use crate::lines::LineIndex;
 use crate::markdown::Protected;
 use crate::record::{Occurrence, Record};
 
-/// The normalized, then the fuzzy tier, each followed by its `already_applied`
-/// check. `None`: nothing at any tier.
+/// The normalized, then the fuzzy tier. `None`: nothing at any tier.
 pub(super) fn locate<'i>(
     text: &str,
     normalized: &Normalized,
@@ -44,12 +45,6 @@ pub(super) fn locate<'i>(
             similarity,
         };
         return choose(text, index, record, hits, matched, prose);
-    }
-    if !record.replace.is_empty() {
-        let replace = Texts::of(record, &record.replace);
-        if let Some(hit) = normalized_hits(text, normalized, record, &replace).first() {
-            return Some(Location::AlreadyApplied { at: hit.span.start });
-        }
     }
     fuzzy_tier(text, normalized, index, record, fuzzy, prose)
 }
@@ -317,12 +312,23 @@ fn fuzzy_tier<'i>(
     if !record.replace.is_empty() {
         let replaces = scored(text, n, record, &record.replace, share);
         let best_replace = replaces.iter().min_by_key(|s| s.total);
+        // The replacement stands closer than any match of `find`: applying
+        // `find` there would correct what may be corrected already. Without
+        // evidence, refuse and say so (SPEC.md rule 2).
         if let Some(r) = best_replace
             && best_find.is_none_or(|f| r.total < f)
         {
-            return Some(Location::AlreadyApplied {
-                at: r.hit.span.start,
-            });
+            return Some(Location::Failed(Failure {
+                kind: FailureKind::NotFound,
+                message: format!(
+                    "{} was not found exactly; its replacement {} stands approximately at {} (closer than any match of `find`), which is no evidence that this correction was made",
+                    quoted(&record.find),
+                    quoted(&record.replace),
+                    index().line_col(text, r.hit.span.start)
+                ),
+                help: "if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there; otherwise copy `find` from the article exactly".to_owned(),
+                first_match: Some(r.hit.span.start),
+            }));
         }
     }
     if finds.is_empty() {
@@ -457,7 +463,7 @@ pub(super) fn refused_by_strict(
 ) -> Failure {
     let (how, at): (&str, Option<Range<usize>>) = match location {
         Location::Found(found) => (found.matched.tier.as_str(), found.spans().next()),
-        Location::AlreadyApplied { at } => ("already applied, tolerantly", Some(*at..*at)),
+        Location::AlreadyApplied { at } => ("already applied", at.map(|at| at..at)),
         Location::Failed(failure) => return failure.clone(),
     };
     let place = at

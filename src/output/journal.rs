@@ -12,12 +12,14 @@
 //! plus at most some staged `.correct-*.tmp` files, which the next writing run
 //! removes.
 
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::io::{self, Read as _};
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Tree;
+use crate::confine::{Denied, Dir, Kind};
 use crate::error::Error;
 
 /// The journal's file name, in the output folder.
@@ -27,132 +29,209 @@ pub const JOURNAL: &str = ".correct-journal";
 pub(super) const STAGED_PREFIX: &str = ".correct-";
 pub(super) const STAGED_SUFFIX: &str = ".tmp";
 
+/// Largest journal read (a run of a million outputs fits).
+const MAX_JOURNAL_BYTES: u64 = 1 << 30;
+
 /// The journal's contents: renames from staged files to outputs, both relative
 /// to the output folder with `/` separators.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 struct Journal {
     journal_version: u32,
     renames: Vec<[String; 2]>,
 }
 
-/// A rename still to do, with the paths to use on disk.
-pub(super) struct Rename {
-    pub(super) staged: PathBuf,
-    pub(super) target: PathBuf,
+/// A rename still to do: in the folder `rel_dir` (relative to the output
+/// folder), the staged file to its target.
+pub(super) struct Rename<'a> {
+    pub(super) rel_dir: &'a Path,
+    pub(super) staged: &'a OsStr,
+    pub(super) target: &'a OsStr,
 }
 
-/// Writes the journal for `renames` into `out`, atomically. From its return on,
-/// the run counts as committed.
-pub(super) fn commit(out: &Path, renames: &[Rename]) -> io::Result<()> {
-    let relative = |path: &Path| -> io::Result<String> {
-        let rel = path.strip_prefix(out).map_err(|_| {
-            io::Error::other(format!(
-                "{} is not inside the output folder {}",
-                path.display(),
-                out.display()
-            ))
-        })?;
-        Ok(rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"))
+/// Whether `name` is the name of a staged file.
+fn is_staged(name: &str) -> bool {
+    name.len() > STAGED_PREFIX.len() + STAGED_SUFFIX.len()
+        && name.starts_with(STAGED_PREFIX)
+        && name.ends_with(STAGED_SUFFIX)
+}
+
+/// Writes the journal for `renames` into the output folder `out`, atomically.
+/// From its return on, the run counts as committed.
+pub(super) fn commit(out: &Dir, renames: &[Rename<'_>]) -> io::Result<()> {
+    let relative = |dir: &Path, name: &OsStr| -> io::Result<String> {
+        let path = dir.join(name);
+        let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
+        parts
+            .map(|p| p.join("/"))
+            .ok_or_else(|| io::Error::other(format!("{} is not a UTF-8 path", path.display())))
     };
     let journal = Journal {
         journal_version: 1,
         renames: renames
             .iter()
-            .map(|r| Ok([relative(&r.staged)?, relative(&r.target)?]))
+            .map(|r| {
+                Ok([
+                    relative(r.rel_dir, r.staged)?,
+                    relative(r.rel_dir, r.target)?,
+                ])
+            })
             .collect::<io::Result<_>>()?,
     };
     let text = serde_json::to_string(&journal).map_err(io::Error::other)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(STAGED_PREFIX)
-        .suffix(STAGED_SUFFIX)
-        .tempfile_in(out)?;
-    io::Write::write_all(temp.as_file_mut(), text.as_bytes())?;
-    temp.persist(out.join(JOURNAL)).map_err(|e| e.error)?;
-    Ok(())
+    let (mut file, temp) = out.create_temp(STAGED_PREFIX, STAGED_SUFFIX)?;
+    let written = io::Write::write_all(&mut file, text.as_bytes())
+        .and_then(|()| out.rename(&temp, out, OsStr::new(JOURNAL)));
+    if written.is_err() {
+        let _ = out.remove_file(&temp);
+    }
+    written
 }
 
 /// Marks the run finished: every rename is done.
-pub(super) fn done(out: &Path) -> io::Result<()> {
-    fs::remove_file(out.join(JOURNAL))
+pub(super) fn done(out: &Dir) -> io::Result<()> {
+    out.remove_file(OsStr::new(JOURNAL))
 }
 
-/// Whether `out` holds the journal of an interrupted run.
-pub fn pending(out: &Path) -> bool {
-    out.join(JOURNAL).is_file()
+/// One rename of a journal, checked: both names in one folder reached without
+/// a link.
+struct Checked {
+    dir: std::sync::Arc<Dir>,
+    staged: String,
+    target: String,
 }
 
-/// Finishes the renames of an interrupted run, if `out` holds its journal, and
-/// removes the journal. Returns how many files it moved into place.
+/// Finishes the renames of an interrupted run, if the output folder `out`
+/// holds its journal, and removes the journal. Returns how many files it moved
+/// into place.
 ///
-/// Safe to run at any time and more than once: a staged file already renamed is
-/// simply gone.
-pub fn recover(out: &Path) -> Result<usize, Error> {
-    let path = out.join(JOURNAL);
-    let shown = path.display().to_string();
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(source) => {
+/// Every entry is checked before anything is renamed: relative, no `..`, the
+/// staged file named as this module names them, the target in the same folder,
+/// and every folder on the way reached without a link. A journal that fails
+/// any of these is refused whole.
+pub(super) fn recover(tree: &Tree, out: &Dir) -> Result<usize, Error> {
+    let shown = format!("{}/{JOURNAL}", tree.shown_out);
+    let refuse = |message: String| Error::Journal {
+        path: shown.clone(),
+        message,
+    };
+    let mut file = match out.open_file(OsStr::new(JOURNAL)) {
+        Ok(file) => file,
+        Err(e) if e.is_not_found() => return Ok(0),
+        Err(Denied::Kind { kind, .. }) => {
+            return Err(refuse(format!("it is {}, not a file", kind.describe())));
+        }
+        Err(Denied::Io(source)) => {
             return Err(Error::Read {
                 path: shown,
                 source,
             });
         }
     };
-    let journal: Journal = serde_json::from_str(&text).map_err(|e| Error::Journal {
-        path: shown.clone(),
-        message: e.to_string(),
-    })?;
-    let mut moved = 0;
+    let mut text = String::new();
+    (&mut file)
+        .take(MAX_JOURNAL_BYTES)
+        .read_to_string(&mut text)
+        .map_err(|e| refuse(e.to_string()))?;
+    let journal: Journal = serde_json::from_str(&text).map_err(|e| refuse(e.to_string()))?;
+    if journal.journal_version != 1 {
+        return Err(refuse(format!(
+            "its version is {}, and this correct reads version 1",
+            journal.journal_version
+        )));
+    }
+    let mut checked = Vec::with_capacity(journal.renames.len());
     for [staged, target] in &journal.renames {
-        let (staged, target) = (inside(out, staged), inside(out, target));
-        let (Some(staged), Some(target)) = (staged, target) else {
-            return Err(Error::Journal {
-                path: shown,
-                message: "it names a path outside the output folder".into(),
-            });
-        };
-        match fs::rename(&staged, &target) {
+        match check(tree, staged, target) {
+            Ok(Some(rename)) => checked.push(rename),
+            Ok(None) => {}
+            Err(message) => return Err(refuse(message)),
+        }
+    }
+    let mut moved = 0;
+    for rename in checked {
+        match rename.dir.rename(
+            OsStr::new(&rename.staged),
+            &rename.dir,
+            OsStr::new(&rename.target),
+        ) {
             Ok(()) => moved += 1,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(source) => {
                 return Err(Error::Write {
-                    path: target.display().to_string(),
+                    path: format!("{}/{}", tree.shown_out, rename.target),
                     source,
                 });
             }
         }
     }
-    fs::remove_file(&path).map_err(|source| Error::Write {
+    done(out).map_err(|source| Error::Write {
         path: shown,
         source,
     })?;
     Ok(moved)
 }
 
-/// `rel` below `out`, or `None` when it would leave it (`..`, absolute paths).
-fn inside(out: &Path, rel: &str) -> Option<PathBuf> {
-    let rel = Path::new(rel);
-    rel.components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)))
-        .then(|| out.join(rel))
+/// Checks one entry of a journal (see [`recover`]); `None` when its folder is
+/// gone (nothing left to move).
+fn check(tree: &Tree, staged: &str, target: &str) -> Result<Option<Checked>, String> {
+    let parse = |rel: &str| -> Result<(PathBuf, String), String> {
+        let path = Path::new(rel);
+        let normal = !rel.is_empty()
+            && !rel.contains('\\')
+            && path.components().all(|c| matches!(c, Component::Normal(_)));
+        let name = path.file_name().and_then(OsStr::to_str);
+        match (normal, name) {
+            (true, Some(name)) => Ok((
+                path.parent().unwrap_or(Path::new("")).to_path_buf(),
+                name.to_owned(),
+            )),
+            _ => Err(format!(
+                "it names {rel:?}, a path outside the output folder"
+            )),
+        }
+    };
+    let (staged_dir, staged_name) = parse(staged)?;
+    let (target_dir, target_name) = parse(target)?;
+    if staged_dir != target_dir {
+        return Err(format!(
+            "it moves {staged:?} to another folder ({target:?}); staged files are renamed only within their folder"
+        ));
+    }
+    if !is_staged(&staged_name) {
+        return Err(format!("{staged:?} is not a staged file's name"));
+    }
+    if is_staged(&target_name) || target_name == JOURNAL {
+        return Err(format!("{target:?} is not an output's name"));
+    }
+    let rel = tree.out_rel.join(&staged_dir);
+    match tree.folder(&rel, false) {
+        Ok(Some(dir)) => Ok(Some(Checked {
+            dir,
+            staged: staged_name,
+            target: target_name,
+        })),
+        Ok(None) => Ok(None),
+        Err(Denied::Kind { at, kind }) => Err(format!(
+            "it names {target:?}, reached through {} ({}), which correct never follows",
+            at.display(),
+            kind.describe()
+        )),
+        Err(Denied::Io(e)) => Err(format!("{target:?}: {e}")),
+    }
 }
 
 /// Removes staged files that a killed run left in `dir` before it committed.
-/// Call only with no journal pending (after [`recover`]).
-pub(super) fn sweep(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
+/// Call only with no journal pending (after [`recover`]). `dir` was opened
+/// without following links, so nothing outside the project is touched.
+pub(super) fn sweep(dir: &Dir) {
+    let Ok(entries) = dir.entries() else {
         return;
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(STAGED_PREFIX) && name.ends_with(STAGED_SUFFIX) {
-            let _ = fs::remove_file(entry.path());
+    for (name, kind) in entries {
+        let staged = name.to_str().is_some_and(is_staged);
+        if staged && matches!(kind, Kind::File | Kind::Link) {
+            let _ = dir.remove_file(&name);
         }
     }
 }
@@ -160,11 +239,21 @@ pub(super) fn sweep(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+
+    /// A project with an output folder `out`, and its tree.
+    fn project() -> (tempfile::TempDir, Tree, std::sync::Arc<Dir>) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("out")).unwrap();
+        let tree = Tree::new(dir.path(), Path::new("out"), false).unwrap();
+        let out = tree.out().unwrap().unwrap();
+        (dir, tree, out)
+    }
 
     #[test]
     fn recovery_finishes_the_renames_and_removes_the_journal() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
+        let (dir, tree, out_dir) = project();
+        let out = dir.path().join("out");
         fs::create_dir_all(out.join("sub")).unwrap();
         fs::write(out.join("a.txt"), "old a").unwrap();
         fs::write(out.join("sub/b.txt"), "old b").unwrap();
@@ -172,25 +261,27 @@ mod tests {
         fs::write(out.join("sub/.correct-2.tmp"), "new b").unwrap();
         let renames = [
             Rename {
-                staged: out.join(".correct-1.tmp"),
-                target: out.join("a.txt"),
+                rel_dir: Path::new(""),
+                staged: OsStr::new(".correct-1.tmp"),
+                target: OsStr::new("a.txt"),
             },
             Rename {
-                staged: out.join("sub/.correct-2.tmp"),
-                target: out.join("sub/b.txt"),
+                rel_dir: Path::new("sub"),
+                staged: OsStr::new(".correct-2.tmp"),
+                target: OsStr::new("b.txt"),
             },
         ];
-        commit(out, &renames).unwrap();
+        commit(&out_dir, &renames).unwrap();
         // The run dies after the first rename.
         fs::rename(out.join(".correct-1.tmp"), out.join("a.txt")).unwrap();
-        assert!(pending(out));
+        assert!(out.join(JOURNAL).is_file());
 
-        assert_eq!(recover(out).unwrap(), 1);
+        assert_eq!(recover(&tree, &out_dir).unwrap(), 1);
         assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "new a");
         assert_eq!(fs::read_to_string(out.join("sub/b.txt")).unwrap(), "new b");
-        assert!(!pending(out));
+        assert!(!out.join(JOURNAL).exists());
         assert_eq!(
-            recover(out).unwrap(),
+            recover(&tree, &out_dir).unwrap(),
             0,
             "a second recovery has nothing to do"
         );
@@ -198,31 +289,63 @@ mod tests {
 
     #[test]
     fn a_journal_naming_paths_outside_the_folder_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
+        for renames in [
+            r#"[[".correct-1.tmp","../escape"]]"#,
+            r#"[["/tmp/.correct-1.tmp","/tmp/x"]]"#,
+            r#"[[".correct-1.tmp","sub/x"]]"#,
+            r#"[["article.txt","other.txt"]]"#,
+            r#"[[".correct-1.tmp",".correct-journal"]]"#,
+            r#"[["a\\.correct-1.tmp","a\\x"]]"#,
+        ] {
+            let (dir, tree, out) = project();
+            let journal = format!(r#"{{"journal_version":1,"renames":{renames}}}"#);
+            fs::write(dir.path().join("out").join(JOURNAL), journal).unwrap();
+            let result = recover(&tree, &out);
+            assert!(
+                matches!(result, Err(Error::Journal { .. })),
+                "{renames}: {result:?}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_journal_entry_through_a_link_is_refused_and_nothing_moves() {
+        let (dir, tree, out) = project();
+        let victim = tempfile::tempdir().unwrap();
+        fs::write(victim.path().join("important.txt"), "keep").unwrap();
+        std::os::unix::fs::symlink(victim.path(), dir.path().join("out/lnk")).unwrap();
+        fs::write(dir.path().join("out/.correct-evil.tmp"), "evil").unwrap();
         fs::write(
-            dir.path().join(JOURNAL),
-            r#"{"journal_version":1,"renames":[[".correct-1.tmp","../escape"]]}"#,
+            dir.path().join("out").join(JOURNAL),
+            r#"{"journal_version":1,"renames":[["lnk/.correct-evil.tmp","lnk/important.txt"]]}"#,
         )
         .unwrap();
-        assert!(matches!(recover(dir.path()), Err(Error::Journal { .. })));
+        let error = recover(&tree, &out).unwrap_err().to_string();
+        assert!(error.contains("symbolic link"), "{error}");
+        assert_eq!(
+            fs::read_to_string(victim.path().join("important.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]
     fn a_damaged_journal_is_an_error_that_names_it() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join(JOURNAL), "{\"journal_ver").unwrap();
-        let error = recover(dir.path()).unwrap_err().to_string();
+        let (dir, tree, out) = project();
+        fs::write(dir.path().join("out").join(JOURNAL), "{\"journal_ver").unwrap();
+        let error = recover(&tree, &out).unwrap_err().to_string();
         assert!(error.contains(JOURNAL), "{error}");
     }
 
     #[test]
     fn sweeping_removes_only_staged_files() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join(".correct-x1.tmp"), "").unwrap();
-        fs::write(dir.path().join("article.txt"), "").unwrap();
-        fs::write(dir.path().join(".correct-notes"), "").unwrap();
-        sweep(dir.path());
-        let mut left: Vec<_> = fs::read_dir(dir.path())
+        let (dir, _tree, out) = project();
+        let out_path = dir.path().join("out");
+        fs::write(out_path.join(".correct-x1.tmp"), "").unwrap();
+        fs::write(out_path.join("article.txt"), "").unwrap();
+        fs::write(out_path.join(".correct-notes"), "").unwrap();
+        sweep(&out);
+        let mut left: Vec<_> = fs::read_dir(&out_path)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();

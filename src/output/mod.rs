@@ -11,14 +11,16 @@
 pub mod journal;
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::confine::{self, Denied, Dir, Kind, Place};
 use crate::error::Error;
 use crate::render::diff;
 
@@ -119,14 +121,14 @@ impl Contents<'_> {
         }
     }
 
-    /// Whether the file at `path` holds exactly these bytes.
-    fn held_by(&self, path: &Path) -> bool {
+    /// Whether the regular file `name` of `dir` holds exactly these bytes.
+    fn held_by(&self, dir: &Dir, name: &OsStr) -> bool {
+        let Ok(file) = dir.open_file(name) else {
+            return false;
+        };
         match self {
-            Contents::Text(text) => holds(path, text.as_bytes()),
+            Contents::Text(text) => holds(file, text.as_bytes()),
             Contents::Streamed(stream) => {
-                let Ok(file) = File::open(path) else {
-                    return false;
-                };
                 let mut compare = Compare {
                     file,
                     buffer: Vec::new(),
@@ -203,7 +205,7 @@ fn write_with(
 ) -> Result<Vec<String>, Error> {
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let (session, _) = Session::open(cwd, out, &paths)?;
-    let staged = session.stage_with(cwd, files, writer)?;
+    let staged = session.stage_with(files, writer)?;
     session.commit(staged)
 }
 
@@ -211,95 +213,285 @@ fn write_with(
 /// Dropped without a commit, it is deleted.
 #[derive(Debug)]
 pub struct Staged {
-    temp: tempfile::TempPath,
-    target: PathBuf,
+    /// The folder holding both the temporary file and the target.
+    dir: Arc<Dir>,
+    temp: OsString,
+    target: OsString,
+    /// The folder, relative to the output folder (for the journal).
+    rel_dir: PathBuf,
     shown: String,
+    /// Renamed into place, or left for the next run to finish.
+    settled: bool,
 }
 
-/// A run's write of its outputs: the output folder locked, an interrupted run
-/// finished, then files staged (input by input, on any thread) and committed
-/// all at once. Folders it created for staged files that were never committed
-/// are removed when it is dropped, so a failed run leaves no trace.
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.settled {
+            let _ = self.dir.remove_file(&self.temp);
+        }
+    }
+}
+
+/// The output folder's tree, walked from a checked handle: below the working
+/// directory no folder on the way may be a link; an `--out` outside it is the
+/// user's own folder, used as given. Folders are opened once and remembered.
+#[derive(Debug)]
+struct Tree {
+    /// The folder every output path is walked from: the working directory, or
+    /// an `--out` outside it.
+    root: Arc<Dir>,
+    /// Its path (absolute when outside).
+    root_path: PathBuf,
+    /// Whether the root is the working directory.
+    inside: bool,
+    /// The output folder, relative to the root.
+    out_rel: PathBuf,
+    /// The output folder as shown.
+    shown_out: String,
+    /// Folders opened so far, by path relative to the root.
+    folders: Mutex<HashMap<PathBuf, Arc<Dir>>>,
+    /// Folders this run created (the folder above and the name), oldest first.
+    created: Mutex<Vec<(Arc<Dir>, OsString)>>,
+}
+
+impl Tree {
+    /// The tree of the output folder `out`; `create` makes an `--out` outside
+    /// the working directory if it is missing (the user named it).
+    fn new(cwd: &Path, out: &Path, create: bool) -> Result<Tree, Error> {
+        let shown_out = crate::project::display(cwd, out);
+        let (root_path, inside, out_rel) = match confine::place(cwd, out) {
+            Place::Inside(rel) => (cwd.to_path_buf(), true, rel),
+            Place::Outside(abs) => {
+                if create {
+                    std::fs::create_dir_all(&abs).map_err(|source| Error::Write {
+                        path: shown_out.clone(),
+                        source,
+                    })?;
+                }
+                (abs, false, PathBuf::new())
+            }
+        };
+        let root = Dir::trusted(&root_path).map_err(|source| Error::Read {
+            path: crate::project::display(cwd, &root_path),
+            source,
+        })?;
+        Ok(Tree {
+            root: Arc::new(root),
+            root_path,
+            inside,
+            out_rel,
+            shown_out,
+            folders: Mutex::new(HashMap::new()),
+            created: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The output path `shown` as the folder holding it (relative to the
+    /// root) and its name.
+    fn split(&self, cwd: &Path, shown: &str) -> io::Result<(PathBuf, OsString)> {
+        let rel = match confine::place(cwd, Path::new(shown)) {
+            Place::Inside(rel) if self.inside => rel,
+            Place::Outside(abs) if !self.inside => abs
+                .strip_prefix(&self.root_path)
+                .map(Path::to_path_buf)
+                .map_err(|_| outside(shown))?,
+            _ => return Err(outside(shown)),
+        };
+        if !rel.starts_with(&self.out_rel) || rel == self.out_rel {
+            return Err(outside(shown));
+        }
+        let name = rel
+            .file_name()
+            .ok_or_else(|| outside(shown))?
+            .to_os_string();
+        let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        Ok((dir, name))
+    }
+
+    /// The folder `rel` (relative to the root), opened following no link;
+    /// `None` when it does not exist and `create` is false.
+    fn folder(&self, rel: &Path, create: bool) -> Result<Option<Arc<Dir>>, Denied> {
+        if let Some(dir) = lock(&self.folders).get(rel) {
+            return Ok(Some(Arc::clone(dir)));
+        }
+        let mut dir = Arc::clone(&self.root);
+        let mut at = PathBuf::new();
+        for component in rel.components() {
+            let std::path::Component::Normal(name) = component else {
+                return Err(Denied::Io(outside(&rel.display().to_string())));
+            };
+            at.push(name);
+            if let Some(known) = lock(&self.folders).get(&at) {
+                dir = Arc::clone(known);
+                continue;
+            }
+            let next = match dir.sub(Path::new(name)) {
+                Ok(next) => next,
+                Err(e) if e.is_not_found() && create => {
+                    if dir.create_dir(name)? {
+                        lock(&self.created).push((Arc::clone(&dir), name.to_os_string()));
+                    }
+                    dir.sub(Path::new(name))?
+                }
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(Denied::Kind { kind, .. }) => {
+                    return Err(Denied::Kind {
+                        at: at.clone(),
+                        kind,
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            let next = Arc::new(next);
+            lock(&self.folders).insert(at.clone(), Arc::clone(&next));
+            dir = next;
+        }
+        Ok(Some(dir))
+    }
+
+    /// The output folder, if it exists.
+    fn out(&self) -> Result<Option<Arc<Dir>>, Denied> {
+        self.folder(&self.out_rel.clone(), false)
+    }
+
+    /// `at` (relative to the root) as shown to users.
+    fn shown(&self, cwd: &Path, at: &Path) -> String {
+        crate::project::display(cwd, &self.root_path.join(at))
+    }
+}
+
+/// A locked mutex, poisoned or not (nothing here is left half-updated).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn outside(shown: &str) -> io::Error {
+    io::Error::other(format!("{shown} is not inside the output folder"))
+}
+
+/// A run's write of its outputs: the project (or an `--out` outside it)
+/// locked, the paths checked, an interrupted run finished, then files staged
+/// (input by input, on any thread) and committed all at once. Folders it
+/// created for staged files that were never committed are removed when it is
+/// dropped, so a failed run leaves no trace.
 #[derive(Debug)]
 pub struct Session {
-    out_dir: PathBuf,
-    shown_out: String,
-    _lock: Lock,
-    created: Mutex<Vec<PathBuf>>,
-    /// Folders known to exist and to lead through no symbolic link.
-    folders: Mutex<HashSet<PathBuf>>,
+    cwd: PathBuf,
+    tree: Tree,
+    /// Held until the session is dropped.
+    _lock: Arc<Dir>,
 }
 
 impl Session {
-    /// Locks the output folder `out` (or, while it does not exist, the nearest
-    /// folder above it), finishes an interrupted run and removes the staged files
-    /// a killed run left next to `targets`. Returns how many outputs recovery
-    /// moved into place.
+    /// Locks the folder outputs are written from (the working directory, which
+    /// always exists, so every run of the project takes the same lock; or an
+    /// `--out` outside it), refuses output paths that lead through a link,
+    /// then finishes an interrupted run and removes the staged files a killed
+    /// run left next to `targets`. Returns how many outputs recovery moved
+    /// into place.
     pub fn open(cwd: &Path, out: &Path, targets: &[&str]) -> Result<(Session, usize), Error> {
-        let out_dir = cwd.join(out);
-        let shown_out = crate::project::display(cwd, &out_dir);
-        let existing = out_dir
-            .ancestors()
-            .find(|dir| dir.is_dir())
-            .unwrap_or(cwd)
-            .to_path_buf();
-        let lock = lock(&existing).map_err(|source| Error::Write {
-            path: crate::project::display(cwd, &existing),
+        let tree = Tree::new(cwd, out, true)?;
+        let root = Arc::clone(&tree.root);
+        root.lock().map_err(|source| Error::Write {
+            path: crate::project::display(cwd, &tree.root_path),
             source,
         })?;
-        let moved = journal::recover(&out_dir)?;
+        let session = Session {
+            cwd: cwd.to_path_buf(),
+            tree,
+            _lock: root,
+        };
+        // Every check a write makes comes before recovery touches anything.
+        let out_dir = session
+            .tree
+            .out()
+            .map_err(|e| session.refused(&session.tree.shown_out, e))?;
         let folders: BTreeSet<PathBuf> = targets
             .iter()
-            .filter_map(|t| cwd.join(t).parent().map(Path::to_path_buf))
+            .map(|t| session.inspect(t).map(|_| session.tree.split(cwd, t)))
+            .collect::<Result<Vec<_>, Error>>()?
+            .into_iter()
+            .filter_map(|split| split.ok().map(|(dir, _)| dir))
             .collect();
-        folders.iter().for_each(|dir| journal::sweep(dir));
-        let session = Session {
-            out_dir,
-            shown_out,
-            _lock: lock,
-            created: Mutex::new(Vec::new()),
-            folders: Mutex::new(HashSet::new()),
+        let moved = match out_dir {
+            Some(out_dir) => journal::recover(&session.tree, &out_dir)?,
+            None => 0,
         };
+        for folder in &folders {
+            if let Ok(Some(dir)) = session.tree.folder(folder, false) {
+                journal::sweep(&dir);
+            }
+        }
         Ok((session, moved))
+    }
+
+    /// An error for the output `path` that `denied` stopped.
+    fn refused(&self, path: &str, denied: Denied) -> Error {
+        match denied {
+            Denied::Kind {
+                at,
+                kind: Kind::Dir,
+            } => Error::OutputIsFolder {
+                path: self.tree.shown(&self.cwd, &at),
+            },
+            Denied::Kind { at, kind } => Error::SymlinkOutput {
+                path: path.to_owned(),
+                link: self.tree.shown(&self.cwd, &at),
+                what: kind.describe(),
+            },
+            Denied::Io(source) => Error::Write {
+                path: path.to_owned(),
+                source,
+            },
+        }
     }
 
     /// Stages every file whose bytes on disk differ (in parallel for many files).
     /// Any error drops every file staged by this call.
-    pub fn stage(&self, cwd: &Path, files: &[OutputFile<'_>]) -> Result<Vec<Staged>, Error> {
-        self.stage_with(cwd, files, &write_whole)
+    pub fn stage(&self, files: &[OutputFile<'_>]) -> Result<Vec<Staged>, Error> {
+        self.stage_with(files, &write_whole)
     }
 
     fn stage_with(
         &self,
-        cwd: &Path,
         files: &[OutputFile<'_>],
         writer: &Writer<'_>,
     ) -> Result<Vec<Staged>, Error> {
         // Every target is looked at before anything is written.
         let found: Vec<Option<u64>> = files
             .iter()
-            .map(|file| self.inspect(cwd, &file.path))
+            .map(|file| self.inspect(&file.path))
             .collect::<Result<_, _>>()?;
         let stage_one = |(file, found): (&OutputFile<'_>, &Option<u64>)| {
-            let target = cwd.join(&file.path);
-            if found.is_some_and(|len| file.contents.may_be(len) && file.contents.held_by(&target))
-            {
-                return Ok(None);
-            }
             let failed = |source| Error::Write {
                 path: file.path.clone(),
                 source,
             };
-            let dir = target
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or(PathBuf::from("."), Path::to_path_buf);
-            self.make_folder(&dir).map_err(failed)?;
+            let (rel_dir, name) = self.tree.split(&self.cwd, &file.path).map_err(failed)?;
+            let dir = self
+                .tree
+                .folder(&rel_dir, true)
+                .map_err(|e| self.refused(&file.path, e))?
+                .ok_or_else(|| failed(io::ErrorKind::NotFound.into()))?;
+            if found
+                .is_some_and(|len| file.contents.may_be(len) && file.contents.held_by(&dir, &name))
+            {
+                return Ok(None);
+            }
             let temp = stage(&dir, &file.contents, writer).map_err(failed)?;
+            let rel_dir = rel_dir
+                .strip_prefix(&self.tree.out_rel)
+                .unwrap_or(&rel_dir)
+                .to_path_buf();
             Ok(Some(Staged {
+                dir,
                 temp,
-                target,
+                target: name,
+                rel_dir,
                 shown: file.path.clone(),
+                settled: false,
             }))
         };
         let parallel = files.len() > PARALLEL_FILES
@@ -316,84 +508,35 @@ impl Session {
         Ok(staged.into_iter().flatten().collect())
     }
 
-    /// Refuses an output path that is a folder or leads through a symbolic link;
-    /// returns the size of the file already there, if any. One `lstat` per file:
-    /// the folders above it are walked once per run.
-    fn inspect(&self, cwd: &Path, rel: &str) -> Result<Option<u64>, Error> {
-        let target = cwd.join(rel);
-        let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
-        let folder = cwd.join(parent);
-        if !self.known(&folder)
-            && let Some(link) = symlink_on_path(cwd, parent)
-        {
-            return Err(Error::SymlinkOutput {
-                path: rel.to_owned(),
-                link,
-            });
-        }
-        let meta = match std::fs::symlink_metadata(&target) {
-            Ok(meta) => meta,
-            Err(_) => return Ok(None),
+    /// Refuses an output path that is a folder or leads through a symbolic link
+    /// (or is a FIFO or device); returns the size of the file already there, if
+    /// any. Folders above it are opened once per run.
+    fn inspect(&self, path: &str) -> Result<Option<u64>, Error> {
+        let (rel_dir, name) = self
+            .tree
+            .split(&self.cwd, path)
+            .map_err(|source| Error::Write {
+                path: path.to_owned(),
+                source,
+            })?;
+        let Some(dir) = self
+            .tree
+            .folder(&rel_dir, false)
+            .map_err(|e| self.refused(path, e))?
+        else {
+            return Ok(None);
         };
-        // The folder holding it exists, and was just checked.
-        self.remember(folder);
-        let meta = match meta.file_type().is_symlink() {
-            // An absolute --out was named on purpose, wherever it leads.
-            true if Path::new(rel).is_absolute() => match std::fs::metadata(&target) {
-                Ok(meta) => meta,
-                Err(_) => return Ok(None),
-            },
-            true => {
-                return Err(Error::SymlinkOutput {
-                    path: rel.to_owned(),
-                    link: crate::project::display(cwd, &target),
-                });
-            }
-            false => meta,
-        };
-        match meta.is_dir() {
-            true => Err(Error::OutputIsFolder {
-                path: rel.to_owned(),
-            }),
-            false => Ok(Some(meta.len())),
+        match dir.file_len(&name) {
+            Ok(len) => Ok(len),
+            Err(Denied::Kind { kind, .. }) => Err(self.refused(
+                path,
+                Denied::Kind {
+                    at: rel_dir.join(&name),
+                    kind,
+                },
+            )),
+            Err(e) => Err(self.refused(path, e)),
         }
-    }
-
-    /// Whether `dir` is a folder this run has already checked or created.
-    fn known(&self, dir: &Path) -> bool {
-        self.folders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .contains(dir)
-    }
-
-    /// Notes that `dir` exists and leads through no symbolic link.
-    fn remember(&self, dir: PathBuf) {
-        self.folders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(dir);
-    }
-
-    /// Creates `dir` and the folders above it that are missing, remembering each.
-    fn make_folder(&self, dir: &Path) -> io::Result<()> {
-        if self.known(dir) {
-            return Ok(());
-        }
-        let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.is_dir()).collect();
-        for folder in missing.into_iter().rev() {
-            match std::fs::create_dir(folder) {
-                Ok(()) => self
-                    .created
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push(folder.to_path_buf()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.remember(dir.to_path_buf());
-        Ok(())
     }
 
     /// Writes the journal, renames every staged file into place, removes the
@@ -402,179 +545,125 @@ impl Session {
         if staged.is_empty() {
             return Ok(Vec::new());
         }
-        self.created
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-        commit(&self.out_dir, &self.shown_out, staged)
+        lock(&self.tree.created).clear();
+        let out_dir = self
+            .tree
+            .folder(&self.tree.out_rel.clone(), true)
+            .map_err(|e| self.refused(&self.tree.shown_out, e))?
+            .ok_or_else(|| Error::Write {
+                path: self.tree.shown_out.clone(),
+                source: io::ErrorKind::NotFound.into(),
+            })?;
+        commit(&out_dir, &self.tree.shown_out, staged)
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         let created = self
+            .tree
             .created
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Deepest first; a folder that holds anything stays.
-        for folder in created.iter().rev() {
-            let _ = std::fs::remove_dir(folder);
+        // Newest (deepest) first; a folder that holds anything stays.
+        for (parent, name) in created.iter().rev() {
+            let _ = parent.remove_dir(name);
         }
     }
 }
 
 /// Finishes an interrupted run's renames in the output folder `out`, if its
-/// journal is there, under the folder's lock. Returns how many outputs it moved
-/// into place.
+/// journal is there, under the project's lock. Returns how many outputs it
+/// moved into place.
 pub fn recover(cwd: &Path, out: &Path) -> Result<usize, Error> {
-    let out_dir = cwd.join(out);
-    if !journal::pending(&out_dir) {
+    if interrupted(cwd, out).is_none() {
         return Ok(0);
     }
-    let _lock = lock(&out_dir).map_err(|source| Error::Write {
-        path: crate::project::display(cwd, &out_dir),
-        source,
-    })?;
-    journal::recover(&out_dir)
+    let (session, moved) = Session::open(cwd, out, &[])?;
+    drop(session);
+    Ok(moved)
 }
 
 /// Writes the journal, renames every staged file into place, removes the journal.
-fn commit(out_dir: &Path, shown_out: &str, staged: Vec<Staged>) -> Result<Vec<String>, Error> {
-    let renames: Vec<journal::Rename> = staged
+fn commit(out_dir: &Dir, shown_out: &str, mut staged: Vec<Staged>) -> Result<Vec<String>, Error> {
+    let journal_path = format!("{shown_out}/{}", journal::JOURNAL);
+    let renames: Vec<journal::Rename<'_>> = staged
         .iter()
         .map(|s| journal::Rename {
-            staged: s.temp.to_path_buf(),
-            target: s.target.clone(),
+            rel_dir: &s.rel_dir,
+            staged: &s.temp,
+            target: &s.target,
         })
         .collect();
     // Until the journal exists, a failure drops (deletes) every staged file.
     journal::commit(out_dir, &renames).map_err(|source| Error::Write {
-        path: format!("{shown_out}/{}", journal::JOURNAL),
+        path: journal_path.clone(),
         source,
     })?;
     let total = staged.len();
     let mut written = Vec::with_capacity(total);
-    let mut staged = staged.into_iter();
-    while let Some(Staged {
-        temp,
-        target,
-        shown,
-    }) = staged.next()
-    {
-        if let Err(e) = temp.persist(&target) {
+    for at in 0..total {
+        let s = &staged[at];
+        if let Err(source) = s.dir.rename(&s.temp, &s.dir, &s.target) {
             // Committed: keep the rest staged for the next run to finish.
-            let _ = e.path.keep();
-            staged.for_each(|s| {
-                let _ = s.temp.keep();
-            });
+            staged[at..].iter_mut().for_each(|s| s.settled = true);
             return Err(Error::Commit {
-                path: shown.clone(),
-                source: e.error,
+                path: staged[at].shown.clone(),
+                source,
                 done: written.len(),
                 total,
-                journal: format!("{shown_out}/{}", journal::JOURNAL),
+                journal: journal_path,
             });
         }
-        written.push(shown.clone());
+        staged[at].settled = true;
+        written.push(staged[at].shown.clone());
     }
     journal::done(out_dir).map_err(|source| Error::Write {
-        path: format!("{shown_out}/{}", journal::JOURNAL),
+        path: journal_path,
         source,
     })?;
     Ok(written)
 }
 
-/// Replaces the file at `path` with `contents` atomically (a temporary file next
-/// to it, then a rename), keeping nothing half-written. For record files.
-pub fn replace_file(path: &Path, contents: &str) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(journal::STAGED_PREFIX)
-        .suffix(journal::STAGED_SUFFIX)
-        .tempfile_in(dir)?;
-    temp.as_file_mut().write_all(contents.as_bytes())?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        temp.as_file().set_permissions(meta.permissions())?;
+/// Replaces the file at `path` (relative to `cwd`, a record file) with
+/// `contents` atomically: a temporary file next to it, then a rename, never
+/// through a link. Keeps the file's permissions.
+pub fn replace_file(cwd: &Path, path: &Path, contents: &str) -> Result<(), Denied> {
+    let found = confine::locate(cwd, path)?;
+    let mode = found.dir.file_mode(&found.name)?;
+    let (mut file, temp) = found
+        .dir
+        .create_temp(journal::STAGED_PREFIX, journal::STAGED_SUFFIX)?;
+    let written = file
+        .write_all(contents.as_bytes())
+        .and_then(|()| match mode {
+            Some(mode) => file.set_permissions(mode),
+            None => Ok(()),
+        });
+    let renamed = written.and_then(|()| found.dir.rename(&temp, &found.dir, &found.name));
+    if let Err(e) = renamed {
+        let _ = found.dir.remove_file(&temp);
+        return Err(Denied::Io(e));
     }
-    temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// An open handle on a locked folder.
-#[cfg(unix)]
-type Lock = File;
-#[cfg(not(unix))]
-type Lock = ();
-
-/// Holds the output folder's lock until dropped, so that two runs never mix
-/// their outputs: the second waits for the first.
-#[cfg(unix)]
-fn lock(dir: &Path) -> io::Result<Lock> {
-    let handle = File::open(dir)?;
-    handle.lock()?;
-    Ok(handle)
-}
-
-#[cfg(not(unix))]
-fn lock(_dir: &Path) -> io::Result<Lock> {
-    Ok(())
-}
-
-/// Writes `contents` to a new temporary file in `dir`.
-fn stage(
-    dir: &Path,
-    contents: &Contents<'_>,
-    writer: &Writer<'_>,
-) -> io::Result<tempfile::TempPath> {
-    let mut builder = tempfile::Builder::new();
-    builder
-        .prefix(journal::STAGED_PREFIX)
-        .suffix(journal::STAGED_SUFFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut temp = builder.tempfile_in(dir)?;
+/// Writes `contents` to a new temporary file in `dir`; returns its name.
+fn stage(dir: &Dir, contents: &Contents<'_>, writer: &Writer<'_>) -> io::Result<OsString> {
+    let (mut file, name) = dir.create_temp(journal::STAGED_PREFIX, journal::STAGED_SUFFIX)?;
     // Written whole before the rename; not fsynced: the set is safe against the
     // process dying at any point, not against power loss (as with `cp`).
-    contents.write_to(temp.as_file_mut(), writer)?;
-    // Closed now (thousands of inputs must not hold thousands of descriptors);
-    // the path is still removed if the run stops before the commit.
-    Ok(temp.into_temp_path())
+    if let Err(e) = contents.write_to(&mut file, writer) {
+        let _ = dir.remove_file(&name);
+        return Err(e);
+    }
+    // Closed now (thousands of inputs must not hold thousands of descriptors).
+    Ok(name)
 }
 
-/// The first symbolic link among the existing components of `rel` (an output's
-/// folder relative to `cwd`): writing through one could land outside the
-/// project, so outputs never do.
-fn symlink_on_path(cwd: &Path, rel: &Path) -> Option<String> {
-    if rel.is_absolute() {
-        // An absolute --out was named on purpose, wherever it leads.
-        return None;
-    }
-    let mut at = cwd.to_path_buf();
-    for component in rel.components() {
-        at.push(component);
-        match std::fs::symlink_metadata(&at) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Some(crate::project::display(cwd, &at));
-            }
-            Ok(_) => {}
-            Err(_) => return None,
-        }
-    }
-    None
-}
-
-/// Whether the file at `path` holds exactly `expected`, read in chunks: a size
-/// check first, so a differing file usually costs one `stat`.
-fn holds(path: &Path, expected: &[u8]) -> bool {
-    let Ok(mut file) = File::open(path) else {
-        return false;
-    };
+/// Whether `file` holds exactly `expected`, read in chunks: a size check
+/// first, so a differing file usually costs one `stat`.
+fn holds(mut file: File, expected: &[u8]) -> bool {
     if file.metadata().map(|m| m.len()).ok() != Some(expected.len() as u64) {
         return false;
     }
@@ -612,38 +701,118 @@ pub enum Stale {
     Missing(String),
     /// The file holds other bytes; a diff from disk to expected.
     Differs(String, String),
+    /// The path is not a regular file reached without links (the path, what
+    /// is in the way).
+    Refused(String, String),
+    /// The file is an output of an article whose records or input are gone.
+    Orphan(String, String),
+}
+
+impl Stale {
+    /// The file that must change.
+    pub fn path(&self) -> &str {
+        match self {
+            Stale::Interrupted(p)
+            | Stale::Missing(p)
+            | Stale::Differs(p, _)
+            | Stale::Refused(p, _)
+            | Stale::Orphan(p, _) => p,
+        }
+    }
 }
 
 /// Compares every file with the disk. Empty when all are current.
 pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
     interrupted(cwd, out)
         .into_iter()
-        .chain(check_files(cwd, files))
+        .chain(check_files(cwd, out, files))
         .collect()
 }
 
-/// The journal of an interrupted run in the output folder `out`, if there is one.
+/// The journal of an interrupted run in the output folder `out`, if there is
+/// one (or why the output folder cannot be looked into).
 pub fn interrupted(cwd: &Path, out: &Path) -> Option<Stale> {
-    let journal = cwd.join(out).join(journal::JOURNAL);
-    journal
-        .is_file()
-        .then(|| Stale::Interrupted(crate::project::display(cwd, &journal)))
+    let tree = Tree::new(cwd, out, false).ok()?;
+    let journal = format!("{}/{}", tree.shown_out, journal::JOURNAL);
+    match tree.out() {
+        Ok(Some(dir)) => match dir.kind(OsStr::new(journal::JOURNAL)) {
+            Ok(None) | Err(_) => None,
+            Ok(Some(_)) => Some(Stale::Interrupted(journal)),
+        },
+        Ok(None) => None,
+        Err(e) => Some(refusal(&tree, cwd, &tree.shown_out, e)),
+    }
+}
+
+/// Why `path` is stale when `denied` stopped reading it.
+fn refusal(tree: &Tree, cwd: &Path, path: &str, denied: Denied) -> Stale {
+    match denied {
+        Denied::Kind { at, kind } => Stale::Refused(
+            path.to_owned(),
+            format!("{} is {}", tree.shown(cwd, &at), kind.describe()),
+        ),
+        Denied::Io(e) if e.kind() == io::ErrorKind::NotFound => Stale::Missing(path.to_owned()),
+        Denied::Io(e) => Stale::Refused(path.to_owned(), e.to_string()),
+    }
 }
 
 /// Compares every file with the disk, without the journal check of [`check`].
-pub fn check_files(cwd: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
+/// Files are read as a write would reach them: never through a link.
+pub fn check_files(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
+    let tree = match Tree::new(cwd, out, false) {
+        Ok(tree) => tree,
+        Err(e) => {
+            return files
+                .iter()
+                .map(|f| Stale::Refused(f.path.clone(), e.to_string()))
+                .collect();
+        }
+    };
     files
         .iter()
-        .filter(|file| !file.contents.held_by(&cwd.join(&file.path)))
-        .map(|file| match std::fs::read(cwd.join(&file.path)) {
-            Err(_) => Stale::Missing(file.path.clone()),
-            Ok(bytes) => {
-                let on_disk = String::from_utf8_lossy(&bytes);
-                let diff = diff::unified(&file.path, &on_disk, &file.contents.to_text());
-                Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
-            }
-        })
+        .filter_map(|file| check_file(&tree, cwd, file))
         .collect()
+}
+
+fn check_file(tree: &Tree, cwd: &Path, file: &OutputFile<'_>) -> Option<Stale> {
+    let (rel_dir, name) = match tree.split(cwd, &file.path) {
+        Ok(split) => split,
+        Err(e) => return Some(Stale::Refused(file.path.clone(), e.to_string())),
+    };
+    let dir = match tree.folder(&rel_dir, false) {
+        Ok(Some(dir)) => dir,
+        Ok(None) => return Some(Stale::Missing(file.path.clone())),
+        Err(e) => return Some(refusal(tree, cwd, &file.path, e)),
+    };
+    if file.contents.held_by(&dir, &name) {
+        return None;
+    }
+    let read = dir.open_file(&name).and_then(|f| {
+        Ok(confine::read_limited(
+            f,
+            crate::limits::MAX_INPUT_BYTES * 2,
+        )?)
+    });
+    Some(match read {
+        Ok(confine::Bounded::Read(bytes)) => {
+            let on_disk = String::from_utf8_lossy(&bytes);
+            let diff = diff::unified(&file.path, &on_disk, &file.contents.to_text());
+            Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
+        }
+        Ok(confine::Bounded::TooLarge(_)) => {
+            Stale::Differs(file.path.clone(), "(too large to show)\n".into())
+        }
+        Err(Denied::Kind { kind, .. }) => refusal(
+            tree,
+            cwd,
+            &file.path,
+            Denied::Kind {
+                at: rel_dir.join(&name),
+                kind,
+            },
+        ),
+        Err(e) => refusal(tree, cwd, &file.path, e),
+    })
 }
 
 #[cfg(test)]
@@ -699,17 +868,15 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir.path().join("out/linked")).unwrap();
         let (session, _) = Session::open(dir.path(), Path::new("out"), &[]).unwrap();
         // The file itself is a link.
-        let err = session.stage(dir.path(), &[file("out/a.txt", "new")]);
+        let err = session.stage(&[file("out/a.txt", "new")]);
         assert!(
             matches!(&err, Err(Error::SymlinkOutput { link, .. }) if link.ends_with("out/a.txt")),
             "{err:?}"
         );
         // A real folder checked by one input does not vouch for a linked folder
         // reached by the next.
-        let staged = session
-            .stage(dir.path(), &[file("out/sub/b.txt", "b")])
-            .unwrap();
-        let err = session.stage(dir.path(), &[file("out/linked/c.txt", "c")]);
+        let staged = session.stage(&[file("out/sub/b.txt", "b")]).unwrap();
+        let err = session.stage(&[file("out/linked/c.txt", "c")]);
         assert!(
             matches!(&err, Err(Error::SymlinkOutput { link, .. }) if link.ends_with("out/linked")),
             "{err:?}"

@@ -59,16 +59,20 @@ pub fn rdjson(diagnostics: Vec<Value>) -> String {
         "source": {"name": "correct"},
         "diagnostics": diagnostics,
     });
-    let mut text = serde_json::to_string(&document).expect("diagnostics serialise");
+    let text = serde_json::to_string(&document).expect("diagnostics serialise");
+    let mut text = crate::inert::json(&text).into_owned();
     text.push('\n');
     text
 }
 
-/// A workflow command's message: `%`, CR and LF escaped.
+/// A workflow command's message: `%`, CR and LF escaped, other control
+/// characters made inert (the runner's log is shown on terminals and pages).
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::inert::terminal(&escaped).into_owned()
 }
 
 /// A workflow command's property: as [`data`], and `:` and `,` too.

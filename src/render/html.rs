@@ -2,7 +2,7 @@
 //! rendered with pulldown-cmark (GFM tables, footnotes, strikethrough) inside a
 //! page with a small inline stylesheet, for editors without GitHub.
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 /// The stylesheet: readable prose, the marks and the footnotes.
 const STYLE: &str = "body{max-width:46em;margin:2em auto;padding:0 1em;font:17px/1.55 Georgia,serif;color:#222}\
@@ -13,6 +13,11 @@ del{background:#fbd4d4;color:#700}\
 sup.footnote-reference a{text-decoration:none}\
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}\
 code,pre{background:#f4f4f4}";
+
+/// The pages' Content-Security-Policy: no script of any kind (inline, event
+/// handlers, `javascript:` links), no plugin, no form, nothing fetched but
+/// images; a page opened from disk has no sanitiser in front of it.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; form-action 'none'; base-uri 'none'";
 
 /// `markdown` as a standalone page titled `title`.
 ///
@@ -27,13 +32,33 @@ pub fn page(title: &str, markdown: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut body = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut body, Parser::new_ext(markdown, options));
+    html::push_html(&mut body, inert_links(Parser::new_ext(markdown, options)));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(title)
     )
+}
+
+/// The events with every link or image whose destination is not a web, mail
+/// or relative link turned into its text: `[x](javascript:…)` is `x`.
+fn inert_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    // The nesting of refused links and images still open.
+    let mut refused: Vec<bool> = Vec::new();
+    events.filter_map(move |event| match &event {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            let keep = crate::inert::page_link_allowed(dest_url);
+            refused.push(!keep);
+            keep.then_some(event)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => match refused.pop() {
+            Some(true) => None,
+            _ => Some(event),
+        },
+        _ => Some(event),
+    })
 }
 
 /// A plain-text article as a page: one paragraph per line, escaped.
@@ -48,6 +73,7 @@ pub fn plain_page(title: &str, text: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(title)
     )

@@ -338,10 +338,16 @@ fn note(record: &Record) -> String {
             .sources
             .iter()
             .map(|s| match &s.url {
-                Some(url) => format!(
+                Some(url) if crate::inert::link_allowed(url) => format!(
                     "[{}](<{}>)",
                     escape_line(&one_line(&s.title)),
                     url.replace(['<', '>', ' '], "")
+                ),
+                // Not a web or mail link: shown as text that nothing links.
+                Some(url) => format!(
+                    "{} ({})",
+                    escape_line(&one_line(&s.title)),
+                    escape_line(&one_line(url)).replace(':', "&#58;")
                 ),
                 None => escape_line(&one_line(&s.title)),
             })

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::{Format, Mode, Options};
 use crate::error::Error;
+use crate::evidence::Evidence;
 use crate::limits::{self, Bounded};
 use crate::lines::{Indexed, LineIndex};
 use crate::locate::Tolerance;
@@ -93,8 +94,8 @@ pub(super) fn process(
     let outputs = match (opts.mode, session) {
         (Mode::Rebase, _) => Outputs::Rebase(plan.unwrap_or_default()),
         _ if files.is_empty() => Outputs::None,
-        (Mode::Write, Some(session)) => Outputs::Staged(session.stage(cwd, &files)),
-        (Mode::Check, _) => Outputs::Stale(output::check_files(cwd, &files)),
+        (Mode::Write, Some(session)) => Outputs::Staged(session.stage(&files)),
+        (Mode::Check, _) => Outputs::Stale(output::check_files(cwd, &opts.layout.out, &files)),
         _ => Outputs::None,
     };
     let outcome = &ev.outcome;
@@ -149,7 +150,7 @@ fn report_input(
         stderr.write_all(changes.as_bytes())?;
     }
     match opts.format {
-        Format::Json => writeln!(stdout, "{}", rendered.report_line)?,
+        Format::Json => writeln!(stdout, "{}", crate::inert::json(&rendered.report_line))?,
         Format::Github => stdout.write_all(rendered.report_line.as_bytes())?,
         // One document for the run, printed by `run`.
         Format::Rdjson => {}
@@ -184,7 +185,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
         help,
     };
     let read_text = || -> Result<String, Error> {
-        match limits::read(&cwd.join(&job.input), limits::MAX_INPUT_BYTES) {
+        match limits::read(cwd, Path::new(&job.input), limits::MAX_INPUT_BYTES) {
             Ok(Bounded::Read(bytes)) => String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
                 path: job.input.clone(),
                 offset: e.utf8_error().valid_up_to(),
@@ -196,16 +197,13 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
                 "an article",
                 "split it into several inputs",
             )),
-            Err(source) => Err(Error::Read {
-                path: job.input.clone(),
-                source,
-            }),
+            Err(denied) => Err(Error::denied(cwd, cwd, &job.input, denied)),
         }
     };
     let read_records = || {
         let (mut records, mut errors) = (Vec::new(), Vec::new());
         for file in &job.record_files {
-            match limits::read(&cwd.join(file), limits::MAX_RECORD_FILE_BYTES) {
+            match limits::read(cwd, Path::new(file), limits::MAX_RECORD_FILE_BYTES) {
                 Ok(Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
                     Ok(mut rs) => records.append(&mut rs),
                     Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
@@ -217,17 +215,14 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
                     "a record file",
                     "split its records over several files in the article's corrections folder",
                 )),
-                Err(source) => errors.push(Error::Read {
-                    path: file.clone(),
-                    source,
-                }),
+                Err(denied) => errors.push(Error::denied(cwd, cwd, file, denied)),
             }
         }
         (records, errors)
     };
     // A large article is read while its records are parsed.
-    let large =
-        std::fs::metadata(cwd.join(&job.input)).is_ok_and(|m| m.len() >= crate::par::LARGE as u64);
+    let large = std::fs::symlink_metadata(cwd.join(&job.input))
+        .is_ok_and(|m| m.is_file() && m.len() >= crate::par::LARGE as u64);
     let (text, (records, mut errors)) = crate::par::join(large, read_text, read_records);
     let text = match text {
         Ok(text) => Some(text),
@@ -255,10 +250,19 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
     }
     match text {
         Some(text) if errors.is_empty() => {
+            let evidence = committed_changelog(cwd, &job);
             // A large article is hashed while it is corrected.
             let (outcome, text_sha256) = crate::par::join(
                 text.len() >= crate::par::LARGE,
-                || outcome::correct_with(&text, &records, tolerance, job.markdown),
+                || {
+                    outcome::correct_with_evidence(
+                        &text,
+                        &records,
+                        tolerance,
+                        job.markdown,
+                        evidence.as_ref(),
+                    )
+                },
                 || changelog::sha256_hex(text.as_bytes()),
             );
             Ok(Evaluated {
@@ -270,6 +274,17 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
             })
         }
         _ => Err(errors),
+    }
+}
+
+/// The evidence of the committed changelog of `job`, if there is one: read
+/// as any project file is (never through a link); anything else is no
+/// evidence.
+fn committed_changelog(cwd: &Path, job: &Job) -> Option<Evidence> {
+    let path = Path::new(&job.outputs.changelog);
+    match crate::confine::read(cwd, path, limits::MAX_RECORD_FILE_BYTES) {
+        Ok(Bounded::Read(bytes)) => Evidence::from_changelog(&bytes),
+        _ => None,
     }
 }
 

@@ -379,6 +379,16 @@ fn finish(
                         )?;
                         stderr.write_all(report::colored_diff(diff, paint).as_bytes())?;
                     }
+                    Stale::Refused(path, why) => writeln!(
+                        stderr,
+                        "{}: {path}: {why}; outputs are regular files in real folders: remove it and run `correct`",
+                        paint.warn("stale")
+                    )?,
+                    Stale::Orphan(path, why) => writeln!(
+                        stderr,
+                        "{}: {path} is an orphan: {why}; delete it (or restore its records) and commit",
+                        paint.warn("stale")
+                    )?,
                 }
             }
             let inputs: Vec<String> = opts

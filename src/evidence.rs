@@ -1,0 +1,87 @@
+//! The evidence that a correction already stands (SPEC.md, "How records
+//! apply", rule 2): the committed changelog.
+//!
+//! A record whose `find` has no match is `already_applied` only with
+//! evidence, never because its `replace` text occurs somewhere:
+//!
+//! (a) the input is byte for byte the corrected text that the committed
+//!     changelog (`output/K.changelog.json`) recorded as its output, and that
+//!     changelog lists the record as applied or already applied: this value;
+//! (b) the record has `before` and/or `after`, and `replace` matches exactly
+//!     once under that context: checked in [`crate::locate`].
+//!
+//! ```
+//! use correct::evidence::Evidence;
+//! let changelog = br#"{"changelog_version": 1,
+//!   "output": {"path": "output/a.txt", "sha256": "ff6091be1fc4df9540cdce3280e1a7486f2d1ea24105e90c4f1d1af165351b2d", "bytes": 12},
+//!   "corrections": [{"id": "year", "status": "applied",
+//!     "edits": [{"corrected": {"start": 8, "end": 12}}]}]}"#;
+//! let evidence = Evidence::from_changelog(changelog).unwrap();
+//! assert_eq!(evidence.already("Ended in 1945", "year"), None, "another text");
+//! assert_eq!(evidence.already("Ended in1945", "year"), Some(Some(8)));
+//! assert_eq!(evidence.already("Ended in1945", "other"), None, "not listed");
+//! ```
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// What a committed changelog vouches for.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    output_sha256: String,
+    output_bytes: u64,
+    /// Records it lists as applied or already applied, with where their first
+    /// edit stands in its output.
+    ids: HashMap<String, Option<usize>>,
+    /// Whether the text asked about is that output (computed once).
+    stands: OnceLock<bool>,
+}
+
+impl Evidence {
+    /// Reads a committed changelog; `None` when it is not one (any other file
+    /// is simply no evidence).
+    pub fn from_changelog(bytes: &[u8]) -> Option<Evidence> {
+        let value: Value = serde_json::from_slice(bytes).ok()?;
+        if value.get("changelog_version")?.as_u64()? != 1 {
+            return None;
+        }
+        let output = value.get("output")?;
+        let output_sha256 = output.get("sha256")?.as_str()?.to_owned();
+        let output_bytes = output.get("bytes")?.as_u64()?;
+        let mut ids = HashMap::new();
+        for c in value.get("corrections")?.as_array()? {
+            let status = c.get("status").and_then(Value::as_str);
+            if !matches!(status, Some("applied" | "already_applied")) {
+                continue;
+            }
+            let Some(id) = c.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let at = c
+                .pointer("/edits/0/corrected/start")
+                .and_then(Value::as_u64)
+                .and_then(|at| usize::try_from(at).ok());
+            ids.insert(id.to_owned(), at);
+        }
+        Some(Evidence {
+            output_sha256,
+            output_bytes,
+            ids,
+            stands: OnceLock::new(),
+        })
+    }
+
+    /// `Some(at)` when this changelog proves that the record `id`'s correction
+    /// already stands in `text` (at `at`, where it says); `text` must be the
+    /// same text at every call.
+    pub fn already(&self, text: &str, id: &str) -> Option<Option<usize>> {
+        let at = *self.ids.get(id)?;
+        let stands = *self.stands.get_or_init(|| {
+            text.len() as u64 == self.output_bytes
+                && crate::render::changelog::sha256_hex(text.as_bytes()) == self.output_sha256
+        });
+        stands.then_some(at.filter(|&at| at <= text.len()))
+    }
+}

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Config};
+use crate::error::Error;
 use crate::locate::Tolerance;
 use crate::project::Layout;
 use crate::run::{Format, Mode, Options};
@@ -39,9 +41,18 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub corrections: Option<PathBuf>,
 
-    /// Write outputs to this folder.
-    #[arg(long, value_name = "DIR", default_value = "output")]
-    pub out: PathBuf,
+    /// Write outputs to this folder (default: `out` in correct.toml, else output).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the project configuration from this file instead of the nearest
+    /// correct.toml in the working directory or above.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore correct.toml: use only flags and defaults.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// Write nothing; exit 1 if any output on disk differs from what would be written.
     #[arg(long, conflicts_with = "dry_run")]
@@ -82,8 +93,8 @@ pub struct Cli {
 
     /// Fuzzy matching: at most this percentage of a find's characters may differ
     /// (finds under 8 characters never match fuzzily; 0 turns fuzzy matching off).
-    #[arg(long, value_name = "PERCENT", default_value_t = 10.0, value_parser = percent)]
-    pub fuzzy: f64,
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    pub fuzzy: Option<f64>,
 
     /// Rewrite each record that matched only after normalizing or fuzzily, so that
     /// its find/before/after match the article exactly; print what changed. Writes
@@ -192,9 +203,10 @@ pub struct LintArgs {
     /// Articles whose records to check (default: every record file under
     /// corrections/).
     pub inputs: Vec<PathBuf>,
-    /// The fewest words a reason may have.
-    #[arg(long, value_name = "N", default_value_t = 6)]
-    pub min_reason_words: usize,
+    /// The fewest words a reason may have (default: `lint.min_reason_words` in
+    /// correct.toml, else 6).
+    #[arg(long, value_name = "N")]
+    pub min_reason_words: Option<usize>,
 }
 
 /// A percentage from 0 to 50.
@@ -235,8 +247,58 @@ pub enum ColorArg {
 }
 
 impl Cli {
-    /// Validated options for a run in `cwd`. `no_color`: whether NO_COLOR is set.
-    pub fn into_options(self, cwd: PathBuf, no_color: bool) -> Options {
+    /// Validated options for a run in `cwd`, the project configuration
+    /// (`correct.toml`) under the flags. `no_color`: whether NO_COLOR is set.
+    pub fn into_options(self, cwd: PathBuf, no_color: bool) -> Result<Options, Error> {
+        let found = match self.no_config {
+            true => None,
+            false => config::find(&cwd, self.config.as_deref())?,
+        };
+        let config = found.as_ref().map(|f| &f.config);
+        let from_config =
+            |pick: fn(&Config) -> Option<bool>| config.and_then(pick).unwrap_or(false);
+        // Flags that change outputs but are not in the configuration: a plain
+        // `correct --check` would not expect what they write.
+        let mut unconfigured = Vec::new();
+        for (given, flag, key, pick) in [
+            (
+                self.html,
+                "--html",
+                "html = true",
+                (|c: &Config| c.html) as fn(&Config) -> Option<bool>,
+            ),
+            (
+                self.append_notice,
+                "--append-notice",
+                "append_notice = true",
+                |c: &Config| c.append_notice,
+            ),
+            (self.strict, "--strict", "strict = true", |c: &Config| {
+                c.strict
+            }),
+        ] {
+            if given && !from_config(pick) {
+                unconfigured.push((flag, key.to_owned()));
+            }
+        }
+        if let Some(fuzzy) = self.fuzzy
+            && config.and_then(|c| c.fuzzy) != Some(fuzzy)
+        {
+            unconfigured.push(("--fuzzy", format!("fuzzy = {fuzzy}")));
+        }
+        let out = match (
+            &self.out,
+            found
+                .as_ref()
+                .and_then(|f| Some((f, f.config.out.as_ref()?))),
+        ) {
+            (Some(out), _) => out.clone(),
+            (None, Some((found, out))) => {
+                let full = found.dir.join(out);
+                PathBuf::from(crate::project::display(&cwd, &full))
+            }
+            (None, None) => PathBuf::from("output"),
+        };
         let color = |is_terminal: bool| match self.color {
             Some(ColorArg::Always) => true,
             Some(ColorArg::Never) => false,
@@ -252,23 +314,27 @@ impl Cli {
             Mode::Write
         };
         let stderr_terminal = std::io::stderr().is_terminal();
-        Options {
+        let fuzzy = self
+            .fuzzy
+            .or_else(|| config.and_then(|c| c.fuzzy))
+            .unwrap_or(10.0);
+        Ok(Options {
             color_stdout: color(std::io::stdout().is_terminal()),
             color_stderr: color(stderr_terminal),
             show_changes: self.show_changes || stderr_terminal,
             word_diff: self.word_diff,
-            append_notice: self.append_notice,
+            append_notice: self.append_notice || from_config(|c| c.append_notice),
             progress: stderr_terminal && self.format == FormatArg::Text,
             tolerance: Tolerance {
-                strict: self.strict,
-                fuzzy: self.fuzzy / 100.0,
+                strict: self.strict || from_config(|c| c.strict),
+                fuzzy: fuzzy / 100.0,
             },
             layout: Layout {
                 cwd,
                 inputs: self.inputs,
                 corrections: self.corrections,
-                out: self.out,
-                html: self.html,
+                out,
+                html: self.html || from_config(|c| c.html),
             },
             mode,
             format: match self.format {
@@ -277,7 +343,9 @@ impl Cli {
                 FormatArg::Rdjson => Format::Rdjson,
                 FormatArg::Github => Format::Github,
             },
-        }
+            config: found.map(|f| f.shown),
+            unconfigured,
+        })
     }
 }
 
@@ -294,13 +362,15 @@ mod tests {
     #[test]
     fn a_color_flag_beats_no_color() {
         let cli = Cli::parse_from(["correct", "--color", "always"]);
-        let opts = cli.into_options(PathBuf::from("/"), true);
+        let opts = cli.into_options(PathBuf::from("/"), true).unwrap();
         assert!(opts.color_stdout && opts.color_stderr);
     }
 
     #[test]
     fn no_color_turns_auto_off() {
-        let opts = Cli::parse_from(["correct"]).into_options(PathBuf::from("/"), true);
+        let opts = Cli::parse_from(["correct"])
+            .into_options(PathBuf::from("/"), true)
+            .unwrap();
         assert!(!opts.color_stdout && !opts.color_stderr);
     }
 

@@ -462,6 +462,11 @@ fn lint_records(
         plan.jobs.into_iter().flat_map(|j| j.record_files).collect()
     };
     let keys = input_keys(cwd);
+    let configured = match crate::config::find(cwd, None) {
+        Ok(found) => found.and_then(|f| f.config.lint?.min_reason_words),
+        Err(e) => return Ok(Err(failed(EXIT_ERROR, e.to_string()))),
+    };
+    let min_reason_words = args.min_reason_words.or(configured).unwrap_or(6);
     let mut findings = Vec::new();
     for file in &files {
         if let Some(key) = key_of_record_file(file).filter(|k| !keys.contains(k)) {
@@ -472,8 +477,21 @@ fn lint_records(
                 message: format!("no input has the key `{key}` (looked for input/{key}.*); move or remove the file"),
             });
         }
-        let records = match std::fs::read(cwd.join(file)) {
-            Ok(bytes) => match record::parse_file(file, &bytes) {
+        let records = match crate::confine::read(
+            cwd,
+            Path::new(file),
+            crate::limits::MAX_RECORD_FILE_BYTES,
+        ) {
+            Ok(crate::confine::Bounded::TooLarge(_)) => {
+                writeln!(
+                    stderr,
+                    "{}: {file} is too large to lint",
+                    paint.error("error")
+                )?;
+                code = EXIT_ERROR;
+                continue;
+            }
+            Ok(crate::confine::Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
                 Ok(records) => records,
                 Err(problems) => {
                     for p in problems {
@@ -489,7 +507,7 @@ fn lint_records(
                 continue;
             }
         };
-        findings.extend(lint::records(&records, args.min_reason_words));
+        findings.extend(lint::records(&records, min_reason_words));
     }
     for f in &findings {
         let record =

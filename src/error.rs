@@ -159,6 +159,16 @@ pub enum Error {
         /// The path, with the bad bytes replaced.
         path: String,
     },
+    /// The project configuration is broken.
+    #[error(
+        "{path}: {message}; fix it (README, \"Configuration\"), or run with --no-config to ignore it"
+    )]
+    Config {
+        /// The configuration file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A folder nested too deep to scan.
     #[error(
         "{path} is nested more than {limit} folders deep below the folder scanned; name a shallower folder as INPUT"
@@ -269,5 +279,66 @@ impl Error {
                 source,
             },
         }
+    }
+}
+
+impl Error {
+    /// The error's kind, for machine-readable reports: `schema`, `read`, …
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NoInputFolder { .. } | Error::CorrectionsNeedOneInput { .. } => "usage",
+            Error::CorrectionsMissing { .. } | Error::NoRecords { .. } => "no_records",
+            Error::Read { .. } => "read",
+            Error::NotUtf8 { .. } => "not_utf8",
+            Error::SameKey { .. } | Error::Overwrite { .. } | Error::UnsafeKey { .. } => {
+                "collision"
+            }
+            Error::Record(problem) if problem.message.contains("invalid JSON") => "malformed_json",
+            Error::Record(_) => "schema",
+            Error::DuplicateId { .. } => "duplicate_id",
+            Error::Write { .. }
+            | Error::SymlinkOutput { .. }
+            | Error::OutputIsFolder { .. }
+            | Error::Commit { .. } => "write",
+            Error::Refused { .. } => "refused",
+            Error::OutsideProject { .. } => "outside_project",
+            Error::NotUtf8Name { .. } => "not_utf8_name",
+            Error::Config { .. } => "config",
+            Error::TooDeep { .. } => "too_deep",
+            Error::Journal { .. } => "journal",
+            Error::TooLarge { .. } | Error::TooManyRecords { .. } => "too_large",
+            Error::Rebase { .. } => "rebase",
+        }
+    }
+
+    /// The file that must change to fix the error, and where in it (1-based
+    /// line and column), when there is one.
+    pub fn location(&self) -> Option<(&str, Option<(usize, usize)>)> {
+        let file = match self {
+            Error::NoInputFolder { .. } | Error::CorrectionsNeedOneInput { .. } => return None,
+            Error::Record(problem) => return Some((&problem.file, problem.at)),
+            Error::CorrectionsMissing { path }
+            | Error::Read { path, .. }
+            | Error::NotUtf8 { path, .. }
+            | Error::Write { path, .. }
+            | Error::SymlinkOutput { path, .. }
+            | Error::OutputIsFolder { path }
+            | Error::Commit { path, .. }
+            | Error::NotUtf8Name { path }
+            | Error::Config { path, .. }
+            | Error::TooDeep { path, .. }
+            | Error::Journal { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Rebase { path, .. } => path,
+            Error::Refused { at, .. } => at,
+            Error::NoRecords { input, .. }
+            | Error::Overwrite { input, .. }
+            | Error::UnsafeKey { input, .. }
+            | Error::OutsideProject { input, .. }
+            | Error::TooManyRecords { input, .. } => input,
+            Error::SameKey { second, .. } => second,
+            Error::DuplicateId { second, .. } => second,
+        };
+        Some((file, None))
     }
 }

@@ -17,9 +17,11 @@
 //!   "corrections": [{"id": "year", "status": "applied",
 //!     "edits": [{"corrected": {"start": 8, "end": 12}}]}]}"#;
 //! let evidence = Evidence::from_changelog(changelog).unwrap();
-//! assert_eq!(evidence.already("Ended in 1945", "year"), None, "another text");
 //! assert_eq!(evidence.already("Ended in1945", "year"), Some(Some(8)));
 //! assert_eq!(evidence.already("Ended in1945", "other"), None, "not listed");
+//! // Each value is asked about one text: another text, another value.
+//! let evidence = Evidence::from_changelog(changelog).unwrap();
+//! assert_eq!(evidence.already("Ended in 1945", "year"), None, "not what it recorded");
 //! ```
 
 use std::collections::HashMap;

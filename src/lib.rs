@@ -28,6 +28,7 @@ pub mod apply;
 mod bits;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod confine;
 pub mod derive;
 pub mod error;

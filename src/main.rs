@@ -27,7 +27,14 @@ fn main() -> ExitCode {
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let command = cli.command.take();
-    let options = cli.into_options(cwd.clone(), no_color);
+    let options = match cli.into_options(cwd.clone(), no_color) {
+        Ok(options) => options,
+        Err(e) => {
+            let mut stderr = Terminal::new(io::stderr(), false);
+            let _ = writeln!(stderr, "error: {e}");
+            return ExitCode::from(correct::error::EXIT_ERROR);
+        }
+    };
     // Untrusted text from articles and records reaches the terminal only
     // inert (correct::inert); stdout stays byte-exact unless it is a terminal
     // (`correct --dry-run | git apply`). stderr is not held locked: the

@@ -295,7 +295,8 @@ fn html_pages_render_the_article_and_the_redline() {
         "{review}"
     );
     assert!(
-        review.contains("Regenerate with <code>correct input/doc.md --html</code>"),
+        // Options that change outputs belong in correct.toml, not in the command.
+        review.contains("Regenerate with <code>correct input/doc.md</code>"),
         "{review}"
     );
     assert_eq!(p.run(&["input/doc.md", "--html", "--check"]).code, 0);

@@ -96,6 +96,13 @@ impl Project {
         command
     }
 
+    /// Runs `correct args` in the folder `rel` of the project.
+    pub fn run_in(&self, rel: &str, args: &[&str]) -> Run {
+        let mut command = self.command(args);
+        command.current_dir(self.path().join(rel));
+        Run::from(command.output().expect("run correct"))
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command(args).output().expect("run correct"))
     }

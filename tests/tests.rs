@@ -11,6 +11,7 @@ mod drift;
 mod errors;
 mod faults;
 mod fuzz_replay;
+mod honest;
 mod hostile;
 mod markdown;
 mod modes;

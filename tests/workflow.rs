@@ -254,7 +254,8 @@ fn rdjson_gives_reviewdog_suggestions_and_errors() {
 
 #[test]
 fn github_format_annotates_failures() {
-    let run = two_inputs().run(&["--format", "github"]);
+    let p = two_inputs();
+    let run = p.run(&["--format", "github"]);
     assert_eq!(run.code, 1, "{run:?}");
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{run:?}");
@@ -262,10 +263,16 @@ fn github_format_annotates_failures() {
         lines[0],
         "::notice file=input/a.txt,line=1,col=24,endLine=1,title=year::1945 -> 1941: The original is wrong."
     );
+    // The failure is placed on the record, in the file that must change.
+    let records = p.read("corrections/a.json");
+    let object = records[..records.find("\"gone\"").unwrap()]
+        .rfind('{')
+        .unwrap();
+    let line = records[..object].matches('\n').count() + 1;
     assert!(
-        lines[1].starts_with(
-            "::error file=input/a.txt,line=1,title=gone::not_found: \"absent text\" was not found"
-        ),
+        lines[1].starts_with(&format!(
+            "::error file=corrections/a.json,line={line},col=1,title=gone::not_found: \"absent text\" was not found"
+        )),
         "{run:?}"
     );
 }

@@ -39,6 +39,9 @@ const MAX_JOURNAL_BYTES: u64 = 1 << 30;
 struct Journal {
     journal_version: u32,
     renames: Vec<[String; 2]>,
+    /// Orphaned outputs to delete once the renames are done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    removes: Vec<String>,
 }
 
 /// A rename still to do: in the folder `rel_dir` (relative to the output
@@ -58,7 +61,7 @@ fn is_staged(name: &str) -> bool {
 
 /// Writes the journal for `renames` into the output folder `out`, atomically.
 /// From its return on, the run counts as committed.
-pub(super) fn commit(out: &Dir, renames: &[Rename<'_>]) -> io::Result<()> {
+pub(super) fn commit(out: &Dir, renames: &[Rename<'_>], removes: &[String]) -> io::Result<()> {
     let relative = |dir: &Path, name: &OsStr| -> io::Result<String> {
         let path = dir.join(name);
         let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
@@ -77,6 +80,7 @@ pub(super) fn commit(out: &Dir, renames: &[Rename<'_>]) -> io::Result<()> {
                 ])
             })
             .collect::<io::Result<_>>()?,
+        removes: removes.to_vec(),
     };
     let text = serde_json::to_string(&journal).map_err(io::Error::other)?;
     let (mut file, temp) = out.create_temp(STAGED_PREFIX, STAGED_SUFFIX)?;
@@ -148,6 +152,14 @@ pub(super) fn recover(tree: &Tree, out: &Dir) -> Result<usize, Error> {
             Err(message) => return Err(refuse(message)),
         }
     }
+    let mut removes = Vec::with_capacity(journal.removes.len());
+    for rel in &journal.removes {
+        match check_remove(tree, rel) {
+            Ok(Some(remove)) => removes.push(remove),
+            Ok(None) => {}
+            Err(message) => return Err(refuse(message)),
+        }
+    }
     let mut moved = 0;
     for rename in checked {
         match rename.dir.rename(
@@ -165,11 +177,54 @@ pub(super) fn recover(tree: &Tree, out: &Dir) -> Result<usize, Error> {
             }
         }
     }
+    for (dir, name) in removes {
+        remove_orphan(&dir, &name).map_err(|source| Error::Write {
+            path: format!("{}/{name}", tree.shown_out),
+            source,
+        })?;
+    }
     done(out).map_err(|source| Error::Write {
         path: shown,
         source,
     })?;
     Ok(moved)
+}
+
+/// Deletes the orphaned output `name` of `dir` (a file, or a link itself,
+/// never what it points to); gone already is fine.
+pub(super) fn remove_orphan(dir: &Dir, name: &str) -> io::Result<()> {
+    match dir.remove_file(OsStr::new(name)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Checks one orphan a journal says to delete: a normal path inside the
+/// output folder, reached without a link, not a staged file or the journal.
+fn check_remove(tree: &Tree, rel: &str) -> Result<Option<(std::sync::Arc<Dir>, String)>, String> {
+    let path = Path::new(rel);
+    let normal = !rel.is_empty()
+        && !rel.contains('\\')
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    let Some(name) = path.file_name().and_then(OsStr::to_str).filter(|_| normal) else {
+        return Err(format!(
+            "it names {rel:?}, a path outside the output folder"
+        ));
+    };
+    if is_staged(name) || name == JOURNAL {
+        return Err(format!("{rel:?} is not an output's name"));
+    }
+    let parent = path.parent().unwrap_or(Path::new(""));
+    match tree.folder(&tree.out_rel.join(parent), false) {
+        Ok(Some(dir)) => Ok(Some((dir, name.to_owned()))),
+        Ok(None) => Ok(None),
+        Err(Denied::Kind { at, kind }) => Err(format!(
+            "it names {rel:?}, reached through {} ({}), which correct never follows",
+            at.display(),
+            kind.describe()
+        )),
+        Err(Denied::Io(e)) => Err(format!("{rel:?}: {e}")),
+    }
 }
 
 /// Checks one entry of a journal (see [`recover`]); `None` when its folder is
@@ -271,7 +326,7 @@ mod tests {
                 target: OsStr::new("b.txt"),
             },
         ];
-        commit(&out_dir, &renames).unwrap();
+        commit(&out_dir, &renames, &[]).unwrap();
         // The run dies after the first rename.
         fs::rename(out.join(".correct-1.tmp"), out.join("a.txt")).unwrap();
         assert!(out.join(JOURNAL).is_file());

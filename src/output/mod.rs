@@ -542,9 +542,39 @@ impl Session {
     /// Writes the journal, renames every staged file into place, removes the
     /// journal. Returns the paths written.
     pub fn commit(&self, staged: Vec<Staged>) -> Result<Vec<String>, Error> {
-        if staged.is_empty() {
+        self.commit_removing(staged, &[])
+    }
+
+    /// [`Session::commit`], also deleting the orphaned outputs `orphans` (as
+    /// shown, below the output folder) once the renames are done; the journal
+    /// lists them too, so an interrupted run finishes them. Returns the paths
+    /// written and deleted.
+    pub fn commit_removing(
+        &self,
+        staged: Vec<Staged>,
+        orphans: &[String],
+    ) -> Result<Vec<String>, Error> {
+        if staged.is_empty() && orphans.is_empty() {
             return Ok(Vec::new());
         }
+        let removes: Vec<(String, String)> = orphans
+            .iter()
+            .map(|shown| {
+                let (dir, name) =
+                    self.tree
+                        .split(&self.cwd, shown)
+                        .map_err(|source| Error::Write {
+                            path: shown.clone(),
+                            source,
+                        })?;
+                let rel = dir
+                    .strip_prefix(&self.tree.out_rel)
+                    .unwrap_or(&dir)
+                    .join(&name);
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                Ok((shown.clone(), rel))
+            })
+            .collect::<Result<_, Error>>()?;
         lock(&self.tree.created).clear();
         let out_dir = self
             .tree
@@ -554,7 +584,9 @@ impl Session {
                 path: self.tree.shown_out.clone(),
                 source: io::ErrorKind::NotFound.into(),
             })?;
-        commit(&out_dir, &self.tree.shown_out, staged)
+        let mut written = commit(&out_dir, &self.tree.shown_out, staged, &removes, &self.tree)?;
+        written.extend(removes.into_iter().map(|(shown, _)| shown));
+        Ok(written)
     }
 }
 
@@ -585,7 +617,13 @@ pub fn recover(cwd: &Path, out: &Path) -> Result<usize, Error> {
 }
 
 /// Writes the journal, renames every staged file into place, removes the journal.
-fn commit(out_dir: &Dir, shown_out: &str, mut staged: Vec<Staged>) -> Result<Vec<String>, Error> {
+fn commit(
+    out_dir: &Dir,
+    shown_out: &str,
+    mut staged: Vec<Staged>,
+    removes: &[(String, String)],
+    tree: &Tree,
+) -> Result<Vec<String>, Error> {
     let journal_path = format!("{shown_out}/{}", journal::JOURNAL);
     let renames: Vec<journal::Rename<'_>> = staged
         .iter()
@@ -596,7 +634,8 @@ fn commit(out_dir: &Dir, shown_out: &str, mut staged: Vec<Staged>) -> Result<Vec
         })
         .collect();
     // Until the journal exists, a failure drops (deletes) every staged file.
-    journal::commit(out_dir, &renames).map_err(|source| Error::Write {
+    let listed: Vec<String> = removes.iter().map(|(_, rel)| rel.clone()).collect();
+    journal::commit(out_dir, &renames, &listed).map_err(|source| Error::Write {
         path: journal_path.clone(),
         source,
     })?;
@@ -617,6 +656,28 @@ fn commit(out_dir: &Dir, shown_out: &str, mut staged: Vec<Staged>) -> Result<Vec
         }
         staged[at].settled = true;
         written.push(staged[at].shown.clone());
+    }
+    for (shown, rel) in removes {
+        let path = Path::new(rel);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let dir = tree
+            .folder(
+                &tree.out_rel.join(path.parent().unwrap_or(Path::new(""))),
+                false,
+            )
+            .map_err(|e| Error::Write {
+                path: shown.clone(),
+                source: io::Error::other(e.to_string()),
+            })?;
+        if let Some(dir) = dir {
+            journal::remove_orphan(&dir, &name).map_err(|source| Error::Commit {
+                path: shown.clone(),
+                source,
+                done: written.len(),
+                total,
+                journal: journal_path.clone(),
+            })?;
+        }
     }
     journal::done(out_dir).map_err(|source| Error::Write {
         path: journal_path,
@@ -754,6 +815,155 @@ fn refusal(tree: &Tree, cwd: &Path, path: &str, denied: Denied) -> Stale {
         Denied::Io(e) if e.kind() == io::ErrorKind::NotFound => Stale::Missing(path.to_owned()),
         Denied::Io(e) => Stale::Refused(path.to_owned(), e.to_string()),
     }
+}
+
+/// The kinds of output file, by the end of their names.
+const SUFFIXES: [&str; 6] = [
+    ".changelog.json",
+    ".review.html",
+    ".review.md",
+    ".notice.md",
+    ".diff",
+    ".html",
+];
+
+/// The outputs on disk below `out` that no current article writes (an
+/// orphan: its records or its article are gone, or the configuration no
+/// longer writes it). `expected` holds every output of this run, as shown;
+/// `keys` limits the search to those keys (the inputs named on the command
+/// line), `None` searching the whole folder.
+///
+/// Only files that are `correct`'s are orphans: for a key this run writes,
+/// its notice and HTML pages; for another key, the outputs of a folder entry
+/// whose `K.changelog.json` is a changelog (and the corrected text it names).
+/// Anything else in the folder is left alone.
+pub fn orphans(
+    cwd: &Path,
+    out: &Path,
+    expected: &std::collections::HashSet<String>,
+    keys: Option<&std::collections::HashSet<String>>,
+) -> Vec<Stale> {
+    let Ok(tree) = Tree::new(cwd, out, false) else {
+        return Vec::new();
+    };
+    let Ok(Some(root)) = tree.out() else {
+        return Vec::new();
+    };
+    let prefix = match tree.shown_out.as_str() {
+        "." | "" => String::new(),
+        shown => format!("{shown}/"),
+    };
+    let expected_keys: std::collections::HashSet<String> = expected
+        .iter()
+        .filter_map(|p| p.strip_prefix(&prefix))
+        .filter_map(|rel| SUFFIXES.iter().find_map(|s| rel.strip_suffix(s)))
+        .map(str::to_owned)
+        .collect();
+    let mut files = Vec::new();
+    list_files(&root, Path::new(""), 0, &mut files);
+    files.sort();
+    let mut by_key: std::collections::BTreeMap<String, Vec<(String, usize)>> = Default::default();
+    for rel in files {
+        let (key, kind) = match SUFFIXES.iter().position(|s| rel.ends_with(s)) {
+            Some(kind) => (rel[..rel.len() - SUFFIXES[kind].len()].to_owned(), kind),
+            None => {
+                let name_at = rel.rfind('/').map_or(0, |i| i + 1);
+                match rel[name_at..].rfind('.') {
+                    Some(dot) if dot > 0 => (rel[..name_at + dot].to_owned(), SUFFIXES.len()),
+                    _ => (rel.clone(), SUFFIXES.len()),
+                }
+            }
+        };
+        by_key.entry(key).or_default().push((rel, kind));
+    }
+    let mut stale = Vec::new();
+    for (key, group) in by_key {
+        if keys.is_some_and(|keys| !keys.contains(&key)) {
+            continue;
+        }
+        let shown = |rel: &str| format!("{prefix}{rel}");
+        if expected_keys.contains(&key) {
+            for (rel, kind) in &group {
+                // The notice and the HTML pages come and go with the records
+                // and the configuration; the other outputs always exist.
+                let optional = matches!(
+                    SUFFIXES.get(*kind),
+                    Some(&(".notice.md" | ".html" | ".review.html"))
+                );
+                if optional && !expected.contains(&shown(rel)) {
+                    stale.push(Stale::Orphan(
+                        shown(rel),
+                        "the current records and configuration do not write it".to_owned(),
+                    ));
+                }
+            }
+            continue;
+        }
+        let changelog = format!("{key}{}", SUFFIXES[0]);
+        let Some(corrected) = written_by_changelog(&root, &changelog) else {
+            continue;
+        };
+        for (rel, kind) in &group {
+            let ours = *kind < SUFFIXES.len() || shown(rel) == corrected;
+            if ours {
+                stale.push(Stale::Orphan(
+                    shown(rel),
+                    format!("no article with records has the key `{key}`"),
+                ));
+            }
+        }
+    }
+    stale
+}
+
+/// Every regular file below `dir` (relative paths, `/` separators), dot
+/// files left out, never following a link.
+fn list_files(dir: &Dir, at: &Path, depth: usize, files: &mut Vec<String>) {
+    if depth > 64 {
+        return;
+    }
+    let Ok(entries) = dir.entries() else {
+        return;
+    };
+    for (name, kind) in entries {
+        let Some(text) = name.to_str() else { continue };
+        if text.starts_with('.') {
+            continue;
+        }
+        let rel = at.join(text);
+        match kind {
+            Kind::File => files.push(rel.to_string_lossy().replace('\\', "/")),
+            Kind::Dir => {
+                if let Ok(sub) = dir.sub(Path::new(text)) {
+                    list_files(&sub, &rel, depth + 1, files);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The corrected text's path named by the changelog `rel` below `root`, if it
+/// is one of `correct`'s changelogs.
+fn written_by_changelog(root: &Dir, rel: &str) -> Option<String> {
+    let path = Path::new(rel);
+    let dir = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => root.sub(parent).ok()?,
+        None => root.sub(Path::new("")).ok()?,
+    };
+    let file = dir.open_file(path.file_name()?).ok()?;
+    let confine::Bounded::Read(bytes) = confine::read_limited(file, 1 << 30).ok()? else {
+        return None;
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get("changelog_version")?;
+    Some(
+        value
+            .pointer("/output/path")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+    )
 }
 
 /// Compares every file with the disk, without the journal check of [`check`].

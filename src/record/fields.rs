@@ -97,6 +97,7 @@ impl Fields<'_> {
             anywhere: anywhere?,
             changes_structure: changes_structure?,
             file: file.to_owned(),
+            file_line: None,
         })
     }
 

@@ -161,6 +161,9 @@ pub struct Record {
     pub changes_structure: bool,
     /// The record file it came from, as shown to users (`/` separators).
     pub file: String,
+    /// The line of that file where the record starts (1-based), when it came
+    /// from a file: failures are reported there, in the file that must change.
+    pub file_line: Option<usize>,
 }
 
 impl Record {
@@ -189,6 +192,7 @@ impl Record {
             author: None,
             date: None,
             notice: None,
+            file_line: None,
             line: None,
             anywhere: false,
             changes_structure: false,
@@ -206,6 +210,9 @@ pub struct Problem {
     pub record: Option<String>,
     /// What is wrong and what to do about it.
     pub message: String,
+    /// Where in the file (1-based line and column), when known: the record's
+    /// start, or the place of a JSON syntax error.
+    pub at: Option<(usize, usize)>,
 }
 
 impl fmt::Display for Problem {
@@ -257,6 +264,7 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
             file: file.to_owned(),
             record: None,
             message,
+            at: None,
         }]
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -270,7 +278,12 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
     let value = de
         .deserialize_any(StrictVisitor)
         .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| problem(json_error_message(&e)))?;
+        .map_err(|e| {
+            let mut problems = problem(json_error_message(&e));
+            problems[0].at = Some((e.line(), e.column()));
+            problems
+        })?;
+    let starts = element_lines(text);
 
     let items: Vec<&Value> = match &value {
         Value::Array(items) => items.iter().collect(),
@@ -292,11 +305,13 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
             (false, Some(id)) => format!("record {} (`{id}`)", index + 1),
             (false, None) => format!("record {}", index + 1),
         };
+        let at = starts.get(index).map(|&line| (line, 1));
         let Value::Object(map) = item else {
             problems.push(Problem {
                 file: file.to_owned(),
                 record: Some(label(None)),
                 message: format!("expected a record object, found {}", type_name(item)),
+                at,
             });
             continue;
         };
@@ -307,12 +322,16 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
         let record = fields.record(file);
         let id = map.get("id").and_then(Value::as_str);
         if fields.errors.is_empty() {
-            records.extend(record);
+            records.extend(record.map(|r| Record {
+                file_line: at.map(|(line, _)| line),
+                ..r
+            }));
         }
         problems.extend(fields.errors.into_iter().map(|message| Problem {
             file: file.to_owned(),
             record: Some(label(id)),
             message,
+            at,
         }));
     }
     if problems.is_empty() {
@@ -320,6 +339,51 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
     } else {
         Err(problems)
     }
+}
+
+/// The line (1-based) where each record of a record file's JSON starts: each
+/// element of a top-level array, or the one top-level object.
+///
+/// ```
+/// # use correct::record::element_lines;
+/// assert_eq!(element_lines("[\n  {\"a\": \"}\"},\n  {}\n]"), [2, 3]);
+/// assert_eq!(element_lines("\n{\"id\": 1}"), [2]);
+/// ```
+pub fn element_lines(text: &str) -> Vec<usize> {
+    let mut lines = Vec::new();
+    let (mut depth, mut line, mut in_string, mut escaped) = (0usize, 1usize, false, false);
+    let mut expect_element = false;
+    for b in text.bytes() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let element_start = !b.is_ascii_whitespace() && b != b']' && b != b',';
+        if element_start && (depth == 0 || (depth == 1 && expect_element)) {
+            if depth == 0 && b == b'[' {
+                expect_element = true;
+            } else {
+                lines.push(line);
+                expect_element = false;
+            }
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => expect_element = true,
+            _ => {}
+        }
+    }
+    lines
 }
 
 fn json_error_message(e: &serde_json::Error) -> String {

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::lines::LineIndex;
 use crate::outcome::Outcome;
 use crate::record::Record;
+use crate::render::diagnostic::Diagnostic;
 
 /// An rdjson position: 1-based line, and column in UTF-8 bytes from 1.
 fn position(text: &str, lines: &LineIndex, offset: usize) -> Value {
@@ -40,14 +41,10 @@ pub fn rdjson_diagnostics(
                 "suggestions": [{"range": range, "text": record.replace}],
             }));
         }
+        // A failure belongs to the record: it is placed on the record in its
+        // file, which is what must change.
         if let Some(f) = &c.failure {
-            let at = f.first_match.unwrap_or(0);
-            diagnostics.push(json!({
-                "message": format!("{} ({}): {}; {}", record.id, f.kind.as_str(), f.message, f.help),
-                "location": {"path": input, "range": {"start": position(text, lines, at)}},
-                "severity": "ERROR",
-                "code": {"value": f.kind.as_str()},
-            }));
+            diagnostics.push(Diagnostic::of_failure(record, f).rdjson());
         }
     }
     diagnostics
@@ -67,7 +64,7 @@ pub fn rdjson(diagnostics: Vec<Value>) -> String {
 
 /// A workflow command's message: `%`, CR and LF escaped, other control
 /// characters made inert (the runner's log is shown on terminals and pages).
-fn data(text: &str) -> String {
+pub(crate) fn data(text: &str) -> String {
     let escaped = text
         .replace('%', "%25")
         .replace('\r', "%0D")
@@ -76,7 +73,7 @@ fn data(text: &str) -> String {
 }
 
 /// A workflow command's property: as [`data`], and `:` and `,` too.
-fn property(text: &str) -> String {
+pub(crate) fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -103,14 +100,7 @@ pub fn github(input: &str, records: &[Record], outcome: &Outcome) -> String {
             ));
         }
         if let Some(f) = &c.failure {
-            let line = f
-                .first_match
-                .map_or(1, |at| outcome.original_lines.line_of(at) + 1);
-            out.push_str(&format!(
-                "::error file={file},line={line},title={}::{}\n",
-                property(&record.id),
-                data(&format!("{}: {}; {}", f.kind.as_str(), f.message, f.help)),
-            ));
+            out.push_str(&Diagnostic::of_failure(record, f).github());
         }
     }
     out
@@ -125,7 +115,12 @@ mod tests {
         let text = "line one\nsigned in 1945.\n";
         let mut year = Record::new("year", "1945", "1941");
         year.reason = "The pact was signed in 1941.".into();
-        let records = [year, Record::new("gone", "absent", "x")];
+        let gone = Record {
+            file: "r.json".into(),
+            file_line: Some(4),
+            ..Record::new("gone", "absent", "x")
+        };
+        let records = [year, gone];
         let outcome = crate::outcome::correct(text, &records);
         let d = rdjson_diagnostics("input/a.txt", text, &records, &outcome);
         assert_eq!(d.len(), 2);
@@ -135,11 +130,15 @@ mod tests {
         );
         assert_eq!(d[0]["suggestions"][0]["text"], "1941");
         assert_eq!(d[1]["severity"], "ERROR");
+        assert_eq!(
+            d[1]["location"]["path"], "r.json",
+            "on the record, not the article"
+        );
 
         let g = github("input/a.txt", &records, &outcome);
         assert!(g.starts_with("::notice file=input/a.txt,line=2,col=11,endLine=2,title=year::1945 -> 1941: The pact was signed in 1941.\n"), "{g}");
         assert!(
-            g.contains("::error file=input/a.txt,line=1,title=gone::not_found: "),
+            g.contains("::error file=r.json,line=4,col=1,title=gone::not_found: "),
             "{g}"
         );
     }

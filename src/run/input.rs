@@ -22,6 +22,7 @@ use crate::project::{self, Job};
 use crate::rebase;
 use crate::record::{self, Record};
 use crate::render::changelog::{self, Written};
+use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
 use crate::render::{annotations, diff, html, notice, review};
 
@@ -54,6 +55,9 @@ pub(super) struct Processed {
     pub(super) diagnostics: Vec<Value>,
     /// How many output files it has.
     pub(super) files: usize,
+    /// Its key and its output files, as shown (for orphans).
+    pub(super) key: String,
+    pub(super) paths: Vec<String>,
     /// Its outputs, staged (write), compared (check), or its rebase plan.
     pub(super) outputs: Outputs,
 }
@@ -71,18 +75,20 @@ pub(super) enum Outputs {
 }
 
 /// Reads, corrects and renders one input, and stages (or checks) its outputs.
+/// An input that cannot be evaluated gives its errors (with the input).
 pub(super) fn process(
     opts: &Options,
     job: Job,
     session: Option<&Session>,
-) -> Result<Processed, Vec<Error>> {
+) -> Result<Processed, (String, Vec<Error>)> {
     let cwd = opts.layout.cwd.as_path();
-    let ev = evaluate(cwd, job, opts.tolerance)?;
-    let rendered = render(opts, &ev);
+    let input = job.input.clone();
+    let ev = evaluate(cwd, job, opts.tolerance).map_err(|errors| (input, errors))?;
+    let mut rendered = render(opts, &ev);
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     report_input(opts, &ev, &rendered, &mut stdout, &mut stderr)
         .expect("writing to memory cannot fail");
-    let diagnostics = match opts.format {
+    let mut diagnostics = match opts.format {
         Format::Rdjson => {
             annotations::rdjson_diagnostics(&ev.job.input, &ev.text, &ev.records, &ev.outcome)
         }
@@ -90,6 +96,7 @@ pub(super) fn process(
     };
     let plan =
         (opts.mode == Mode::Rebase).then(|| rebase::plan(&ev.text, &ev.records, &ev.outcome));
+    let report_line = std::mem::take(&mut rendered.report_line);
     let files = rendered.into_files(&ev);
     let outputs = match (opts.mode, session) {
         (Mode::Rebase, _) => Outputs::Rebase(plan.unwrap_or_default()),
@@ -98,6 +105,26 @@ pub(super) fn process(
         (Mode::Check, _) => Outputs::Stale(output::check_files(cwd, &opts.layout.out, &files)),
         _ => Outputs::None,
     };
+    // The machine formats carry the stale outputs with the input's edits.
+    let stale: Vec<Diagnostic> = match &outputs {
+        Outputs::Stale(stale) => stale.iter().map(Diagnostic::of_stale).collect(),
+        _ => Vec::new(),
+    };
+    match opts.format {
+        Format::Json => {
+            let line = diagnostic::with_stale(&report_line, &stale);
+            writeln!(stdout, "{}", crate::inert::json(&line))
+                .expect("writing to memory cannot fail");
+        }
+        Format::Github => {
+            stdout.extend_from_slice(report_line.as_bytes());
+            stale
+                .iter()
+                .for_each(|d| stdout.extend_from_slice(d.github().as_bytes()));
+        }
+        Format::Rdjson => diagnostics.extend(stale.iter().map(Diagnostic::rdjson)),
+        Format::Text => {}
+    }
     let outcome = &ev.outcome;
     let processed = Processed {
         input: ev.job.input.clone(),
@@ -111,6 +138,8 @@ pub(super) fn process(
         edits: outcome.edit_count(),
         diagnostics,
         files: files.len(),
+        key: ev.job.key.clone(),
+        paths: files.iter().map(|f| f.path.clone()).collect(),
         outputs,
     };
     // The files borrow the input; they are done with.
@@ -150,8 +179,8 @@ fn report_input(
         stderr.write_all(changes.as_bytes())?;
     }
     match opts.format {
-        Format::Json => writeln!(stdout, "{}", crate::inert::json(&rendered.report_line))?,
-        Format::Github => stdout.write_all(rendered.report_line.as_bytes())?,
+        // Written once the outputs are checked (with the stale ones).
+        Format::Json | Format::Github => {}
         // One document for the run, printed by `run`.
         Format::Rdjson => {}
         Format::Text if opts.mode == Mode::DryRun && ok => {
@@ -489,12 +518,9 @@ pub(super) fn regenerate_command(opts: &Options, inputs: &[&str]) -> String {
         command.push(' ');
         command.push_str(input);
     }
-    if opts.append_notice {
-        command.push_str(" --append-notice");
-    }
-    if layout.html {
-        command.push_str(" --html");
-    }
+    // Options that change outputs come from correct.toml, which every run
+    // reads: the command needs none of them (and so is the same whatever
+    // flags the writer typed, as `--check` requires).
     if let Some(path) = &layout.corrections {
         command.push_str(&format!(
             " --corrections {}",

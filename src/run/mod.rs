@@ -10,6 +10,7 @@ use crate::locate::Tolerance;
 use crate::output::{self, Session, Stale};
 use crate::project::{self, Job, Layout};
 use crate::rebase;
+use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
 use crate::render::{annotations, diff};
 
@@ -69,6 +70,11 @@ pub struct Options {
     pub tolerance: Tolerance,
     /// Show a progress bar on stderr for batches over a second.
     pub progress: bool,
+    /// The project configuration read, as shown (`correct.toml`).
+    pub config: Option<String>,
+    /// Flags given that change outputs but are not in the configuration, with
+    /// the configuration line that would say the same.
+    pub unconfigured: Vec<(&'static str, String)>,
 }
 
 impl Options {
@@ -87,20 +93,114 @@ impl Options {
     }
 }
 
+/// Failures that belong to no input's own report (run errors, inputs that
+/// could not be evaluated, orphaned outputs), gathered for the machine
+/// formats, which print them with the rest.
+#[derive(Default)]
+struct Unreported {
+    /// rdjson diagnostics of the whole run.
+    rdjson: Vec<serde_json::Value>,
+    /// Outputs stale on their own (orphans, an interrupted run).
+    stale: Vec<Diagnostic>,
+}
+
+impl Unreported {
+    /// Reports run errors: on stderr as text, and in the machine format;
+    /// `input` is the input they stopped, if any.
+    fn errors(
+        &mut self,
+        opts: &Options,
+        input: Option<&str>,
+        errors: &[Error],
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) -> io::Result<()> {
+        let paint = opts.stderr_paint();
+        for e in errors {
+            writeln!(stderr, "{}: {e}", paint.error("error"))?;
+        }
+        let diagnostics: Vec<Diagnostic> = errors
+            .iter()
+            .map(|e| Diagnostic::of_error(e, input))
+            .collect();
+        match opts.format {
+            Format::Json if !diagnostics.is_empty() => {
+                let line = diagnostic::json_line(input, &diagnostics, &[]);
+                writeln!(stdout, "{}", crate::inert::json(&line))?;
+            }
+            Format::Github => {
+                for d in &diagnostics {
+                    stdout.write_all(d.github().as_bytes())?;
+                }
+            }
+            Format::Rdjson => self
+                .rdjson
+                .extend(diagnostics.iter().map(Diagnostic::rdjson)),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Prints what is left at the end of the run: the stale outputs of no
+    /// input, and the rdjson document.
+    fn finish(self, opts: &Options, stdout: &mut dyn Write) -> io::Result<()> {
+        match opts.format {
+            Format::Json if !self.stale.is_empty() => {
+                let line = diagnostic::json_line(None, &[], &self.stale);
+                writeln!(stdout, "{}", crate::inert::json(&line))?;
+            }
+            Format::Github => {
+                for d in &self.stale {
+                    stdout.write_all(d.github().as_bytes())?;
+                }
+            }
+            Format::Rdjson => {
+                let mut all = self.rdjson;
+                all.extend(self.stale.iter().map(Diagnostic::rdjson));
+                stdout.write_all(annotations::rdjson(all).as_bytes())?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 /// Runs `correct` and returns the exit code.
 pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io::Result<u8> {
+    let mut unreported = Unreported::default();
+    let code = run_reporting(opts, stdout, stderr, &mut unreported)?;
+    unreported.finish(opts, stdout)?;
+    Ok(code)
+}
+
+fn run_reporting(
+    opts: &Options,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    unreported: &mut Unreported,
+) -> io::Result<u8> {
     let paint = opts.stderr_paint();
     let mut plan = match project::plan(&opts.layout) {
         Ok(plan) => plan,
         Err(e) => {
-            writeln!(stderr, "{}: {e}", paint.error("error"))?;
+            unreported.errors(opts, None, &[e], stdout, stderr)?;
             return Ok(EXIT_ERROR);
         }
     };
     for note in &plan.notes {
         writeln!(stderr, "note: {note}")?;
     }
-    // A write locks the output folder and finishes an interrupted run first.
+    if opts.mode == Mode::Write {
+        for (flag, line) in &opts.unconfigured {
+            let file = opts.config.as_deref().unwrap_or(crate::config::FILE);
+            writeln!(
+                stderr,
+                "{}: {flag} changes the outputs but is not in {file}, so a plain `correct --check` will not expect what it writes; add `{line}` to {file}",
+                paint.warn("warning")
+            )?;
+        }
+    }
+    // A write locks the project and finishes an interrupted run first.
     let session = match opts.mode {
         Mode::Write => {
             let targets: Vec<&str> = plan.jobs.iter().flat_map(|j| j.outputs.all()).collect();
@@ -115,7 +215,7 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
                     Some(session)
                 }
                 Err(e) => {
-                    writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                    unreported.errors(opts, None, &[e], stdout, stderr)?;
                     return Ok(EXIT_ERROR);
                 }
             }
@@ -123,14 +223,17 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         _ => None,
     };
     let jobs = std::mem::take(&mut plan.jobs);
-    let (processed, errors) = process_all(opts, jobs, plan.errors, session.as_ref());
-    for e in &errors {
-        writeln!(stderr, "{}: {e}", paint.error("error"))?;
+    let plan_errors = std::mem::take(&mut plan.errors);
+    let failed_plan = !plan_errors.is_empty();
+    unreported.errors(opts, None, &plan_errors, stdout, stderr)?;
+    let (processed, unevaluated) = process_all(opts, jobs, session.as_ref());
+    for (input, errors) in &unevaluated {
+        unreported.errors(opts, Some(input), errors, stdout, stderr)?;
     }
-    if processed.is_empty() && errors.is_empty() {
+    if processed.is_empty() && unevaluated.is_empty() && !failed_plan {
         writeln!(stderr, "note: nothing to correct: no input has records")?;
     }
-    let mut code = if errors.is_empty() {
+    let mut code = if unevaluated.is_empty() && !failed_plan {
         EXIT_OK
     } else {
         EXIT_ERROR
@@ -142,13 +245,9 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         stderr.write_all(&p.stderr)?;
         stdout.write_all(&p.stdout)?;
     }
-    if opts.format == Format::Rdjson {
-        let diagnostics = processed
-            .iter()
-            .flat_map(|p| p.diagnostics.iter().cloned())
-            .collect();
-        stdout.write_all(annotations::rdjson(diagnostics).as_bytes())?;
-    }
+    unreported
+        .rdjson
+        .extend(processed.iter().flat_map(|p| p.diagnostics.iter().cloned()));
     write_summary(&processed, paint, stderr)?;
     if code == EXIT_OK && opts.mode == Mode::Rebase {
         return rebase_all(opts, processed, stdout, stderr, paint);
@@ -163,7 +262,14 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
         // Dropping what was staged deletes it, and the session the folders it made.
         return Ok(code);
     }
-    finish(opts, processed, session.as_ref(), paint, stderr)
+    finish(
+        opts,
+        processed,
+        session.as_ref(),
+        unreported,
+        stdout,
+        stderr,
+    )
 }
 
 /// Processes every input, on every core (they are independent); the results
@@ -171,9 +277,9 @@ pub fn run(opts: &Options, stdout: &mut dyn Write, stderr: &mut dyn Write) -> io
 fn process_all(
     opts: &Options,
     jobs: Vec<Job>,
-    mut errors: Vec<Error>,
     session: Option<&Session>,
-) -> (Vec<Processed>, Vec<Error>) {
+) -> (Vec<Processed>, Vec<(String, Vec<Error>)>) {
+    let mut errors = Vec::new();
     let progress = Progress::new(opts.progress, jobs.len());
     let one = |job| {
         let result = input::process(opts, job, session);
@@ -190,7 +296,7 @@ fn process_all(
     for result in results {
         match result {
             Ok(p) => processed.push(p),
-            Err(mut e) => errors.append(&mut e),
+            Err(e) => errors.push(e),
         }
     }
     (processed, errors)
@@ -315,26 +421,46 @@ fn rebase_all(
     Ok(code)
 }
 
+/// The outputs on disk that no article of this run writes: below the whole
+/// output folder when no INPUT was named, else among the named inputs' keys.
+fn orphans(opts: &Options, processed: &[Processed]) -> Vec<Stale> {
+    if !matches!(opts.mode, Mode::Write | Mode::Check) {
+        return Vec::new();
+    }
+    let expected: std::collections::HashSet<String> = processed
+        .iter()
+        .flat_map(|p| p.paths.iter().cloned())
+        .collect();
+    let keys: Option<std::collections::HashSet<String>> =
+        (!opts.layout.inputs.is_empty()).then(|| processed.iter().map(|p| p.key.clone()).collect());
+    output::orphans(&opts.layout.cwd, &opts.layout.out, &expected, keys.as_ref())
+}
+
 /// Writes the outputs, checks them, or (dry run) leaves them.
 fn finish(
     opts: &Options,
     processed: Vec<Processed>,
     session: Option<&Session>,
-    paint: Paint,
+    unreported: &mut Unreported,
+    stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> io::Result<u8> {
+    let paint = opts.stderr_paint();
     let cwd = &opts.layout.cwd;
     let files: usize = processed.iter().map(|p| p.files).sum();
     let mut staged = Vec::new();
     let mut stale = Vec::new();
+    // Stale on their own, not as an input's outputs: reported apart.
+    let mut apart = Vec::new();
     if opts.mode == Mode::Check {
-        stale.extend(output::interrupted(cwd, &opts.layout.out));
+        apart.extend(output::interrupted(cwd, &opts.layout.out));
     }
+    let orphans = orphans(opts, &processed);
     for p in processed {
         match p.outputs {
             Outputs::Staged(Ok(files)) => staged.extend(files),
             Outputs::Staged(Err(e)) => {
-                writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                unreported.errors(opts, Some(&p.input), &[e], stdout, stderr)?;
                 return Ok(EXIT_ERROR);
             }
             Outputs::Stale(files) => stale.extend(files),
@@ -344,7 +470,19 @@ fn finish(
     match opts.mode {
         Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
         Mode::Rebase => unreachable!("a rebase ends before the outputs"),
-        Mode::Write => match session.map(|s| s.commit(staged)).unwrap_or(Ok(Vec::new())) {
+        Mode::Write => match session
+            .map(|s| {
+                let paths: Vec<String> = orphans.iter().map(|o| o.path().to_owned()).collect();
+                s.commit_removing(staged, &paths)
+            })
+            .unwrap_or(Ok(Vec::new()))
+            .map(|mut written| {
+                let removed = written.split_off(written.len().saturating_sub(orphans.len()));
+                if !removed.is_empty() {
+                    let _ = writeln!(stderr, "removed orphaned outputs: {}", removed.join(", "));
+                }
+                written
+            }) {
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
             Ok(written) if written.len() > LISTED_FILES => {
                 let out = project::display(cwd, &opts.layout.out);
@@ -352,11 +490,16 @@ fn finish(
             }
             Ok(written) => writeln!(stderr, "wrote {}", written.join(", "))?,
             Err(e) => {
-                writeln!(stderr, "{}: {e}", paint.error("error"))?;
+                unreported.errors(opts, None, &[e], stdout, stderr)?;
                 return Ok(EXIT_ERROR);
             }
         },
         Mode::Check => {
+            apart.extend(orphans);
+            unreported
+                .stale
+                .extend(apart.iter().map(Diagnostic::of_stale));
+            stale.splice(0..0, apart);
             if stale.is_empty() {
                 writeln!(stderr, "outputs are current ({files} files checked)")?;
                 return Ok(EXIT_OK);

@@ -254,11 +254,16 @@ pub fn key_of(path: &str) -> String {
 /// assert!(!is_safe_key("../etc/passwd"));
 /// assert!(!is_safe_key("/tmp/x"));
 /// assert!(!is_safe_key("a/./b"));
+/// assert_eq!(is_safe_key("back\\slash"), !cfg!(windows));
 /// ```
 pub fn is_safe_key(key: &str) -> bool {
+    // A backslash separates folders only on Windows; elsewhere it is a
+    // character of a name like any other.
+    let separators: &[char] = if cfg!(windows) { &['/', '\\'] } else { &['/'] };
     !key.is_empty()
-        && !key.contains('\\')
-        && key.split('/').all(|part| !matches!(part, "" | "." | ".."))
+        && key
+            .split(separators)
+            .all(|part| !matches!(part, "" | "." | ".."))
 }
 
 fn extension(path: &str) -> Option<&str> {

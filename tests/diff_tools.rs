@@ -130,3 +130,43 @@ fn the_committed_article_diff_applies() {
     );
     check_both_tools(&p, "input/article.txt", "article.txt");
 }
+
+#[cfg(unix)]
+#[test]
+fn headers_are_written_as_git_writes_them() {
+    // Quotes, backslashes, control characters and non-ASCII bytes are
+    // C-quoted; a name with a space gets a trailing tab; the rest is plain.
+    let names = [
+        "plain", "sp ace", "quo\"te", "back\\slash", "tab\tx", "ünï", "new\nline", "bell\u{7}",
+    ];
+    let p = Project::new();
+    let git = |args: &[&str]| {
+        let out = p.tool("git", args, b"");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "-q", "."]);
+    for name in names {
+        p.write(&format!("input/{name}.txt"), "The war ended in 1944.\n");
+        p.records(&format!("corrections/{name}.json"), &[record("y", "1944", "1945")]);
+    }
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    git(&["add", "input"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]);
+    let headers = |diff: &str| -> Vec<String> {
+        diff.lines()
+            .filter(|l| l.starts_with("--- ") || l.starts_with("+++ "))
+            .map(str::to_owned)
+            .collect()
+    };
+    for name in names {
+        let input = format!("input/{name}.txt");
+        let ours = headers(&p.read(&format!("output/{name}.diff")));
+        p.write(&input, "The war ended in 1945.\n");
+        let theirs = headers(&git(&["diff", "--", &input]));
+        p.write(&input, "The war ended in 1944.\n");
+        assert_eq!(ours, theirs, "{name:?}");
+        check_both_tools(&p, &input, &format!("{name}.txt"));
+    }
+}

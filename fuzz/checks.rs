@@ -160,3 +160,73 @@ pub fn markdown(case: Case) {
         );
     }
 }
+
+/// Journal recovery: any bytes as the journal of a project whose output
+/// folder holds links to a victim folder and to the project's parent; the
+/// victim and the project's other files are never touched, whatever the run
+/// decides; never a panic.
+pub fn journal(data: &[u8]) {
+    let project = tempfile::tempdir().expect("a temporary folder");
+    let victim = tempfile::tempdir().expect("a temporary folder");
+    let p = project.path();
+    std::fs::create_dir_all(p.join("output/sub")).unwrap();
+    std::fs::create_dir_all(p.join("input")).unwrap();
+    std::fs::write(p.join("input/a.txt"), "article").unwrap();
+    std::fs::write(victim.path().join("important.txt"), "keep").unwrap();
+    std::fs::write(victim.path().join(".correct-v.tmp"), "victim's").unwrap();
+    for staged in ["output/.correct-a.tmp", "output/sub/.correct-b.tmp"] {
+        std::fs::write(p.join(staged), "staged").unwrap();
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(victim.path(), p.join("output/lnk")).unwrap();
+        std::os::unix::fs::symlink("..", p.join("output/up")).unwrap();
+    }
+    std::fs::write(p.join("output/.correct-journal"), data).unwrap();
+    let _ = correct::output::recover(p, std::path::Path::new("output"));
+    assert_eq!(
+        std::fs::read(victim.path().join("important.txt")).unwrap(),
+        b"keep"
+    );
+    assert_eq!(
+        std::fs::read(victim.path().join(".correct-v.tmp")).unwrap(),
+        b"victim's"
+    );
+    assert_eq!(std::fs::read_dir(victim.path()).unwrap().count(), 2);
+    assert_eq!(std::fs::read(p.join("input/a.txt")).unwrap(), b"article");
+    assert_eq!(std::fs::read_dir(p.join("input")).unwrap().count(), 1);
+}
+
+/// Escaping of untrusted text: no control character reaches a terminal, in
+/// one piece or cut anywhere; JSON stays the same value; no page links to a
+/// script.
+pub fn inert(text: String) {
+    use correct::inert;
+    let shown = inert::terminal(&text);
+    assert!(!shown.chars().any(inert::is_unsafe), "{shown:?}");
+    let cut = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .nth(text.chars().count() / 2)
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    {
+        let mut writer = inert::Terminal::new(&mut out, false);
+        std::io::Write::write_all(&mut writer, text[..cut].as_bytes()).unwrap();
+        std::io::Write::write_all(&mut writer, text[cut..].as_bytes()).unwrap();
+        std::io::Write::flush(&mut writer).unwrap();
+    }
+    assert_eq!(String::from_utf8(out).unwrap(), shown);
+    let json = serde_json::to_string(&text).unwrap();
+    let inert_json = inert::json(&json);
+    assert!(!inert_json.chars().any(inert::is_unsafe));
+    assert_eq!(serde_json::from_str::<String>(&inert_json).unwrap(), text);
+    let page = correct::render::html::page("t", &text);
+    let lower = page.to_ascii_lowercase();
+    for href in lower.split("href=\"").skip(1) {
+        let url = href.split('"').next().unwrap_or_default();
+        for scheme in ["javascript:", "vbscript:", "data:"] {
+            assert!(!url.trim_start().starts_with(scheme), "{url}");
+        }
+    }
+}

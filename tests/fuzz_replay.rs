@@ -72,3 +72,21 @@ fn the_markdown_corpus_replays() {
         }
     }
 }
+
+#[test]
+fn the_journal_corpus_replays() {
+    for (name, bytes) in corpus("journal") {
+        let result = std::panic::catch_unwind(|| checks::journal(&bytes));
+        assert!(result.is_ok(), "fuzz/corpus/journal/{name}");
+    }
+}
+
+#[test]
+fn the_inert_corpus_replays() {
+    for (name, bytes) in corpus("inert") {
+        if let Some(text) = decode::<String>(&bytes) {
+            let result = std::panic::catch_unwind(|| checks::inert(text));
+            assert!(result.is_ok(), "fuzz/corpus/inert/{name}");
+        }
+    }
+}

@@ -33,6 +33,7 @@ pub fn page(title: &str, markdown: &str) -> String {
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut body = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut body, inert_links(Parser::new_ext(markdown, options)));
+    let body = sanitized(&body);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -59,6 +60,23 @@ fn inert_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Ite
         },
         _ => Some(event),
     })
+}
+
+/// `body` with what a page opened from disk must not run taken out: a
+/// Markdown article's own raw HTML may hold `<script>`, event handlers or a
+/// `javascript:` link. An allowlist sanitiser (ammonia, on html5ever) keeps
+/// the elements a rendered article uses, `id` and `class` (footnotes, marks)
+/// and links to `http`, `https`, `mailto` or a relative reference.
+fn sanitized(body: &str) -> String {
+    ammonia::Builder::default()
+        .add_tags(["ins", "del", "sup", "sub", "section", "input"])
+        .add_generic_attributes(["id", "class", "align"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("ol", ["start"])
+        .url_schemes(["http", "https", "mailto"].into())
+        .link_rel(None)
+        .clean(body)
+        .to_string()
 }
 
 /// A plain-text article as a page: one paragraph per line, escaped.

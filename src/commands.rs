@@ -206,16 +206,27 @@ fn records_folder(cwd: &Path, input: &Path, to: Option<&PathBuf>) -> PathBuf {
 /// The records of an article (its folder and `KEY.json`), read leniently: their
 /// ids and texts only, so that records with placeholders count too.
 fn existing(cwd: &Path, folder: &Path) -> Vec<Record> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    // Read as every project file is: no link followed (crate::confine).
+    let mut files: Vec<PathBuf> = crate::confine::open_dir(cwd, folder)
+        .ok()
+        .and_then(|dir| dir.entries().ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, kind)| *kind == crate::confine::Kind::File)
+        .map(|(name, _)| folder.join(name))
+        .collect();
     files.push(folder.with_extension("json"));
     let mut records = Vec::new();
     for file in files
         .iter()
         .filter(|f| f.extension().is_some_and(|e| e == "json"))
     {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(crate::confine::Bounded::Read(bytes)) =
+            crate::confine::read(cwd, file, crate::limits::MAX_RECORD_FILE_BYTES)
+        else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
@@ -442,7 +453,10 @@ fn lint_records(
 ) -> io::Result<Result<u8, Failed>> {
     let mut code = EXIT_OK;
     let files: Vec<String> = if args.inputs.is_empty() {
-        json_files(cwd, &cwd.join("corrections"))
+        match json_files(cwd, Path::new("corrections")) {
+            Ok(files) => files,
+            Err(e) => return Ok(Err(e)),
+        }
     } else {
         let layout = project::Layout {
             cwd: cwd.to_path_buf(),
@@ -461,7 +475,10 @@ fn lint_records(
         }
         plan.jobs.into_iter().flat_map(|j| j.record_files).collect()
     };
-    let keys = input_keys(cwd);
+    let keys = match input_keys(cwd) {
+        Ok(keys) => keys,
+        Err(e) => return Ok(Err(e)),
+    };
     let configured = match crate::config::find(cwd, None) {
         Ok(found) => found.and_then(|f| f.config.lint?.min_reason_words),
         Err(e) => return Ok(Err(failed(EXIT_ERROR, e.to_string()))),
@@ -534,33 +551,24 @@ fn lint_records(
     Ok(Ok(code))
 }
 
-/// Every file below `dir` (none if it cannot be read).
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for path in entries.flatten().map(|e| e.path()) {
-            match path.is_dir() {
-                true => dirs.push(path),
-                false => found.push(path),
-            }
-        }
+/// Every file below `dir` (none if it does not exist), by the project's one
+/// walker: no link followed, none allowed (see [`crate::confine`]).
+fn files_below(cwd: &Path, dir: &Path) -> Result<Vec<PathBuf>, Failed> {
+    if !cwd.join(dir).is_dir() && std::fs::symlink_metadata(cwd.join(dir)).is_err() {
+        return Ok(Vec::new());
     }
-    found
+    project::files_below(cwd, dir).map_err(|e| failed(EXIT_ERROR, e.to_string()))
 }
 
 /// Every `*.json` below `dir`, as shown to users, in path order.
-fn json_files(cwd: &Path, dir: &Path) -> Vec<String> {
-    let mut found: Vec<String> = files_below(dir)
+fn json_files(cwd: &Path, dir: &Path) -> Result<Vec<String>, Failed> {
+    let mut found: Vec<String> = files_below(cwd, dir)?
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .map(|p| project::display(cwd, &p))
         .collect();
     found.sort();
-    found
+    Ok(found)
 }
 
 /// The key a conventional record file belongs to: `corrections/K.json` or
@@ -574,9 +582,9 @@ fn key_of_record_file(file: &str) -> Option<String> {
 }
 
 /// The keys of every file under `input/`.
-fn input_keys(cwd: &Path) -> Vec<String> {
-    files_below(&cwd.join("input"))
+fn input_keys(cwd: &Path) -> Result<Vec<String>, Failed> {
+    Ok(files_below(cwd, Path::new("input"))?
         .into_iter()
         .map(|p| project::key_of(&project::display(cwd, &p)))
-        .collect()
+        .collect())
 }

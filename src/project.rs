@@ -180,7 +180,7 @@ fn inputs(layout: &Layout) -> Result<Vec<(PathBuf, bool)>, Error> {
             }
         }
         inputs.extend(
-            discover(cwd, Path::new("input"))?
+            files_below(cwd, Path::new("input"))?
                 .into_iter()
                 .map(|f| (f, false)),
         );
@@ -204,7 +204,7 @@ fn inputs(layout: &Layout) -> Result<Vec<(PathBuf, bool)>, Error> {
         }
         match confine::kind(cwd, &rel).map_err(|e| refused(cwd, &shown, e))? {
             Some(Kind::Dir) => {
-                inputs.extend(discover(cwd, &rel)?.into_iter().map(|f| (f, false)));
+                inputs.extend(files_below(cwd, &rel)?.into_iter().map(|f| (f, false)));
             }
             // Missing: reported when it is read, with its records.
             Some(Kind::File) | None => inputs.push((rel, true)),
@@ -304,7 +304,7 @@ const MAX_DEPTH: usize = 256;
 /// following links, so the scan cannot leave the project or loop; a link,
 /// FIFO, socket or device stops it with an error naming it, and so does a
 /// name that is not UTF-8.
-fn discover(cwd: &Path, root: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn files_below(cwd: &Path, root: &Path) -> Result<Vec<PathBuf>, Error> {
     let shown = display(cwd, root);
     let dir = confine::open_dir(cwd, root).map_err(|e| refused(cwd, &shown, e))?;
     let mut files = Vec::new();

@@ -137,7 +137,14 @@ fn headers_are_written_as_git_writes_them() {
     // Quotes, backslashes, control characters and non-ASCII bytes are
     // C-quoted; a name with a space gets a trailing tab; the rest is plain.
     let names = [
-        "plain", "sp ace", "quo\"te", "back\\slash", "tab\tx", "ünï", "new\nline", "bell\u{7}",
+        "plain",
+        "sp ace",
+        "quo\"te",
+        "back\\slash",
+        "tab\tx",
+        "ünï",
+        "new\nline",
+        "bell\u{7}",
     ];
     let p = Project::new();
     let git = |args: &[&str]| {
@@ -148,12 +155,23 @@ fn headers_are_written_as_git_writes_them() {
     git(&["init", "-q", "."]);
     for name in names {
         p.write(&format!("input/{name}.txt"), "The war ended in 1944.\n");
-        p.records(&format!("corrections/{name}.json"), &[record("y", "1944", "1945")]);
+        p.records(
+            &format!("corrections/{name}.json"),
+            &[record("y", "1944", "1945")],
+        );
     }
     let run = p.run(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     git(&["add", "input"]);
-    git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "x",
+    ]);
     let headers = |diff: &str| -> Vec<String> {
         diff.lines()
             .filter(|l| l.starts_with("--- ") || l.starts_with("+++ "))

@@ -1100,6 +1100,31 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_link_swapped_in_after_the_checks_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("out/sub")).unwrap();
+        let (session, _) = Session::open(dir.path(), Path::new("out"), &["out/sub/a.txt"]).unwrap();
+        // Between the checks and the write, the folder becomes a link.
+        std::fs::rename(dir.path().join("out/sub"), dir.path().join("out/moved")).unwrap();
+        std::os::unix::fs::symlink(victim.path(), dir.path().join("out/sub")).unwrap();
+        let staged = session.stage(&[file("out/sub/a.txt", "new")]).unwrap();
+        session.commit(staged).unwrap();
+        // The write went to the folder that was checked, wherever it is now.
+        assert_eq!(std::fs::read_dir(victim.path()).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/moved/a.txt")).unwrap(),
+            "new"
+        );
+        // A new session (once this one lets go of the lock) sees the link and
+        // refuses it.
+        drop(session);
+        let error = Session::open(dir.path(), Path::new("out"), &["out/sub/a.txt"]).unwrap_err();
+        assert!(matches!(error, Error::SymlinkOutput { .. }), "{error}");
+    }
+
     #[test]
     fn check_names_missing_and_stale_files() {
         let dir = tempfile::tempdir().unwrap();

@@ -16,8 +16,9 @@ pub struct Finding {
 }
 
 /// The checks on the records of one file or article: a factual category
-/// without a URL source, a reason of fewer than `min_words` words, a source
-/// listed twice, and a `replace` equal to its `find`.
+/// without a URL source, a reason of fewer than `min_words` words or that is
+/// not a sentence, a source URL that is not a well-formed `http(s)` address,
+/// a source listed twice, and a `replace` equal to its `find`.
 ///
 /// ```
 /// let mut record = correct::record::Record::new("same", "1945", "1945");
@@ -53,6 +54,22 @@ pub fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
                     "the reason has {words} word(s); say in at least {min_words} why the original is wrong"
                 ),
             );
+        } else if !is_sentence(&r.reason) {
+            add(
+                "reason-not-a-sentence",
+                "the reason does not end as a sentence does (`.`, `!` or `?`); write it as one or more sentences"
+                    .to_owned(),
+            );
+        }
+        for (i, s) in r.sources.iter().enumerate() {
+            if let Some(url) = &s.url
+                && let Err(why) = well_formed(url)
+            {
+                add(
+                    "bad-url",
+                    format!("sources[{i}] has the URL {url:?}, which {why}; give the address readers can open"),
+                );
+            }
         }
         for (i, s) in r.sources.iter().enumerate() {
             let earlier = &r.sources[..i];
@@ -111,5 +128,97 @@ mod tests {
             rules,
             ["fact-without-url", "short-reason", "duplicate-source"]
         );
+    }
+}
+
+/// Whether `reason` ends as a sentence does: `.`, `!` or `?`, perhaps inside
+/// a closing quote or bracket.
+fn is_sentence(reason: &str) -> bool {
+    let end = reason
+        .trim_end()
+        .trim_end_matches(['"', '\'', '’', '”', ')', ']']);
+    end.ends_with(['.', '!', '?'])
+}
+
+/// Whether `url` is a well-formed web address: `http://` or `https://`, a
+/// host of dot-separated labels (letters, digits, hyphens; no empty label,
+/// so no trailing dot), an optional port, then a path; no spaces.
+///
+/// ```
+/// # use correct::lint::well_formed;
+/// assert!(well_formed("https://en.wikipedia.org/wiki/Battles_of_Khalkhin_Gol").is_ok());
+/// assert!(well_formed("https://history.state.gov./historicaldocuments/x").is_err());
+/// assert!(well_formed("https://web.archive.org/web/2012/http:/www1.example.org/").is_err());
+/// assert!(well_formed("ftp://example.org/").is_err());
+/// ```
+pub fn well_formed(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("does not start with http:// or https://")?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("holds spaces or control characters");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once(':').map_or(authority, |(host, port)| {
+        match port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
+            true => host,
+            false => authority,
+        }
+    });
+    let labels: Vec<&str> = host.split('.').collect();
+    let valid_label = |l: &&str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    if labels.len() < 2 || !labels.iter().all(valid_label) {
+        return Err("has no well-formed host (dot-separated names, no trailing dot)");
+    }
+    // An address kept inside another (a web archive's copy) must be whole.
+    if let Some(at) = rest.find("http:/").or_else(|| rest.find("https:/")) {
+        let inner = &rest[at..];
+        if !(inner.starts_with("http://") || inner.starts_with("https://")) {
+            return Err("holds a broken address inside it (`http:/` with one slash)");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    fn record(reason: &str, url: &str) -> Record {
+        let mut r = Record::new("r", "1945", "1939");
+        r.category = crate::record::Category::Date;
+        r.reason = reason.into();
+        r.sources = vec![crate::record::Source {
+            title: "A source".into(),
+            url: Some(url.into()),
+        }];
+        r
+    }
+
+    #[test]
+    fn a_reason_must_be_a_sentence_and_a_url_well_formed() {
+        let rules = |reason: &str, url: &str| -> Vec<&'static str> {
+            records(&[record(reason, url)], 6).into_iter().map(|f| f.rule).collect()
+        };
+        let good = "The battle was fought in 1939, not in 1945.";
+        assert_eq!(rules(good, "https://example.org/a"), Vec::<&str>::new());
+        assert_eq!(
+            rules("The battle was fought in 1939 not 1945", "https://example.org/a"),
+            ["reason-not-a-sentence"]
+        );
+        // A sentence may end inside its closing quote.
+        assert_eq!(
+            rules("The source says the battle was in “1939.”", "https://example.org/a"),
+            Vec::<&str>::new()
+        );
+        for url in ["http://example.org./a", "example.org/a", "https:/example.org", "https://exa mple.org/"] {
+            assert_eq!(rules(good, url), ["bad-url"], "{url}");
+        }
     }
 }

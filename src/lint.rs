@@ -67,7 +67,9 @@ pub fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
             {
                 add(
                     "bad-url",
-                    format!("sources[{i}] has the URL {url:?}, which {why}; give the address readers can open"),
+                    format!(
+                        "sources[{i}] has the URL {url:?}, which {why}; give the address readers can open"
+                    ),
                 );
             }
         }
@@ -160,12 +162,14 @@ pub fn well_formed(url: &str) -> Result<(), &'static str> {
         return Err("holds spaces or control characters");
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once(':').map_or(authority, |(host, port)| {
-        match port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
-            true => host,
-            false => authority,
-        }
-    });
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, port)| {
+            match port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
+                true => host,
+                false => authority,
+            }
+        });
     let labels: Vec<&str> = host.split('.').collect();
     let valid_label = |l: &&str| {
         !l.is_empty()
@@ -204,20 +208,34 @@ mod policy_tests {
     #[test]
     fn a_reason_must_be_a_sentence_and_a_url_well_formed() {
         let rules = |reason: &str, url: &str| -> Vec<&'static str> {
-            records(&[record(reason, url)], 6).into_iter().map(|f| f.rule).collect()
+            records(&[record(reason, url)], 6)
+                .into_iter()
+                .map(|f| f.rule)
+                .collect()
         };
         let good = "The battle was fought in 1939, not in 1945.";
         assert_eq!(rules(good, "https://example.org/a"), Vec::<&str>::new());
         assert_eq!(
-            rules("The battle was fought in 1939 not 1945", "https://example.org/a"),
+            rules(
+                "The battle was fought in 1939 not 1945",
+                "https://example.org/a"
+            ),
             ["reason-not-a-sentence"]
         );
         // A sentence may end inside its closing quote.
         assert_eq!(
-            rules("The source says the battle was in “1939.”", "https://example.org/a"),
+            rules(
+                "The source says the battle was in “1939.”",
+                "https://example.org/a"
+            ),
             Vec::<&str>::new()
         );
-        for url in ["http://example.org./a", "example.org/a", "https:/example.org", "https://exa mple.org/"] {
+        for url in [
+            "http://example.org./a",
+            "example.org/a",
+            "https:/example.org",
+            "https://exa mple.org/",
+        ] {
             assert_eq!(rules(good, url), ["bad-url"], "{url}");
         }
     }

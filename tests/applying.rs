@@ -31,7 +31,7 @@ fn a_run_writes_the_corrected_article_diff_changelog_and_review() {
     );
     assert!(
         p.read("output/article.review.md")
-            .contains("<del>1945</del><ins>1939</ins>[^year]")
+            .contains("<del>1945</del><ins>1939</ins>[^fix-year]")
     );
     assert!(
         run.stderr

@@ -73,8 +73,13 @@ fn a_rewrapped_article_is_corrected_with_its_line_breaks_kept() {
     let (text, by_tier) = run_version("rewrapped");
     assert_eq!(by_tier, tiers(&[("exact", 4), ("normalized", 7)]));
     assert_eq!(normalize(&text), normalize(&corrected()));
+    // Line breaks outside the edits are kept; a paragraph a record rewrites
+    // whole takes the record's text, on one line.
     let lines = |t: &str| t.lines().count();
-    assert!(lines(&text) > lines(&corrected()) + 10, "line breaks kept");
+    assert!(
+        lines(&text) > lines(&corrected()) + 5,
+        "line breaks kept: {text}"
+    );
 }
 
 #[test]
@@ -83,8 +88,8 @@ fn straightened_quotes_and_dashes_still_match() {
     assert_eq!(by_tier, tiers(&[("exact", 7), ("normalized", 4)]));
     assert_eq!(normalize(&text), normalize(&corrected()));
     assert!(
-        text.contains("September\u{a0}1939"),
-        "the article's NBSP is kept"
+        text.contains("August\u{a0}8, 1945"),
+        "the article's NBSP outside the edits is kept"
     );
 }
 

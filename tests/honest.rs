@@ -367,3 +367,133 @@ fn a_file_name_that_is_not_utf8_is_refused_not_skipped() {
         "{run:?}"
     );
 }
+
+#[test]
+fn footnote_labels_never_collide_with_the_articles_own() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let p = Project::new();
+    p.write(
+        "input/a.md",
+        "A claim.[^1] It ended in 1944.[^fix-1]\n\n[^1]: The article's own note.\n\n[^fix-1]: Another of its notes.\n",
+    );
+    let mut r = record("1", "1944", "1945");
+    r["reason"] = json!("The war ended in 1945, as the sources say.");
+    p.records("corrections/a.json", &[r]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let review = p.read("output/a.review.md");
+    let mut definitions = Vec::new();
+    let mut in_definition: Option<String> = None;
+    let mut texts: std::collections::HashMap<String, String> = Default::default();
+    for event in Parser::new_ext(&review, Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                definitions.push(label.to_lowercase());
+                in_definition = Some(label.to_lowercase());
+            }
+            Event::End(pulldown_cmark::TagEnd::FootnoteDefinition) => in_definition = None,
+            Event::Text(text) => {
+                if let Some(label) = &in_definition {
+                    texts.entry(label.clone()).or_default().push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    let unique: std::collections::HashSet<&String> = definitions.iter().collect();
+    assert_eq!(
+        unique.len(),
+        definitions.len(),
+        "labels collide: {definitions:?}\n{review}"
+    );
+    let ours = review
+        .split("<ins>1945</ins>[^")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap()
+        .to_lowercase();
+    assert!(texts[&ours].contains("as the sources say"), "{review}");
+    assert!(texts["1"].contains("The article's own note"), "{review}");
+}
+
+/// The HTML cmark-gfm (GitHub's renderer) makes of `markdown`, with GitHub's
+/// extensions and raw HTML kept (GitHub keeps `<ins>` and `<del>`). `None`,
+/// said on stderr, where cmark-gfm is not installed; under CI it must be.
+pub fn cmark_gfm(markdown: &str) -> Option<String> {
+    use std::io::Write as _;
+    let child = std::process::Command::new("cmark-gfm")
+        .args([
+            "--unsafe",
+            "-e",
+            "autolink",
+            "-e",
+            "table",
+            "-e",
+            "strikethrough",
+            "-e",
+            "tasklist",
+            "-e",
+            "footnotes",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "cmark-gfm is needed under CI (.ci/run installs it): {e}"
+            );
+            #[allow(clippy::print_stderr, reason = "a test says what it skipped")]
+            {
+                eprintln!("skipped: cmark-gfm is not installed ({e})");
+            }
+            return None;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(markdown.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn a_plain_text_article_renders_on_github_as_the_text_it_is() {
+    let line = "Ask @someone about #123 (see <http://z>, http://x.org/a_b*c* and www.x.org/teh; mail a@b.org) in 1944.";
+    let p = Project::new();
+    p.write("input/a.txt", format!("{line}\n"));
+    p.records("corrections/a.json", &[record("year", "1944", "1945")]);
+    assert_eq!(p.run(&[]).code, 0);
+    let review = p.read("output/a.review.md");
+    let Some(html) = cmark_gfm(&review) else {
+        return;
+    };
+    let paragraph = html
+        .lines()
+        .find(|l| l.contains("Ask "))
+        .unwrap_or_else(|| panic!("{html}"));
+    let before_note = paragraph.split("<sup").next().unwrap();
+    assert!(
+        !before_note.contains("<a "),
+        "nothing is linked: {paragraph}"
+    );
+    // Its text, tags and entities resolved and the marks taken out, is the line.
+    let text = paragraph
+        .replace("<del>1944</del>", "")
+        .replace("<ins>1945</ins>", "1944");
+    let text = text.split("<sup").next().unwrap().to_owned() + ".";
+    let text = text
+        .trim_start_matches("<p>")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace('\u{200b}', "");
+    assert_eq!(text.replace("..", "."), line, "{paragraph}");
+    assert!(!paragraph.contains("@someone"), "no mention: {paragraph}");
+}

@@ -118,7 +118,7 @@ fn markdown_keeps_its_markup_and_headings() {
     let p = Project::fixture("markdown");
     let review = check_redline(&p, "input/doc.md", "doc", true);
     assert!(
-        review.contains("\n# The <del>Soviet Response</del><ins>Border War</ins>[^heading]\n"),
+        review.contains("\n# The <del>Soviet Response</del><ins>Border War</ins>[^fix-heading]\n"),
         "{review}"
     );
     let headings = Parser::new_ext(&review, Options::ENABLE_FOOTNOTES)
@@ -189,7 +189,9 @@ fn the_committed_article_review_redlines_both_ways() {
     );
     let (refs, defs) = footnotes(&review);
     assert_eq!(refs, defs);
-    let records = std::fs::read_dir(root.join("corrections/article")).unwrap().count();
+    let records = std::fs::read_dir(root.join("corrections/article"))
+        .unwrap()
+        .count();
     assert_eq!(refs.len(), records, "a note for each record");
 }
 
@@ -206,7 +208,7 @@ fn a_record_that_removes_the_bom_renders() {
     assert_eq!(p.read("output/a.txt"), "Title\nbody\n");
     assert!(
         p.read("output/a.review.md")
-            .contains("<ins>Title</ins>[^bom]")
+            .contains("<ins>Title</ins>[^fix-bom]")
     );
 }
 
@@ -251,7 +253,7 @@ fn changes_inside_markdown_markup_redline_in_place() {
     );
     let review = check_redline(&p, "input/doc.md", "doc", true);
     assert!(
-        review.contains("**<del>Marshal</del><ins>General</ins>[^rank] _Zhukov_**"),
+        review.contains("**<del>Marshal</del><ins>General</ins>[^fix-rank] _Zhukov_**"),
         "{review}"
     );
 }

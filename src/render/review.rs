@@ -92,6 +92,7 @@ fn write_in_parts(
         outcome,
         edits,
         markdown: header.markdown,
+        label: label_prefix(original),
     };
     let parts = article.parts(part);
     let (last, before) = parts.split_last().expect("there is always a part");
@@ -129,7 +130,7 @@ fn write_in_parts(
     article.render(&mut body, last.clone(), Some(&mut *out))?;
     body.mark("ins", header.appended);
     let mut notes = String::new();
-    write_notes(&mut notes, records, outcome);
+    write_notes(&mut notes, records, outcome, &article.label);
     let mut page = body.finish();
     page.extend_from_slice(notes.as_bytes());
     out.write_all(&page)
@@ -146,6 +147,8 @@ struct Article<'a> {
     /// Every edit with its record, in text order.
     edits: Vec<(usize, &'a PlacedEdit)>,
     markdown: bool,
+    /// What every footnote label of the page starts with (see [`label_prefix`]).
+    label: String,
 }
 
 /// A span of the article's text and the edits that start in it.
@@ -237,7 +240,7 @@ impl Article<'_> {
                     }
                 }
                 if last_change.is_none_or(|last| last == i) {
-                    body.raw(&format!("[^{}]", record.id));
+                    body.raw(&format!("[^{}{}]", self.label, record.id));
                 }
             }
             copied = span.end;
@@ -302,14 +305,35 @@ fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outco
     );
 }
 
-fn write_notes(page: &mut String, records: &[Record], outcome: &Outcome) {
+/// The start of the page's footnote labels: `fix-`, or `fix1-`, `fix2-`, …
+/// when the article itself has a footnote label starting so (labels match
+/// whatever their case). A record's label is the prefix and its id, so it is
+/// unique by construction, whatever the ids and the article hold.
+///
+/// ```
+/// # use correct::render::review::label_prefix;
+/// assert_eq!(label_prefix("Text[^1].\n\n[^1]: A note."), "fix-");
+/// assert_eq!(label_prefix("Text[^FIX-a] and [^fix1-b]."), "fix2-");
+/// ```
+pub fn label_prefix(article: &str) -> String {
+    let lower = article.to_lowercase();
+    (0..)
+        .map(|n: usize| match n {
+            0 => "fix-".to_owned(),
+            n => format!("fix{n}-"),
+        })
+        .find(|prefix| !lower.contains(&format!("[^{prefix}")))
+        .expect("some prefix is free")
+}
+
+fn write_notes(page: &mut String, records: &[Record], outcome: &Outcome, label: &str) {
     page.push_str("---\n");
     let mut already = Vec::new();
     for c in &outcome.corrections {
         let record = &records[c.record];
         match c.status {
             Status::Applied => {
-                let _ = write!(page, "\n[^{}]: {}\n", record.id, note(record));
+                let _ = write!(page, "\n[^{label}{}]: {}\n", record.id, note(record));
             }
             Status::AlreadyApplied => already.push(record),
             Status::Failed => {}
@@ -412,8 +436,7 @@ impl Body {
         for at in Marked::new(bytes, markup_or_line_break_mask) {
             if bytes[at] != b'\n' {
                 copy(out, bytes, copied..at);
-                out.push(b'\\');
-                copied = at;
+                copied = escape_at(out, bytes, at);
                 continue;
             }
             let end = end_of(line, at);
@@ -561,11 +584,11 @@ fn escape_into(out: &mut Vec<u8>, text: &[u8], at_start: bool) {
         true => escape_line_start(out, text),
         false => 0,
     };
-    // The characters to escape are ASCII: a backslash before one keeps UTF-8.
+    // The characters to escape are ASCII: what is put before or instead of
+    // one keeps UTF-8.
     for at in Marked::new(text, markup_mask) {
         copy(out, text, copied..at);
-        out.push(b'\\');
-        copied = at;
+        copied = escape_at(out, text, at);
     }
     copy(out, text, copied..text.len());
 }
@@ -685,11 +708,59 @@ fn markup_or_line_break_mask(block: &[u8; 32]) -> u32 {
     crate::bits::mask(block, |b| is_markup(b) | (b == b'\n')) as u32
 }
 
+/// Escapes the marked byte `text[at]` (see [`is_markup`]) into `out`;
+/// returns where copying goes on. Most take a backslash before them. `<` and
+/// `>` become entities (GFM's extended autolinks swallow a backslash before
+/// them). What GitHub would turn into a link or a notification is broken up so
+/// that it renders as the text it is: `@name` (a mention) and `#123` (an issue)
+/// get a zero-width space after their first character, and the `:` of
+/// `http://`, the `.` of `www.` and the `@` of an e-mail address become
+/// entities, which no extended autolink starts with.
+#[inline]
+fn escape_at(out: &mut Vec<u8>, text: &[u8], at: usize) -> usize {
+    const ZERO_WIDTH_SPACE: &[u8] = b"&#8203;";
+    let next = text.get(at + 1).copied();
+    let before = &text[..at];
+    let ends_with = |word: &[u8]| {
+        before.len() >= word.len() && before[before.len() - word.len()..].eq_ignore_ascii_case(word)
+    };
+    match text[at] {
+        b'<' => out.extend_from_slice(b"&lt;"),
+        b'>' => out.extend_from_slice(b"&gt;"),
+        b'@' if next.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
+            out.extend_from_slice(b"&#64;");
+            out.extend_from_slice(ZERO_WIDTH_SPACE);
+        }
+        b'#' if next.is_some_and(|b| b.is_ascii_digit()) => {
+            out.push(b'#');
+            out.extend_from_slice(ZERO_WIDTH_SPACE);
+        }
+        b':' if text[at + 1..].starts_with(b"//")
+            && (ends_with(b"http") || ends_with(b"https")) =>
+        {
+            out.extend_from_slice(b"&#58;");
+        }
+        b'.' if ends_with(b"www") => out.extend_from_slice(b"&#46;"),
+        b'@' | b'#' | b':' | b'.' => return at,
+        _ => {
+            out.push(b'\\');
+            return at;
+        }
+    }
+    at + 1
+}
+
 /// A character that starts inline markup anywhere in a line (one of
-/// ``\ ` * _ [ ] < > | ~ &``), as comparisons the compiler can vectorise.
+/// ``\ ` * _ [ ] < > | ~ &``), or one that may start a GitHub link or
+/// notification (`@`, `#`, `:`, `.`; see [`escape_at`]), as comparisons the
+/// compiler can vectorise.
 #[inline(always)]
 fn is_markup(b: u8) -> bool {
-    (b == b'\\')
+    (b == b'@')
+        | (b == b'#')
+        | (b == b':')
+        | (b == b'.')
+        | (b == b'\\')
         | (b == b'`')
         | (b == b'*')
         | (b == b'_')
@@ -708,6 +779,33 @@ mod tests {
 
     /// Characters that start inline markup anywhere in a line.
     const INLINE_MARKUP: &[u8] = b"\\`*_[]<>|~&";
+    /// Characters that may start a GitHub link or notification.
+    const GITHUB_MARKUP: &[u8] = b"@#:.";
+
+    /// How the reference escapes the character at `i` of `line` (after the
+    /// line's start was dealt with): the rules of [`escape_at`], one by one.
+    fn escaped_by_hand(line: &str, i: usize, c: char) -> String {
+        let before = &line[..i];
+        let after = &line[i + c.len_utf8()..];
+        let lower = before.to_ascii_lowercase();
+        let next = after.chars().next();
+        match c {
+            '<' => "&lt;".into(),
+            '>' => "&gt;".into(),
+            '@' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '_' || n == '-') => {
+                "&#64;&#8203;".into()
+            }
+            '#' if next.is_some_and(|n| n.is_ascii_digit()) => "#&#8203;".into(),
+            ':' if after.starts_with("//")
+                && (lower.ends_with("http") || lower.ends_with("https")) =>
+            {
+                "&#58;".into()
+            }
+            '.' if lower.ends_with("www") => "&#46;".into(),
+            c if c.is_ascii() && INLINE_MARKUP.contains(&(c as u8)) => format!("\\{c}"),
+            c => c.to_string(),
+        }
+    }
 
     /// Text escaped where it does not start a line.
     fn escape_inside(text: &str) -> String {
@@ -748,11 +846,10 @@ mod tests {
                         out.push('\\');
                     }
                 }
-                for c in rest.chars() {
-                    if c.is_ascii() && INLINE_MARKUP.contains(&(c as u8)) {
-                        out.push('\\');
-                    }
-                    out.push(c);
+                // `rest` ends the line; what stands before it counts too.
+                let start = line.len() - rest.len();
+                for (i, c) in rest.char_indices() {
+                    out.push_str(&escaped_by_hand(line, start + i, c));
                 }
                 line_empty &= line.is_empty();
             }
@@ -763,7 +860,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn plain_text_escapes_as_it_would_line_by_line(
-            text in "[a1 \t\n\r#+=.)*_<&é-]{0,200}",
+            text in "[a1 \t\n\r#+=.)*_<&é@:/whtps-]{0,200}",
             cuts in proptest::collection::vec(0..=200usize, 0..4),
         ) {
             // The text in pieces cut anywhere (on character boundaries), as the
@@ -817,7 +914,7 @@ mod tests {
                 String::from_utf8(page).unwrap()
             };
             let whole = page(usize::MAX);
-            assert!(whole.contains("<ins>5</ins>[^b]"), "{whole}");
+            assert!(whole.contains("<ins>5</ins>[^fix-b]"), "{whole}");
             for part in 1..=text.len() {
                 assert_eq!(
                     page(part),
@@ -845,6 +942,7 @@ mod tests {
                 .map(|e| (0, e))
                 .collect(),
             markdown: false,
+            label: label_prefix(text),
         };
         let cuts: Vec<Range<usize>> = article.parts(1).into_iter().map(|p| p.text).collect();
         assert_eq!(cuts, [0..3, 3..9, 9..12]);
@@ -854,7 +952,20 @@ mod tests {
     fn inline_markup_is_escaped_everywhere() {
         assert_eq!(
             escape_line("a *b* _c_ `d` [e](f) <g> | ~h~ & \\"),
-            r"a \*b\* \_c\_ \`d\` \[e\](f) \<g\> \| \~h\~ \& \\"
+            r"a \*b\* \_c\_ \`d\` \[e\](f) &lt;g&gt; \| \~h\~ \& \\"
+        );
+    }
+
+    #[test]
+    fn nothing_github_would_link_or_notify_survives() {
+        assert_eq!(
+            escape_line("ask @someone about #123, mail a@b.org, see <http://z> or www.x.org"),
+            "ask &#64;&#8203;someone about #&#8203;123, mail a&#64;&#8203;b.org, see &lt;http&#58;//z&gt; or www&#46;x.org"
+        );
+        // What is not a mention, an issue or a link stays as it is.
+        assert_eq!(
+            escape_line("a # b, 5 @ 6, ratio 3:1, e.g. this"),
+            "a # b, 5 @ 6, ratio 3:1, e.g. this"
         );
     }
 
@@ -866,7 +977,8 @@ mod tests {
             format!("{}\\*{}\\_x", "a".repeat(40), "b".repeat(31))
         );
         for b in 0..=u8::MAX {
-            assert_eq!(is_markup(b), INLINE_MARKUP.contains(&b), "{b}");
+            let listed = INLINE_MARKUP.contains(&b) || GITHUB_MARKUP.contains(&b);
+            assert_eq!(is_markup(b), listed, "{b}");
         }
         // Markup at every position of a block and of a short tail.
         for len in 1..70 {

@@ -212,8 +212,8 @@ pub fn inert(text: String) {
     let mut out = Vec::new();
     {
         let mut writer = inert::Terminal::new(&mut out, false);
-        std::io::Write::write_all(&mut writer, text[..cut].as_bytes()).unwrap();
-        std::io::Write::write_all(&mut writer, text[cut..].as_bytes()).unwrap();
+        std::io::Write::write_all(&mut writer, &text.as_bytes()[..cut]).unwrap();
+        std::io::Write::write_all(&mut writer, &text.as_bytes()[cut..]).unwrap();
         std::io::Write::flush(&mut writer).unwrap();
     }
     assert_eq!(String::from_utf8(out).unwrap(), shown);

@@ -222,11 +222,17 @@ pub fn inert(text: String) {
     assert!(!inert_json.chars().any(inert::is_unsafe));
     assert_eq!(serde_json::from_str::<String>(&inert_json).unwrap(), text);
     let page = correct::render::html::page("t", &text);
-    let lower = page.to_ascii_lowercase();
-    for href in lower.split("href=\"").skip(1) {
-        let url = href.split('"').next().unwrap_or_default();
-        for scheme in ["javascript:", "vbscript:", "data:"] {
-            assert!(!url.trim_start().starts_with(scheme), "{url}");
+    // Every attribute of every real tag (text shows `<` as `&lt;`).
+    for tag in page.to_ascii_lowercase().split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or_default();
+        for attribute in ["href=\"", "src=\""] {
+            for value in tag.split(attribute).skip(1) {
+                let url = value.split('"').next().unwrap_or_default();
+                for scheme in ["javascript:", "vbscript:", "data:text"] {
+                    assert!(!url.trim_start().starts_with(scheme), "<{tag}>");
+                }
+            }
         }
+        assert!(!tag.starts_with("script"), "<{tag}>");
     }
 }

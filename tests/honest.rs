@@ -497,3 +497,40 @@ fn a_plain_text_article_renders_on_github_as_the_text_it_is() {
     assert_eq!(text.replace("..", "."), line, "{paragraph}");
     assert!(!paragraph.contains("@someone"), "no mention: {paragraph}");
 }
+
+#[test]
+fn the_nearest_miss_is_the_real_best_alignment() {
+    // One copy of a 400-character find, 12% of its characters changed.
+    let find: String = (0..58).map(|i| format!("word{i:02} ")).collect::<String>().trim_end().to_owned();
+    let changed: String = find
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i % 8 == 3 { 'X' } else { c })
+        .collect();
+    let p = Project::new();
+    p.write("input/a.txt", format!("{changed}\nAn unrelated second line about teh story.\n"));
+    let mut long = record("long", &find, "x");
+    long["category"] = json!("other");
+    let short: String = find.chars().take(160).collect();
+    let mut medium = record("medium", &short, "x");
+    medium["category"] = json!("other");
+    p.records("corrections/a.json", &[long, medium, record("typo", "tehx", "the")]);
+    let run = p.run(&["--fuzzy", "0"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let line_of = |id: &str| {
+        run.stderr
+            .lines()
+            .find(|l| l.contains(&format!("record `{id}`")))
+            .unwrap_or_else(|| panic!("{id}: {run:?}"))
+            .to_owned()
+    };
+    let long = line_of("long");
+    // Every changed character is one substitution: the true similarity.
+    let distance = (0..find.len()).filter(|i| i % 8 == 3).count();
+    let expected = (1000 - distance * 1000 / find.len()) as f64 / 1000.0;
+    assert!(expected > 0.87);
+    assert!(long.contains(&format!("nearest at 1:1 (similarity {expected:.2})")), "{long}");
+    assert!(line_of("medium").contains("nearest at 1:1"), "{run:?}");
+    assert!(line_of("typo").contains("nearest at 2:32"), "{run:?}");
+    assert!(line_of("typo").contains("[-tehx-]{+teh+}"), "{run:?}");
+}

@@ -21,6 +21,10 @@ use crate::record::{Occurrence, Record};
 const LISTED_MATCHES: usize = 1000;
 /// How many not-found records per text get a near-miss search (it reads the text).
 const NEAR_MISS_SEARCHES: usize = 20;
+/// The near-miss searches of one text read at most this many characters
+/// times 64-character blocks of the `find`s (about a second of work); the
+/// records past it are reported without a nearest miss, and say so.
+const NEAR_MISS_BUDGET: u64 = 1 << 30;
 
 /// Which tier of the matcher found a record (see [`tolerant`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -269,7 +273,7 @@ pub fn locate_with_evidence(
         );
         let mut replaces = replaces.with_records(records, |r| &r.replace);
         let normalized = std::cell::OnceCell::new();
-        let mut searched = 0;
+        let (mut searched, mut spent) = (0, 0u64);
         for i in missing {
             let record = &records[i];
             let in_context = match candidates.binary_search(&i) {
@@ -293,7 +297,12 @@ pub fn locate_with_evidence(
                         Some(found) => found,
                         None => {
                             searched += 1;
-                            let near = searched <= NEAR_MISS_SEARCHES;
+                            let cost = text.len() as u64
+                                * record.find.chars().count().div_ceil(64) as u64;
+                            let near = searched <= NEAR_MISS_SEARCHES && spent + cost <= NEAR_MISS_BUDGET;
+                            if near {
+                                spent += cost;
+                            }
                             let replaced = Replaced {
                                 raw: match candidates.binary_search(&i) {
                                     Ok(_) => replaces.raw(i),
@@ -570,15 +579,17 @@ fn find_not_found(
             "fix the context fields so that they match the article exactly".to_owned(),
         )
     } else {
-        let nearest = near.and_then(|_| near_miss(text, index, &record.find));
-        let message = match nearest {
-            Some(near) => format!(
+        let message = match near.map(|_| near_miss(text, index, &record.find)) {
+            Some(Some(near)) => format!(
                 "{find} was not found; nearest at {} (similarity {:.2}): {}",
                 near.at,
                 f64::from(near.similarity) / 1000.0,
                 near.diff
             ),
-            None => format!("{find} was not found"),
+            Some(None) => format!("{find} was not found, nor anything close to it"),
+            None => format!(
+                "{find} was not found (no nearest miss searched: this text's search budget went to the records before it)"
+            ),
         };
         let help = "copy `find` from the article exactly (quotes, dashes, spaces and case count), \
                     or remove the record if the error is gone"
@@ -621,53 +632,19 @@ struct NearMiss {
 
 /// The line most like `find` (the share of its words found there, exactly or
 /// nearly; at least half), then the stretch of that line closest to `find`.
+/// The real best alignment of `find` in the whole text (the fewest edits, as
+/// the fuzzy tier counts them), when it is at least half similar.
 fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<NearMiss> {
-    let wanted: Vec<String> = words(find).map(str::to_lowercase).collect();
-    if wanted.is_empty() {
-        return None;
-    }
-    let mut best: Option<(f64, usize)> = None;
-    for line in 0..index.len() {
-        let range = index.line_range(text, line);
-        let have: Vec<String> = words(&text[range]).map(str::to_lowercase).collect();
-        let score: f64 = wanted
-            .iter()
-            .map(|w| {
-                have.iter()
-                    .map(|h| {
-                        if h == w {
-                            1.0
-                        } else {
-                            strsim::normalized_levenshtein(w, h)
-                        }
-                    })
-                    .filter(|&s| s >= 0.75)
-                    .fold(0.0, f64::max)
-            })
-            .sum::<f64>()
-            / wanted.len() as f64;
-        if score >= 0.5 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, line));
-        }
-    }
-    let (_, line) = best?;
-    let range = index.line_range(text, line);
-    let stretch = match tolerant::closest(&text[range.clone()], find) {
-        Some(r) => range.start + r.start..range.start + r.end,
-        None => range,
-    };
+    let (stretch, _) = tolerant::best_alignment(text, find)?;
     let actual = text[stretch.clone()].trim_end_matches('\r');
-    Some(NearMiss {
+    let similarity = tiers::similarity(find, actual);
+    (similarity >= 500).then(|| NearMiss {
         at: index.line_col(text, stretch.start),
-        similarity: tiers::similarity(find, actual),
+        similarity,
         diff: crate::render::words::inline(find, actual),
     })
 }
 
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-}
 
 #[cfg(test)]
 #[allow(

@@ -298,6 +298,101 @@ pub fn closest(hay: &str, pattern: &str) -> Option<Range<usize>> {
     Some(start..end)
 }
 
+/// The stretch of `hay` that `pattern` aligns to with the fewest edits
+/// (Levenshtein, in characters, the stretch starting and ending anywhere),
+/// widened to whole words, and that number of edits. The search is
+/// bit-parallel (Myers' algorithm in Hyyrö's blocked form): it costs the
+/// text's length times the pattern's in 64-character blocks, and finds the
+/// same distances as the plain dynamic program ([`end_distances`], which a
+/// test compares it with).
+///
+/// ```
+/// use correct::locate::tolerant::best_alignment;
+/// let hay = "the teh story and more";
+/// let (at, edits) = best_alignment(hay, "tehx").unwrap();
+/// assert_eq!((&hay[at], edits), ("teh", 1));
+/// ```
+pub fn best_alignment(hay: &str, pattern: &str) -> Option<(Range<usize>, usize)> {
+    let pat: Vec<char> = pattern.chars().collect();
+    if pat.is_empty() || hay.is_empty() {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = hay.char_indices().collect();
+    let ends = bit_parallel_end_distances(&chars, &pat);
+    let (end, &fewest) = ends.iter().enumerate().min_by_key(|&(_, d)| *d)?;
+    // The stretch is found again in a window around that end (ties: the
+    // stretch whose length is nearest the pattern's, which may end later).
+    let window_start = (end + 1).saturating_sub(pat.len() + fewest);
+    let window_end = (end + 1 + fewest).min(chars.len());
+    let from = chars[window_start].0;
+    let to = chars.get(window_end).map_or(hay.len(), |&(b, _)| b);
+    let found = closest(&hay[from..to], pattern)?;
+    let (mut start, mut end) = (from + found.start, from + found.end);
+    // Spaces the pattern does not have at its ends are not part of the miss.
+    if !pattern.starts_with(char::is_whitespace) {
+        start = end.min(start + (hay[start..end].len() - hay[start..end].trim_start().len()));
+    }
+    if !pattern.ends_with(char::is_whitespace) {
+        end = start.max(end - (hay[start..end].len() - hay[start..end].trim_end().len()));
+    }
+    Some((start..end, fewest))
+}
+
+/// [`end_distances`], bit-parallel: one 64-bit word per 64 pattern characters.
+pub(crate) fn bit_parallel_end_distances(chars: &[(usize, char)], pat: &[char]) -> Vec<usize> {
+    let m = pat.len();
+    let blocks = m.div_ceil(64);
+    // peq[c][b]: bit i set where pat[64 b + i] == c.
+    let mut peq: std::collections::HashMap<char, Vec<u64>> = std::collections::HashMap::new();
+    for (i, &c) in pat.iter().enumerate() {
+        peq.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
+    }
+    let none = vec![0u64; blocks];
+    let mut pv = vec![u64::MAX; blocks];
+    let mut mv = vec![0u64; blocks];
+    // The last row of each block: the distance of its last pattern character.
+    let mut score: Vec<usize> = (0..blocks).map(|b| ((b + 1) * 64).min(m)).collect();
+    let last_bit = 1u64 << ((m - 1) % 64);
+    let mut ends = Vec::with_capacity(chars.len());
+    for &(_, c) in chars {
+        let eqs = peq.get(&c).unwrap_or(&none);
+        // The top row is 0 everywhere: the stretch may start anywhere.
+        let mut h_in: i32 = 0;
+        for b in 0..blocks {
+            let high = if b + 1 == blocks { last_bit } else { 1 << 63 };
+            let (p, n) = (pv[b], mv[b]);
+            let mut eq = eqs[b];
+            let xv = eq | n;
+            if h_in < 0 {
+                eq |= 1;
+            }
+            let xh = ((eq & p).wrapping_add(p) ^ p) | eq;
+            let mut ph = n | !(xh | p);
+            let mut mh = p & xh;
+            let h_out: i32 = if ph & high != 0 {
+                1
+            } else if mh & high != 0 {
+                -1
+            } else {
+                0
+            };
+            ph <<= 1;
+            mh <<= 1;
+            if h_in < 0 {
+                mh |= 1;
+            } else if h_in > 0 {
+                ph |= 1;
+            }
+            pv[b] = mh | !(xv | ph);
+            mv[b] = ph & xv;
+            score[b] = score[b].wrapping_add_signed(h_out as isize);
+            h_in = h_out;
+        }
+        ends.push(score[blocks - 1]);
+    }
+    ends
+}
+
 /// For each character of `chars`, the fewest edits aligning all of `pat` to a
 /// stretch ending with it (Sellers' algorithm: the stretch may start anywhere).
 fn end_distances(chars: &[(usize, char)], pat: &[char]) -> Vec<usize> {
@@ -375,6 +470,39 @@ pub fn anchored(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn bit_parallel_distances_equal_the_dynamic_program(
+            hay in "[ab é\n]{0,300}",
+            pat in "[abé ]{1,150}",
+        ) {
+            let chars: Vec<(usize, char)> = hay.char_indices().collect();
+            let pat: Vec<char> = pat.chars().collect();
+            prop_assert_eq!(
+                bit_parallel_end_distances(&chars, &pat),
+                end_distances(&chars, &pat)
+            );
+        }
+    }
+
+    #[test]
+    fn the_best_alignment_of_a_long_find_is_where_it_stands() {
+        // 400 characters, 12% of them changed, in a text of other sentences.
+        let sentence: String = (0..58).map(|i| format!("word{i:02} ")).collect();
+        assert!(sentence.len() > 400);
+        let mut changed: Vec<char> = sentence.chars().collect();
+        for i in (0..changed.len()).step_by(8) {
+            changed[i] = 'X';
+        }
+        let changed: String = changed.into_iter().collect();
+        let hay = format!("Other text here.\n{changed}\nMore text after it.\n");
+        let (at, edits) = best_alignment(&hay, &sentence).unwrap();
+        assert_eq!(at.start, 17, "{at:?}");
+        assert!(at.end >= 17 + sentence.len() - 1, "{at:?}");
+        assert_eq!(edits, sentence.len().div_ceil(8));
+    }
     use super::*;
 
     #[test]

@@ -186,7 +186,8 @@ pub struct NewArgs {
     /// Which match: a number, or "all".
     #[arg(long)]
     pub occurrence: Option<String>,
-    /// The record's id (default: from the words of `find`).
+    /// The record's id, `[a-z0-9][a-z0-9._-]*` (default: from the first words of
+    /// `replace`, or of `find` when `replace` has none).
     #[arg(long)]
     pub id: Option<String>,
     /// Write the record to this folder instead of corrections/KEY/.

@@ -380,6 +380,17 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
         ));
     }
     record.id = match &args.id {
+        // Checked before anything is written: a record file `correct` would
+        // refuse, or a path, is never made.
+        Some(id) if !crate::record::is_valid_id(id) => {
+            return Err(failed(
+                EXIT_ERROR,
+                format!(
+                    "--id {id:?} is not a record id: it must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`), e.g. `{}`",
+                    derive::unique_id(&mut Vec::new(), id, "")
+                ),
+            ));
+        }
         Some(id) if taken.contains(id) => {
             return Err(failed(
                 EXIT_ERROR,

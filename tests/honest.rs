@@ -501,20 +501,30 @@ fn a_plain_text_article_renders_on_github_as_the_text_it_is() {
 #[test]
 fn the_nearest_miss_is_the_real_best_alignment() {
     // One copy of a 400-character find, 12% of its characters changed.
-    let find: String = (0..58).map(|i| format!("word{i:02} ")).collect::<String>().trim_end().to_owned();
+    let find: String = (0..58)
+        .map(|i| format!("word{i:02} "))
+        .collect::<String>()
+        .trim_end()
+        .to_owned();
     let changed: String = find
         .chars()
         .enumerate()
         .map(|(i, c)| if i % 8 == 3 { 'X' } else { c })
         .collect();
     let p = Project::new();
-    p.write("input/a.txt", format!("{changed}\nAn unrelated second line about teh story.\n"));
+    p.write(
+        "input/a.txt",
+        format!("{changed}\nAn unrelated second line about teh story.\n"),
+    );
     let mut long = record("long", &find, "x");
     long["category"] = json!("other");
     let short: String = find.chars().take(160).collect();
     let mut medium = record("medium", &short, "x");
     medium["category"] = json!("other");
-    p.records("corrections/a.json", &[long, medium, record("typo", "tehx", "the")]);
+    p.records(
+        "corrections/a.json",
+        &[long, medium, record("typo", "tehx", "the")],
+    );
     let run = p.run(&["--fuzzy", "0"]);
     assert_eq!(run.code, 1, "{run:?}");
     let line_of = |id: &str| {
@@ -529,8 +539,106 @@ fn the_nearest_miss_is_the_real_best_alignment() {
     let distance = (0..find.len()).filter(|i| i % 8 == 3).count();
     let expected = (1000 - distance * 1000 / find.len()) as f64 / 1000.0;
     assert!(expected > 0.87);
-    assert!(long.contains(&format!("nearest at 1:1 (similarity {expected:.2})")), "{long}");
+    assert!(
+        long.contains(&format!("nearest at 1:1 (similarity {expected:.2})")),
+        "{long}"
+    );
     assert!(line_of("medium").contains("nearest at 1:1"), "{run:?}");
     assert!(line_of("typo").contains("nearest at 2:32"), "{run:?}");
     assert!(line_of("typo").contains("[-tehx-]{+teh+}"), "{run:?}");
+}
+
+#[test]
+fn a_match_never_ends_inside_a_character() {
+    // café written with a combining accent: `cafe` is not a word of it.
+    let p = Project::new();
+    p.write(
+        "input/a.txt",
+        "At the cafe\u{301} we met. At the cafe we ate.\n",
+    );
+    let mut r = record("cafe", "cafe", "bistro");
+    r["whole_word"] = json!(true);
+    p.records("corrections/a.json", &[r]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        p.read("output/a.txt"),
+        "At the cafe\u{301} we met. At the bistro we ate.\n"
+    );
+    // The only match inside a character: refused, and the message says why.
+    p.write("input/a.txt", "At the cafe\u{301} we met.\n");
+    for args in [&[][..], &["--strict"][..]] {
+        let run = p.run(args);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stderr.contains("whole characters at both ends"),
+            "{run:?}"
+        );
+    }
+    // At the fuzzy tier the match takes in the whole character.
+    let mut r = record("cafe", "the cafe we", "the bistro we");
+    r["category"] = json!("other");
+    p.records("corrections/a.json", &[r]);
+    assert_eq!(p.run(&[]).code, 0);
+    assert_eq!(p.read("output/a.txt"), "At the bistro we met.\n");
+    // An emoji's ZWJ sequence is one character too.
+    p.write("input/a.txt", "A coder: \u{1f469}\u{200d}\u{1f4bb} here.\n");
+    p.records(
+        "corrections/a.json",
+        &[record("woman", "\u{1f469}", "\u{1f468}")],
+    );
+    assert_eq!(p.run(&[]).code, 1);
+}
+
+#[test]
+fn correct_new_refuses_an_id_correct_would_refuse_and_writes_nothing() {
+    let p = Project::new();
+    p.write("input/a.txt", "The war ended in 1944.\n");
+    let before = p.snapshot();
+    for id in ["ABC", "a/b", "../x", ""] {
+        let run = p.run(&[
+            "new",
+            "input/a.txt",
+            "--find",
+            "1944",
+            "--replace",
+            "1945",
+            "--id",
+            id,
+            "--category",
+            "date",
+            "--reason",
+            "The war ended in 1945.",
+            "--source",
+            "https://example.org/x",
+        ]);
+        assert_eq!(run.code, 2, "{id:?}: {run:?}");
+        assert!(run.stderr.contains("is not a record id"), "{id:?}: {run:?}");
+        assert_eq!(p.snapshot(), before, "{id:?}: nothing written");
+        assert!(!p.exists("corrections"), "{id:?}: no empty folder left");
+    }
+    // A valid id writes a record that `correct` then applies.
+    let run = p.run(&[
+        "new",
+        "input/a.txt",
+        "--find",
+        "1944",
+        "--replace",
+        "1945",
+        "--id",
+        "year",
+        "--category",
+        "date",
+        "--reason",
+        "The war ended in 1945.",
+        "--source",
+        "https://example.org/x",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.run(&[]).code, 0);
+    let help = p.run(&["new", "--help"]);
+    assert!(
+        help.stdout.contains("from the first words of `replace`"),
+        "{help:?}"
+    );
 }

@@ -297,9 +297,10 @@ pub fn locate_with_evidence(
                         Some(found) => found,
                         None => {
                             searched += 1;
-                            let cost = text.len() as u64
-                                * record.find.chars().count().div_ceil(64) as u64;
-                            let near = searched <= NEAR_MISS_SEARCHES && spent + cost <= NEAR_MISS_BUDGET;
+                            let cost =
+                                text.len() as u64 * record.find.chars().count().div_ceil(64) as u64;
+                            let near =
+                                searched <= NEAR_MISS_SEARCHES && spent + cost <= NEAR_MISS_BUDGET;
                             if near {
                                 spent += cost;
                             }
@@ -398,6 +399,11 @@ fn choose<'i>(
     matched: Matched,
     prose: Option<&Protected>,
 ) -> Option<Location> {
+    // Every tier: a match never starts or ends inside a grapheme cluster.
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| on_grapheme_boundaries(text, h.span.clone()))
+        .collect();
     let mut hits = match in_prose(text, &index, record, hits, prose) {
         Ok(hits) => hits,
         Err(failure) => return Some(Location::Failed(failure)),
@@ -424,14 +430,47 @@ fn span(start: usize, find: &str) -> Range<usize> {
 /// Whether the span `at` satisfies the record's `before` and `after` (its
 /// `whole_word` is checked apart, see [`is_whole_word`]).
 fn fits_around(text: &str, at: Range<usize>, record: &Record) -> bool {
-    record
-        .before
-        .as_deref()
-        .is_none_or(|b| text[..at.start].ends_with(b))
+    on_grapheme_boundaries(text, at.clone())
+        && record
+            .before
+            .as_deref()
+            .is_none_or(|b| text[..at.start].ends_with(b))
         && record
             .after
             .as_deref()
             .is_none_or(|a| text[at.end..].starts_with(a))
+}
+
+/// Whether `at` starts and ends between user-perceived characters (grapheme
+/// clusters): a combining mark, a zero-width joiner or a variation selector
+/// belongs to the character before it, so no match starts or ends before one
+/// (`cafe` does not match the start of `café` written with U+0301), and CR LF
+/// is one. Between two ASCII characters other than CR LF there is always a
+/// boundary, which is checked first.
+///
+/// ```
+/// # use correct::locate::on_grapheme_boundaries;
+/// assert!(on_grapheme_boundaries("cafe au lait", 0..4));
+/// assert!(!on_grapheme_boundaries("cafe\u{301} au lait", 0..4));
+/// assert!(!on_grapheme_boundaries("a\r\nb", 0..2));
+/// assert!(!on_grapheme_boundaries("👩\u{200d}💻 x", 0..4), "inside a ZWJ sequence");
+/// ```
+pub fn on_grapheme_boundaries(text: &str, at: Range<usize>) -> bool {
+    is_boundary(text, at.start) && is_boundary(text, at.end)
+}
+
+fn is_boundary(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if at == 0 || at >= bytes.len() {
+        return true;
+    }
+    let (before, after) = (bytes[at - 1], bytes[at]);
+    if before.is_ascii() && after.is_ascii() {
+        return !(before == b'\r' && after == b'\n');
+    }
+    unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
+        .is_boundary(text, 0)
+        .unwrap_or(true)
 }
 
 /// The characters just before and after `at` are not alphanumeric (text ends count).
@@ -567,6 +606,12 @@ fn find_not_found(
                 .as_ref()
                 .map(|a| format!("`after` {}", quoted(a))),
             record.whole_word.then(|| "`whole_word`".to_owned()),
+            raw.iter()
+                .any(|&s| !on_grapheme_boundaries(text, s..s + record.find.len()))
+                .then(|| {
+                    "whole characters at both ends (a combining mark, joiner or variation selector belongs to the character before it)"
+                        .to_owned()
+                }),
         ];
         let constraints: Vec<String> = constraints.into_iter().flatten().collect();
         (
@@ -644,7 +689,6 @@ fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<NearMiss> {
         diff: crate::render::words::inline(find, actual),
     })
 }
-
 
 #[cfg(test)]
 #[allow(

@@ -310,7 +310,8 @@ pub(super) fn is_todo(value: &str) -> bool {
 /// How placeholders start.
 pub(crate) const TODO: &str = "TODO";
 
-pub(super) fn is_valid_id(id: &str) -> bool {
+/// Whether `id` is a valid record id: `[a-z0-9][a-z0-9._-]*`.
+pub fn is_valid_id(id: &str) -> bool {
     let mut bytes = id.bytes();
     bytes
         .next()

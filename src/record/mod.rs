@@ -14,7 +14,9 @@ use fields::Fields;
 use strict::StrictVisitor;
 
 mod fields;
+
 pub(crate) use fields::TODO;
+pub use fields::is_valid_id;
 mod strict;
 
 /// The kind of error a record corrects.

@@ -16,7 +16,17 @@ pub(super) struct Fields<'a> {
 impl Fields<'_> {
     pub(super) fn record(&mut self, file: &str) -> Option<Record> {
         self.unknown_keys(&FIELDS, "");
-        let id = self.string("id", true);
+        let id = match self.map.get("id") {
+            // An id is a short name: a long one is refused without echoing it.
+            Some(Value::String(id)) if id.chars().count() > MAX_ID_CHARS => {
+                self.errors.push(format!(
+                    "`id` is {} characters long; an id is a short name of at most {MAX_ID_CHARS} characters ([a-z0-9][a-z0-9._-]*)",
+                    id.chars().count()
+                ));
+                None
+            }
+            _ => self.string("id", true),
+        };
         if let Some(id) = &id
             && !is_valid_id(id)
         {
@@ -300,7 +310,9 @@ impl Fields<'_> {
     }
 }
 
-/// `[a-z0-9][a-z0-9._-]*`
+/// The longest id: a short name, shown in every message about its record.
+pub(crate) const MAX_ID_CHARS: usize = 128;
+
 /// Whether a value is a placeholder left for the editor by `correct record` or
 /// `correct new` ("TODO: ..."): such a record is refused until it is filled in.
 pub(super) fn is_todo(value: &str) -> bool {

@@ -83,9 +83,43 @@ pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
             ins.push_str(tokens[i].1);
             i += 1;
         }
-        out.push(Piece::Change { del, ins });
+        push_change(&mut out, del, ins);
     }
     out
+}
+
+/// Adds the change `del` -> `ins`, with the white space both share at their
+/// start and end outside it (`led by<del>  Marshall </del><ins> General </ins>`
+/// reads `led by <del> Marshall</del><ins>General</ins> `).
+fn push_change(out: &mut Vec<Piece>, mut del: String, mut ins: String) {
+    let common = |a: &mut dyn Iterator<Item = char>, b: &mut dyn Iterator<Item = char>| {
+        a.zip(b)
+            .take_while(|(x, y)| x == y && x.is_whitespace())
+            .map(|(x, _)| x.len_utf8())
+            .sum::<usize>()
+    };
+    let lead = common(&mut del.chars(), &mut ins.chars());
+    let same_before: String = del[..lead].to_owned();
+    del.drain(..lead);
+    ins.drain(..lead);
+    let trail = common(&mut del.chars().rev(), &mut ins.chars().rev());
+    let same_after: String = del[del.len() - trail..].to_owned();
+    del.truncate(del.len() - trail);
+    ins.truncate(ins.len() - trail);
+    let mut same = |text: String, out: &mut Vec<Piece>| {
+        if text.is_empty() {
+            return;
+        }
+        match out.last_mut() {
+            Some(Piece::Same(s)) => s.push_str(&text),
+            _ => out.push(Piece::Same(text)),
+        }
+    };
+    same(same_before, out);
+    if !del.is_empty() || !ins.is_empty() {
+        out.push(Piece::Change { del, ins });
+    }
+    same(same_after, out);
 }
 
 /// The edit `old` -> `new` on one line, marked as git's plain word diff does:
@@ -122,6 +156,18 @@ mod tests {
             del: del.into(),
             ins: ins.into(),
         }
+    }
+
+    #[test]
+    fn shared_spaces_stand_outside_the_marks() {
+        assert_eq!(
+            pieces("led by  Marshall Zhukov", "led by General Zhukov"),
+            [
+                Piece::Same("led by ".into()),
+                change(" Marshall", "General"),
+                Piece::Same(" Zhukov".into())
+            ]
+        );
     }
 
     #[test]

@@ -318,7 +318,7 @@ impl Progress {
                 indicatif::ProgressDrawTarget::hidden(),
             );
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} inputs ({per_sec}, {eta} left)",
+                "{bar:40} {pos}/{len} inputs ({eta} left)",
             ) {
                 bar.set_style(style);
             }

@@ -13,14 +13,58 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-/// The parser options: CommonMark with GFM tables, footnotes, strikethrough and
-/// YAML/TOML front matter.
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+/// The parser options for the body: CommonMark with GFM tables, footnotes and
+/// strikethrough. Front matter is found apart ([`front_matter`]): the
+/// parser's metadata option would also take a `---` / text / `---` block in
+/// the middle of a document for front matter, where GitHub shows a thematic
+/// break and a heading.
+pub(crate) fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The front matter of `source`: a YAML (`---`) or TOML (`+++`) block at the
+/// very start of the file (after a BOM), up to and including its closing
+/// fence's line. Front matter exists only there.
+///
+/// ```
+/// use correct::markdown::front_matter;
+/// assert_eq!(front_matter("---\ntitle: x\n---\n\nBody"), Some(0..18));
+/// assert_eq!(front_matter("Intro\n\n---\ntitle: x\n---\n"), None);
+/// ```
+pub fn front_matter(source: &str) -> Option<Range<usize>> {
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &source[bom..];
+    if !(rest.starts_with("---") || rest.starts_with("+++")) {
+        return None;
+    }
+    let metadata = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let (event, range) = Parser::new_ext(rest, metadata).into_offset_iter().next()?;
+    if !matches!(event, Event::Start(Tag::MetadataBlock(_))) || range.start != 0 {
+        return None;
+    }
+    // The block's range ends at its closing fence; take that line's break too.
+    let end = bom + range.end;
+    let end = match source[end..].find('\n') {
+        Some(line_break) if source[end..end + line_break].trim().is_empty() => end + line_break + 1,
+        _ => end,
+    };
+    Some(0..end)
+}
+
+/// A parser event and where it stands in the source.
+pub(crate) type Located<'a> = (Event<'a>, Range<usize>);
+
+/// The events of `source` with their ranges in it: the body after any front
+/// matter, parsed with [`options`]; `front` is the front matter's range.
+pub(crate) fn events(source: &str) -> (Option<Range<usize>>, Vec<Located<'_>>) {
+    let front = front_matter(source);
+    let at = front.as_ref().map_or(0, |r| r.end);
+    let events = Parser::new_ext(&source[at..], options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, range.start + at..range.end + at))
+        .collect();
+    (front, events)
 }
 
 /// What a protected part of the source is, for messages.
@@ -83,18 +127,22 @@ impl Protected {
     /// assert_eq!(p.overlapping(25..30), None); // "the guide": prose
     /// ```
     pub fn of(source: &str) -> Protected {
-        let parser = Parser::new_ext(source, options());
+        let (front, events) = events(source);
+        let at = front.as_ref().map_or(0, |r| r.end);
         let mut ranges = Vec::new();
+        if let Some(front) = front {
+            ranges.push((front, Kind::FrontMatter));
+        }
+        let parser = Parser::new_ext(&source[at..], options());
         for (_, def) in parser.reference_definitions().iter() {
-            ranges.push((def.span.clone(), Kind::LinkDefinition));
+            ranges.push((def.span.start + at..def.span.end + at, Kind::LinkDefinition));
         }
         // Open links and images: their range, the ranges of their children, and
         // whether it is an autolink (protected whole already).
         let mut links: Vec<OpenLink> = Vec::new();
         let mut prose = Prose::default();
         let mut in_code_block = false;
-        let mut in_metadata = false;
-        for (event, range) in parser.into_offset_iter() {
+        for (event, range) in events {
             let child = |links: &mut Vec<OpenLink>, r: &Range<usize>| {
                 if let Some((_, children, _)) = links.last_mut() {
                     children.push(r.clone());
@@ -106,11 +154,6 @@ impl Protected {
                     ranges.push((range, Kind::CodeBlock));
                 }
                 Event::End(TagEnd::CodeBlock) => in_code_block = false,
-                Event::Start(Tag::MetadataBlock(_)) => {
-                    in_metadata = true;
-                    ranges.push((range, Kind::FrontMatter));
-                }
-                Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
                 Event::Code(_) => {
                     child(&mut links, &range);
                     ranges.push((range, Kind::CodeSpan));
@@ -136,7 +179,7 @@ impl Protected {
                         ranges.extend(gaps(whole, children).map(|r| (r, Kind::LinkTarget)));
                     }
                 }
-                _ if in_code_block || in_metadata => {}
+                _ if in_code_block => {}
                 event => {
                     child(&mut links, &range);
                     // Text outside code, front matter and autolinks is prose.
@@ -262,9 +305,15 @@ pub struct Element {
 /// The skeleton of `source`: every element's start and end, in order, without
 /// the text. Two sources with equal skeletons have the same structure.
 pub fn skeleton(source: &str) -> Vec<Element> {
-    Parser::new_ext(source, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| {
+    let (front, events) = events(source);
+    let front = front.map(|_| Element {
+        name: "the front matter".to_owned(),
+        opens: true,
+        at: 0,
+    });
+    front
+        .into_iter()
+        .chain(events.into_iter().filter_map(|(event, range)| {
             let (name, opens) = match event {
                 Event::Start(tag) => (describe(&tag), true),
                 Event::End(end) => (format!("{end:?}"), false),
@@ -283,7 +332,7 @@ pub fn skeleton(source: &str) -> Vec<Element> {
                 opens,
                 at: range.start,
             })
-        })
+        }))
         .collect()
 }
 

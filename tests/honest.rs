@@ -642,3 +642,43 @@ fn correct_new_refuses_an_id_correct_would_refuse_and_writes_nothing() {
         "{help:?}"
     );
 }
+
+#[test]
+fn front_matter_exists_only_at_the_very_start() {
+    // A `---` block in the middle is a rule and a heading on GitHub: prose.
+    let p = Project::new();
+    p.write(
+        "input/a.md",
+        "Intro.\n\n---\ntitle: the war of 1944\n---\n\nAfter.\n",
+    );
+    p.records("corrections/a.json", &[record("year", "1944", "1945")]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(p.read("output/a.md").contains("the war of 1945"));
+    // At the very start it is front matter: protected, and shown as a code
+    // block in the review page.
+    let p = Project::new();
+    p.write(
+        "input/a.md",
+        "---\ntitle: The war of 1944\n---\n\nIt ended in 1944.\n",
+    );
+    p.records("corrections/a.json", &[record("year", "1944", "1945")]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        p.read("output/a.md"),
+        "---\ntitle: The war of 1944\n---\n\nIt ended in 1945.\n"
+    );
+    let review = p.read("output/a.review.md");
+    if let Some(html) = cmark_gfm(&review) {
+        assert!(
+            html.contains("<pre><code class=\"language-yaml\">title: The war of 1944"),
+            "{html}"
+        );
+        assert!(!html.contains("<h2>title"), "{html}");
+        assert!(
+            html.contains("It ended in <del>1944</del><ins>1945</ins>"),
+            "{html}"
+        );
+    }
+}

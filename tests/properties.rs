@@ -34,8 +34,10 @@ fn text() -> impl Strategy<Value = String> {
 
 /// Records for random disjoint spans of `text`, each pinned by `occurrence`.
 fn records_for(text: &str, cuts: &[(usize, usize, String)]) -> Vec<Record> {
+    use unicode_segmentation::UnicodeSegmentation as _;
+    // Records cut between whole characters: a match never ends inside one.
     let boundaries: Vec<usize> = text
-        .char_indices()
+        .grapheme_indices(true)
         .map(|(i, _)| i)
         .chain([text.len()])
         .collect();
@@ -55,8 +57,12 @@ fn records_for(text: &str, cuts: &[(usize, usize, String)]) -> Vec<Record> {
     let mut free = 0;
     for (start, end, replace) in spans {
         let find = &text[start..end];
-        // The span's rank among the leftmost-first, non-overlapping matches.
-        let Some(rank) = text.match_indices(find).position(|(i, _)| i == start) else {
+        // The span's rank among the leftmost-first, non-overlapping matches
+        // between whole characters.
+        let Some(rank) = matches_between_characters(text, find)
+            .iter()
+            .position(|&i| i == start)
+        else {
             continue;
         };
         if start < free {
@@ -69,6 +75,24 @@ fn records_for(text: &str, cuts: &[(usize, usize, String)]) -> Vec<Record> {
         });
     }
     records
+}
+
+/// Where `find` matches `text`, leftmost first and not overlapping, counting
+/// only matches that start and end between whole characters (as `correct`
+/// counts them).
+fn matches_between_characters(text: &str, find: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut free = 0;
+    for (i, _) in text.char_indices() {
+        if i >= free
+            && text[i..].starts_with(find)
+            && correct::locate::on_grapheme_boundaries(text, i..i + find.len())
+        {
+            found.push(i);
+            free = i + find.len();
+        }
+    }
+    found
 }
 
 fn splice(text: &str, records: &[Record], starts: &[usize]) -> String {

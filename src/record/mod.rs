@@ -301,9 +301,10 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
     let mut records = Vec::with_capacity(items.len());
     let mut problems = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
-        // A label names the record by its id, if that is a real one (never a
-        // long or strange text echoed back).
-        let shown = |id: &str| id.chars().count() <= fields::MAX_ID_CHARS && is_valid_id(id);
+        // A label names the record by its id when that is short and plain
+        // (never a long text echoed back).
+        let shown =
+            |id: &str| id.chars().count() <= fields::MAX_ID_CHARS && !id.contains(char::is_control);
         let label = |id: Option<&str>| match (single, id.filter(|id| shown(id))) {
             (true, Some(id)) => format!("record `{id}`"),
             (true, None) => "record".to_owned(),

@@ -2,7 +2,7 @@
 //! rendered with pulldown-cmark (GFM tables, footnotes, strikethrough) inside a
 //! page with a small inline stylesheet, for editors without GitHub.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd, html};
 
 /// The stylesheet: readable prose, the marks and the footnotes.
 const STYLE: &str = "body{max-width:46em;margin:2em auto;padding:0 1em;font:17px/1.55 Georgia,serif;color:#222}\
@@ -27,12 +27,11 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https:
 /// assert!(page.contains("<p>Signed in <del>1945</del><ins>1941</ins>.</p>"));
 /// ```
 pub fn page(title: &str, markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    // Front matter (only at the very start) is the page's data, not its text.
+    let at = crate::markdown::front_matter(markdown).map_or(0, |r| r.end);
     let mut body = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut body, inert_links(Parser::new_ext(markdown, options)));
+    let events = Parser::new_ext(&markdown[at..], crate::markdown::options());
+    html::push_html(&mut body, inert_links(events));
     let body = sanitized(&body);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\

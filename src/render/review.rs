@@ -83,7 +83,20 @@ fn write_in_parts(
         .flat_map(|c| c.edits.iter().map(move |e| (c.record, e)))
         .collect();
     edits.sort_by_key(|(_, e)| e.original.start);
-    let text = original.strip_prefix('\u{feff}').unwrap_or(original);
+    let mut text = original.strip_prefix('\u{feff}').unwrap_or(original);
+    // A Markdown article's front matter is shown as a code block of its own:
+    // after the page's header it would read as a rule and a heading.
+    if header.markdown
+        && let Some(front) = crate::markdown::front_matter(original)
+        && edits
+            .first()
+            .is_none_or(|(_, e)| e.original.start >= front.end)
+    {
+        out.write_all(
+            front_matter_block(&original[original.len() - text.len()..front.end]).as_bytes(),
+        )?;
+        text = &original[front.end..];
+    }
     let article = Article {
         original,
         text,
@@ -134,6 +147,26 @@ fn write_in_parts(
     let mut page = body.finish();
     page.extend_from_slice(notes.as_bytes());
     out.write_all(&page)
+}
+
+/// Front matter as a fenced code block, with a fence longer than any run of
+/// backticks in it: `---` becomes "```yaml", `+++` "```toml".
+fn front_matter_block(front: &str) -> String {
+    let longest = front.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let language = if front.starts_with("+++") {
+        "toml"
+    } else {
+        "yaml"
+    };
+    // The data between the opening and the closing fence.
+    let body = front.replace("\r\n", "\n");
+    let lines: Vec<&str> = body.trim_end_matches('\n').lines().collect();
+    let inner = match lines.len() {
+        0..=2 => String::new(),
+        n => lines[1..n - 1].join("\n") + "\n",
+    };
+    format!("Front matter:\n\n{fence}{language}\n{inner}{fence}\n\n")
 }
 
 /// The article and its edits, as the page shows them.

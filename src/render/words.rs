@@ -106,7 +106,7 @@ fn push_change(out: &mut Vec<Piece>, mut del: String, mut ins: String) {
     let same_after: String = del[del.len() - trail..].to_owned();
     del.truncate(del.len() - trail);
     ins.truncate(ins.len() - trail);
-    let mut same = |text: String, out: &mut Vec<Piece>| {
+    let same = |text: String, out: &mut Vec<Piece>| {
         if text.is_empty() {
             return;
         }

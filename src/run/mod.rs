@@ -317,9 +317,9 @@ impl Progress {
                 Some(inputs as u64),
                 indicatif::ProgressDrawTarget::hidden(),
             );
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} inputs ({eta} left)",
-            ) {
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} inputs ({eta} left)")
+            {
                 bar.set_style(style);
             }
             bar

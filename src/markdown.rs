@@ -19,7 +19,10 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 /// the middle of a document for front matter, where GitHub shows a thematic
 /// break and a heading.
 pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
 }
 
 /// The front matter of `source`: a YAML (`---`) or TOML (`+++`) block at the
@@ -28,7 +31,7 @@ pub(crate) fn options() -> Options {
 ///
 /// ```
 /// use correct::markdown::front_matter;
-/// assert_eq!(front_matter("---\ntitle: x\n---\n\nBody"), Some(0..18));
+/// assert_eq!(front_matter("---\ntitle: x\n---\n\nBody"), Some(0..17));
 /// assert_eq!(front_matter("Intro\n\n---\ntitle: x\n---\n"), None);
 /// ```
 pub fn front_matter(source: &str) -> Option<Range<usize>> {
@@ -82,6 +85,10 @@ pub enum Kind {
     Autolink,
     /// A link reference definition (`[ref]: url "title"`).
     LinkDefinition,
+    /// A character reference (`&amp;`, `&#39;`) or a backslash escape.
+    Reference,
+    /// A task list item's box (`[x]`).
+    TaskBox,
     /// YAML or TOML front matter.
     FrontMatter,
 }
@@ -96,6 +103,8 @@ impl Kind {
             Kind::LinkTarget => "a link destination or title",
             Kind::Autolink => "an autolink",
             Kind::LinkDefinition => "a link reference definition",
+            Kind::Reference => "a character reference or escape",
+            Kind::TaskBox => "a task list box",
             Kind::FrontMatter => "front matter",
         }
     }
@@ -142,6 +151,7 @@ impl Protected {
         let mut links: Vec<OpenLink> = Vec::new();
         let mut prose = Prose::default();
         let mut in_code_block = false;
+        let mut text_ranges: Vec<Range<usize>> = Vec::new();
         for (event, range) in events {
             let child = |links: &mut Vec<OpenLink>, r: &Range<usize>| {
                 if let Some((_, children, _)) = links.last_mut() {
@@ -158,6 +168,7 @@ impl Protected {
                     child(&mut links, &range);
                     ranges.push((range, Kind::CodeSpan));
                 }
+                Event::TaskListMarker(_) => ranges.push((range, Kind::TaskBox)),
                 Event::Html(_) | Event::InlineHtml(_) => {
                     child(&mut links, &range);
                     ranges.push((range, Kind::Html));
@@ -185,11 +196,37 @@ impl Protected {
                     // Text outside code, front matter and autolinks is prose.
                     let in_autolink = links.last().is_some_and(|(_, _, auto)| *auto);
                     match &event {
-                        Event::Text(text) if !in_autolink => prose.push(source, text, range),
+                        Event::Text(text) if !in_autolink => {
+                            // A character reference or an escape is never cut
+                            // or edited as the text it stands for.
+                            if source.get(range.clone()) != Some(text.as_ref()) {
+                                ranges.push((range.clone(), Kind::Reference));
+                            }
+                            text_ranges.push(range.clone());
+                            prose.push(source, text, range)
+                        }
                         Event::SoftBreak => prose.push(source, " ", range),
                         _ => {}
                     }
                 }
+            }
+        }
+        // GitHub links bare URLs and addresses in text (GFM's extended
+        // autolinks): their text is a link's target, so it is protected.
+        for link in extended_autolinks(source) {
+            let in_text = text_ranges
+                .binary_search_by(|r| {
+                    if r.end <= link.start {
+                        std::cmp::Ordering::Less
+                    } else if r.start > link.start {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .is_ok();
+            if in_text {
+                ranges.push((link, Kind::Autolink));
             }
         }
         ranges.sort_by_key(|(r, _)| (r.start, r.end));
@@ -204,6 +241,125 @@ impl Protected {
             .find(|(r, _)| r.start < span.end.max(span.start + 1) && span.start < r.end)
             .map(|(_, kind)| *kind)
     }
+}
+
+/// GFM's extended autolinks in `text` (spec 6.9): `www.` and `http(s)://`
+/// links and e-mail addresses, at the start of the text, after white space or
+/// after `*`, `_`, `~` or `(`; up to white space or `<`, less trailing
+/// punctuation and an unbalanced `)`.
+///
+/// ```
+/// # use correct::markdown::extended_autolinks;
+/// let text = "See www.example.com/teh, (https://a.org/x) or mail a.b@c.org.";
+/// let found: Vec<&str> = extended_autolinks(text).map(|r| &text[r]).collect();
+/// assert_eq!(found, ["www.example.com/teh", "https://a.org/x", "a.b@c.org"]);
+/// ```
+pub fn extended_autolinks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let valid_start = move |at: usize| {
+        at == 0
+            || matches!(
+                bytes[at - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'*' | b'_' | b'~' | b'('
+            )
+    };
+    let domain_end = move |from: usize| -> Option<usize> {
+        let mut end = from;
+        let mut dots = 0;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'-' | b'_' | b'.'))
+        {
+            dots += usize::from(bytes[end] == b'.');
+            end += 1;
+        }
+        let domain = text[from..end].trim_end_matches('.');
+        let segments: Vec<&str> = domain.split('.').collect();
+        let last_two_clean = segments
+            .iter()
+            .rev()
+            .take(2)
+            .all(|s| !s.contains('_') && !s.is_empty());
+        (dots >= 1 && segments.len() >= 2 && last_two_clean).then_some(from + domain.len())
+    };
+    let path_end = move |from: usize| -> usize {
+        let mut end = from;
+        while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'<' {
+            end += 1;
+        }
+        // Trailing punctuation, and a `)` without its `(`, are not part of it.
+        loop {
+            let link = &text[from..end];
+            match link.chars().last() {
+                Some('?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"') => end -= 1,
+                Some(')') if link.matches(')').count() > link.matches('(').count() => end -= 1,
+                Some(';') => match link.rfind('&') {
+                    Some(amp)
+                        if link[amp + 1..link.len() - 1]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric()) =>
+                    {
+                        end = from + amp;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        end
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let here = at;
+            at += 1;
+            if !text.is_char_boundary(here) {
+                continue;
+            }
+            let rest = &text[here..];
+            let start = valid_start(here);
+            let scheme = ["https://", "http://"].iter().find(|s| {
+                rest.len() >= s.len()
+                    && rest.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+            });
+            if start
+                && let Some(scheme) = scheme
+                && let Some(d) = domain_end(here + scheme.len())
+            {
+                let end = path_end(d).max(d);
+                at = end;
+                return Some(here..end);
+            }
+            if start
+                && rest.len() >= 4
+                && rest.as_bytes()[..4].eq_ignore_ascii_case(b"www.")
+                && let Some(d) = domain_end(here)
+            {
+                let end = path_end(d).max(d);
+                at = end;
+                return Some(here..end);
+            }
+            if bytes[here] == b'@' {
+                let local = text[..here]
+                    .bytes()
+                    .rev()
+                    .take_while(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_')
+                    })
+                    .count();
+                if local > 0
+                    && let Some(d) = domain_end(here + 1)
+                {
+                    let end = match text[..d].ends_with(['-', '_']) {
+                        true => continue,
+                        false => d,
+                    };
+                    at = end;
+                    return Some(here - local..end);
+                }
+            }
+        }
+        None
+    })
 }
 
 /// The parts of `whole` not covered by `children`.
@@ -315,6 +471,15 @@ pub fn skeleton(source: &str) -> Vec<Element> {
         .into_iter()
         .chain(events.into_iter().filter_map(|(event, range)| {
             let (name, opens) = match event {
+                // A row's cells as its source has them: GitHub drops the cells a
+                // row has beyond its header's, so an added `|` loses text.
+                Event::Start(tag @ (Tag::TableRow | Tag::TableHead)) => {
+                    let pipes = cell_separators(&source[range.clone()]);
+                    (
+                        format!("{} with {pipes} cell separators", describe(&tag)),
+                        true,
+                    )
+                }
                 Event::Start(tag) => (describe(&tag), true),
                 Event::End(end) => (format!("{end:?}"), false),
                 Event::Code(_) => ("a code span".to_owned(), true),
@@ -336,6 +501,17 @@ pub fn skeleton(source: &str) -> Vec<Element> {
         .collect()
 }
 
+/// The `|` of a table row that separate its cells (not escaped ones).
+fn cell_separators(row: &str) -> usize {
+    let bytes = row.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| {
+            bytes[i] == b'|'
+                && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+        })
+        .count()
+}
+
 fn describe(tag: &Tag<'_>) -> String {
     match tag {
         Tag::Link { dest_url, .. } => format!("the link to {dest_url}"),
@@ -344,7 +520,8 @@ fn describe(tag: &Tag<'_>) -> String {
         Tag::Emphasis => "emphasis".to_owned(),
         Tag::Strong => "strong emphasis".to_owned(),
         Tag::Strikethrough => "strikethrough".to_owned(),
-        Tag::List(Some(_)) => "a numbered list".to_owned(),
+        // A list's start number is structure: GitHub renders `<ol start="2">`.
+        Tag::List(Some(start)) => format!("a numbered list starting at {start}"),
         Tag::List(None) => "a list".to_owned(),
         Tag::Item => "a list item".to_owned(),
         Tag::Table(_) => "a table".to_owned(),

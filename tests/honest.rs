@@ -682,3 +682,51 @@ fn front_matter_exists_only_at_the_very_start() {
         );
     }
 }
+
+#[test]
+fn markdown_structure_includes_references_list_starts_task_boxes_and_bare_links() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // A character reference is never edited as the text it stands for.
+        (
+            "It&#39;s 39 degrees.\n",
+            "39",
+            "40",
+            "It&#39;s 40 degrees.\n",
+        ),
+        ("AT&amp;T and &nbsp; here.\n", "&am", "x", ""),
+        // A list's start number is structure.
+        ("1. Download\n2. Install\n", "1", "2", ""),
+        // A cell split by a `|` in the replacement is structure.
+        ("| a | b |\n|---|---|\n| 1945 | x |\n", "1945", "19|39", ""),
+        // A task box is structure.
+        ("- [x] done x\n", "x", "y", "- [x] done y\n"),
+        // A bare URL is a link on GitHub: its target is not prose.
+        (
+            "See www.example.com/teh for teh details.\n",
+            "teh",
+            "the",
+            "See www.example.com/teh for the details.\n",
+        ),
+        (
+            "Mail teh@example.org about teh plan.\n",
+            "teh",
+            "the",
+            "Mail teh@example.org about the plan.\n",
+        ),
+    ];
+    for &(article, find, replace, expected) in cases {
+        let p = Project::new();
+        p.write("input/a.md", article);
+        let mut r = record("r", find, replace);
+        r["occurrence"] = json!("all");
+        p.records("corrections/a.json", &[r]);
+        let run = p.run(&[]);
+        match expected {
+            "" => assert_eq!(run.code, 1, "{article:?}: {run:?}"),
+            expected => {
+                assert_eq!(run.code, 0, "{article:?}: {run:?}");
+                assert_eq!(p.read("output/a.md"), expected, "{article:?}");
+            }
+        }
+    }
+}

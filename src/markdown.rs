@@ -243,10 +243,11 @@ impl Protected {
     }
 }
 
-/// GFM's extended autolinks in `text` (spec 6.9): `www.` and `http(s)://`
-/// links and e-mail addresses, at the start of the text, after white space or
-/// after `*`, `_`, `~` or `(`; up to white space or `<`, less trailing
-/// punctuation and an unbalanced `)`.
+/// GFM's extended autolinks in `text` (spec 6.9, as cmark-gfm, GitHub's
+/// renderer, applies it): `www.` links at the start of the text, after white
+/// space or after `*`, `_`, `~` or `(`; `http(s)://` links after any character
+/// but a letter or digit; e-mail addresses; each up to white space or `<`,
+/// less trailing punctuation and an unbalanced `)`.
 ///
 /// ```
 /// # use correct::markdown::extended_autolinks;
@@ -317,11 +318,15 @@ pub fn extended_autolinks(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             }
             let rest = &text[here..];
             let start = valid_start(here);
+            // cmark-gfm (GitHub) links a URL after any character that is not
+            // a letter or digit (`<https://…`, `"https://…`), a `www.` only
+            // where the spec says.
+            let url_start = here == 0 || !bytes[here - 1].is_ascii_alphanumeric();
             let scheme = ["https://", "http://"].iter().find(|s| {
                 rest.len() >= s.len()
                     && rest.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
             });
-            if start
+            if url_start
                 && let Some(scheme) = scheme
                 && let Some(d) = domain_end(here + scheme.len())
             {
@@ -342,8 +347,9 @@ pub fn extended_autolinks(text: &str) -> impl Iterator<Item = Range<usize>> + '_
                 let local = text[..here]
                     .bytes()
                     .rev()
+                    // A backslash escape (`foo\+@…`) reads as its character.
                     .take_while(|b| {
-                        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_')
+                        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_' | b'\\')
                     })
                     .count();
                 if local > 0

@@ -18,4 +18,5 @@ mod modes;
 mod notices;
 mod properties;
 mod review;
+mod spec_examples;
 mod workflow;

@@ -152,6 +152,31 @@ impl Protected {
         let mut prose = Prose::default();
         let mut in_code_block = false;
         let mut text_ranges: Vec<Range<usize>> = Vec::new();
+        // The ranges of the top-level blocks: what lies between them that is
+        // not white space was consumed by the parser without an event, which
+        // is a link reference definition (a duplicate one, which only the
+        // first of its label counts, is in no list of definitions).
+        let (mut depth, mut blocks) = (0usize, Vec::new());
+        for (event, range) in &events {
+            match event {
+                Event::Start(_) => {
+                    if depth == 0 {
+                        blocks.push(range.clone());
+                    }
+                    depth += 1;
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ if depth == 0 => blocks.push(range.clone()),
+                _ => {}
+            }
+        }
+        let mut from = at;
+        for block in blocks.iter().chain([&(source.len()..source.len())]) {
+            if block.start > from && !source[from..block.start].trim().is_empty() {
+                ranges.push((from..block.start, Kind::LinkDefinition));
+            }
+            from = from.max(block.end);
+        }
         for (event, range) in events {
             let child = |links: &mut Vec<OpenLink>, r: &Range<usize>| {
                 if let Some((_, children, _)) = links.last_mut() {

@@ -698,6 +698,14 @@ fn markdown_structure_includes_references_list_starts_task_boxes_and_bare_links(
         ("1. Download\n2. Install\n", "1", "2", ""),
         // A cell split by a `|` in the replacement is structure.
         ("| a | b |\n|---|---|\n| 1945 | x |\n", "1945", "19|39", ""),
+        // A duplicate link reference definition (only the first counts) is
+        // not prose either.
+        (
+            "[a]: https://x.org/teh\n[a]: https://y.org/teh\n\nSee [a] and teh.\n",
+            "teh",
+            "the",
+            "[a]: https://x.org/teh\n[a]: https://y.org/teh\n\nSee [a] and the.\n",
+        ),
         // A task box is structure.
         ("- [x] done x\n", "x", "y", "- [x] done y\n"),
         // A bare URL is a link on GitHub: its target is not prose.

@@ -75,6 +75,10 @@ struct RecordOut<'a> {
     after: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     occurrence: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structure: Option<&'a str>,
     category: &'a str,
     reason: &'a str,
     #[serde(skip_serializing_if = "<[SourceOut]>::is_empty")]
@@ -159,6 +163,8 @@ fn record_json(record: &Record, filled: &Filled, author: Option<&str>) -> String
         before: record.before.as_deref(),
         after: record.after.as_deref(),
         occurrence,
+        scope: record.anywhere.then_some("any"),
+        structure: record.changes_structure.then_some("changes"),
         category: &filled.category,
         reason: &filled.reason,
         sources: &filled.sources,
@@ -299,14 +305,44 @@ fn record_from_copy(
     let original = read_text(cwd, &args.original)?;
     let edited = read_text(cwd, &args.edited)?;
     let filled = fill(&args.metadata)?;
+    // Line endings, a BOM and a final newline that an editor changed are not
+    // corrections: the copy takes the original's before it is compared.
+    let (edited, notes) = derive::conform(&original, &edited);
+    for note in notes {
+        let _ = writeln!(stderr, "note: {}: {note}", args.edited.display());
+    }
     let mut derived = derive::derive(&original, &edited);
     let folder = records_folder(cwd, &args.original, args.to.as_ref());
     let mut taken = ids(&existing(cwd, &folder));
     for d in &mut derived {
         d.record.id = derive::unique_id(&mut taken, &d.record.id, "");
     }
+    let markdown = is_markdown(&args.original);
+    if markdown {
+        // A change outside prose, or to the structure, is marked as meant, so
+        // that `correct` applies the records it writes (and the review shows it).
+        let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
+        let check = outcome::correct_with(&original, &records, Tolerance::default(), true);
+        for c in &check.corrections {
+            let (Some(failure), d) = (&c.failure, &mut derived[c.record]) else {
+                continue;
+            };
+            let what = match failure.kind {
+                crate::locate::FailureKind::Structure => {
+                    d.record.changes_structure = true;
+                    "changes the Markdown structure: written with \"structure\": \"changes\""
+                }
+                _ => {
+                    d.record.anywhere = true;
+                    d.record.changes_structure = true;
+                    "changes text outside prose (code, a link target, raw HTML): written with \"scope\": \"any\" and \"structure\": \"changes\""
+                }
+            };
+            let _ = writeln!(stderr, "note: record `{}` {what}", d.record.id);
+        }
+    }
     let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
-    let check = outcome::correct(&original, &records);
+    let check = outcome::correct_with(&original, &records, Tolerance::default(), markdown);
     if !check.succeeded() || check.corrected != edited {
         return Err(failed(
             EXIT_ERROR,

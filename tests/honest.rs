@@ -738,3 +738,70 @@ fn markdown_structure_includes_references_list_starts_task_boxes_and_bare_links(
         }
     }
 }
+
+#[test]
+fn correct_record_records_only_the_corrections() {
+    let records_of =
+        |original: &str, edited: &str, name: &str| -> (crate::support::Run, Vec<Value>) {
+            let p = Project::new();
+            p.write(&format!("input/{name}"), original);
+            p.write("edited", edited);
+            let run = p.run(&[
+                "record",
+                &format!("input/{name}"),
+                "edited",
+                "--dry-run",
+                "--category",
+                "date",
+                "--reason",
+                "The war ended in 1945.",
+                "--source",
+                "https://example.org/x",
+            ]);
+            let records = serde_json::Deserializer::from_str(&run.stdout)
+                .into_iter::<Value>()
+                .map(Result::unwrap)
+                .collect();
+            (run, records)
+        };
+    // A CRLF original edited into an LF copy, which lost the BOM and gained a
+    // final newline: one correction, nothing else.
+    let (run, records) = records_of(
+        "\u{feff}The war\r\nended in 1944.\r\nThe end.",
+        "The war\nended in 1945.\nThe end.\n",
+        "a.txt",
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        (records[0]["find"].as_str(), records[0]["replace"].as_str()),
+        (Some("1944"), Some("1945"))
+    );
+    for note in [
+        "line endings are LF",
+        "byte-order mark",
+        "newline the original does not have",
+    ] {
+        assert!(run.stderr.contains(note), "{note}: {run:?}");
+    }
+    // A Markdown change in code is marked as meant, so that `correct` applies it.
+    let p = Project::new();
+    p.write("input/a.md", "Run `make 1944` first.\n");
+    p.write("edited.md", "Run `make 1945` first.\n");
+    let run = p.run(&[
+        "record",
+        "input/a.md",
+        "edited.md",
+        "--category",
+        "date",
+        "--reason",
+        "The war ended in 1945.",
+        "--source",
+        "https://example.org/x",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("\"scope\": \"any\""), "{run:?}");
+    let apply = p.run(&[]);
+    assert_eq!(apply.code, 0, "{apply:?}");
+    assert_eq!(p.read("output/a.md"), "Run `make 1945` first.\n");
+}

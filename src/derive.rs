@@ -263,6 +263,67 @@ pub(crate) fn unique_id(taken: &mut Vec<String>, find: &str, replace: &str) -> S
     id
 }
 
+/// `edited` with the original's conventions where it differs from them only
+/// by its editor's habits: line endings (CRLF or LF), a byte-order mark, a
+/// final newline. Returns the copy to compare and a note for each change.
+///
+/// ```
+/// let (copy, notes) = correct::derive::conform("a\r\nb", "\u{feff}a\nB\n");
+/// assert_eq!(copy, "a\r\nB");
+/// assert_eq!(notes.len(), 3);
+/// ```
+pub fn conform(original: &str, edited: &str) -> (String, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut copy = edited.to_owned();
+    let original_bom = original.starts_with('\u{feff}');
+    match (original_bom, copy.starts_with('\u{feff}')) {
+        (true, false) => {
+            copy.insert(0, '\u{feff}');
+            notes.push("it lost the original's byte-order mark; the original's is kept".to_owned());
+        }
+        (false, true) => {
+            copy.remove(0);
+            notes.push(
+                "it gained a byte-order mark; none is written, as in the original".to_owned(),
+            );
+        }
+        _ => {}
+    }
+    let crlf = original.contains("\r\n");
+    let lone_lf = |text: &str| {
+        text.match_indices('\n')
+            .any(|(i, _)| i == 0 || text.as_bytes()[i - 1] != b'\r')
+    };
+    if crlf && !lone_lf(original) && lone_lf(&copy) {
+        copy = copy.replace("\r\n", "\n").replace('\n', "\r\n");
+        notes.push("its line endings are LF; the original's CRLF are kept".to_owned());
+    } else if !crlf && copy.contains("\r\n") {
+        copy = copy.replace("\r\n", "\n");
+        notes.push("its line endings are CRLF; the original's LF are kept".to_owned());
+    }
+    let eol = if crlf { "\r\n" } else { "\n" };
+    match (original.ends_with('\n'), copy.ends_with('\n')) {
+        (false, true) => {
+            let trimmed = copy
+                .strip_suffix(eol)
+                .or_else(|| copy.strip_suffix('\n'))
+                .map(str::to_owned);
+            if let Some(trimmed) = trimmed {
+                copy = trimmed;
+                notes.push(
+                    "it ends with a newline the original does not have; none is added".to_owned(),
+                );
+            }
+        }
+        (true, false) if !copy.is_empty() => {
+            copy.push_str(eol);
+            notes.push("it lost the original's final newline; the original's is kept".to_owned());
+        }
+        _ => {}
+    }
+    (copy, notes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,65 +401,4 @@ mod tests {
         let ids: Vec<&str> = derived.iter().map(|d| d.record.id.as_str()).collect();
         assert_eq!(ids, ["x", "x-2", "x-3"]);
     }
-}
-
-/// `edited` with the original's conventions where it differs from them only
-/// by its editor's habits: line endings (CRLF or LF), a byte-order mark, a
-/// final newline. Returns the copy to compare and a note for each change.
-///
-/// ```
-/// let (copy, notes) = correct::derive::conform("a\r\nb", "\u{feff}a\nB\n");
-/// assert_eq!(copy, "a\r\nB");
-/// assert_eq!(notes.len(), 3);
-/// ```
-pub fn conform(original: &str, edited: &str) -> (String, Vec<String>) {
-    let mut notes = Vec::new();
-    let mut copy = edited.to_owned();
-    let original_bom = original.starts_with('\u{feff}');
-    match (original_bom, copy.starts_with('\u{feff}')) {
-        (true, false) => {
-            copy.insert(0, '\u{feff}');
-            notes.push("it lost the original's byte-order mark; the original's is kept".to_owned());
-        }
-        (false, true) => {
-            copy.remove(0);
-            notes.push(
-                "it gained a byte-order mark; none is written, as in the original".to_owned(),
-            );
-        }
-        _ => {}
-    }
-    let crlf = original.contains("\r\n");
-    let lone_lf = |text: &str| {
-        text.match_indices('\n')
-            .any(|(i, _)| i == 0 || text.as_bytes()[i - 1] != b'\r')
-    };
-    if crlf && !lone_lf(original) && lone_lf(&copy) {
-        copy = copy.replace("\r\n", "\n").replace('\n', "\r\n");
-        notes.push("its line endings are LF; the original's CRLF are kept".to_owned());
-    } else if !crlf && copy.contains("\r\n") {
-        copy = copy.replace("\r\n", "\n");
-        notes.push("its line endings are CRLF; the original's LF are kept".to_owned());
-    }
-    let eol = if crlf { "\r\n" } else { "\n" };
-    match (original.ends_with('\n'), copy.ends_with('\n')) {
-        (false, true) => {
-            let trimmed = copy
-                .strip_suffix(eol)
-                .or_else(|| copy.strip_suffix('\n'))
-                .map(str::to_owned);
-            if let Some(trimmed) = trimmed {
-                copy = trimmed;
-                notes.push(
-                    "it ends with a newline the original does not have; none is added".to_owned(),
-                );
-            }
-        }
-        (true, false) if !copy.is_empty() => {
-            copy.push_str(eol);
-            notes.push("it lost the original's final newline; the original's is kept".to_owned());
-        }
-        _ => {}
-    }
-    (copy, notes)
 }

@@ -199,55 +199,57 @@ pub(super) fn remove_orphan(dir: &Dir, name: &str) -> io::Result<()> {
     }
 }
 
-/// Checks one orphan a journal says to delete: a normal path inside the
-/// output folder, reached without a link, not a staged file or the journal.
-fn check_remove(tree: &Tree, rel: &str) -> Result<Option<(std::sync::Arc<Dir>, String)>, String> {
+/// A journal entry's path split into its folder and name: relative, only
+/// normal components, no backslash.
+fn parse_entry(rel: &str) -> Result<(PathBuf, String), String> {
     let path = Path::new(rel);
     let normal = !rel.is_empty()
         && !rel.contains('\\')
         && path.components().all(|c| matches!(c, Component::Normal(_)));
-    let Some(name) = path.file_name().and_then(OsStr::to_str).filter(|_| normal) else {
-        return Err(format!(
+    match (normal, path.file_name().and_then(OsStr::to_str)) {
+        (true, Some(name)) => Ok((
+            path.parent().unwrap_or(Path::new("")).to_path_buf(),
+            name.to_owned(),
+        )),
+        _ => Err(format!(
             "it names {rel:?}, a path outside the output folder"
-        ));
-    };
-    if is_staged(name) || name == JOURNAL {
-        return Err(format!("{rel:?} is not an output's name"));
+        )),
     }
-    let parent = path.parent().unwrap_or(Path::new(""));
-    match tree.folder(&tree.out_rel.join(parent), false) {
-        Ok(Some(dir)) => Ok(Some((dir, name.to_owned()))),
-        Ok(None) => Ok(None),
+}
+
+/// The folder `dir` (relative to the output folder) of the entry `named`,
+/// reached without a link; `None` when it is gone.
+fn entry_folder(
+    tree: &Tree,
+    dir: &Path,
+    named: &str,
+) -> Result<Option<std::sync::Arc<Dir>>, String> {
+    match tree.folder(&tree.out_rel.join(dir), false) {
+        Ok(found) => Ok(found),
         Err(Denied::Kind { at, kind }) => Err(format!(
-            "it names {rel:?}, reached through {} ({}), which correct never follows",
+            "it names {named:?}, reached through {} ({}), which correct never follows",
             at.display(),
             kind.describe()
         )),
-        Err(Denied::Io(e)) => Err(format!("{rel:?}: {e}")),
+        Err(Denied::Io(e)) => Err(format!("{named:?}: {e}")),
     }
+}
+
+/// Checks one orphan a journal says to delete: a normal path inside the
+/// output folder, reached without a link, not a staged file or the journal.
+fn check_remove(tree: &Tree, rel: &str) -> Result<Option<(std::sync::Arc<Dir>, String)>, String> {
+    let (dir, name) = parse_entry(rel)?;
+    if is_staged(&name) || name == JOURNAL {
+        return Err(format!("{rel:?} is not an output's name"));
+    }
+    Ok(entry_folder(tree, &dir, rel)?.map(|found| (found, name)))
 }
 
 /// Checks one entry of a journal (see [`recover`]); `None` when its folder is
 /// gone (nothing left to move).
 fn check(tree: &Tree, staged: &str, target: &str) -> Result<Option<Checked>, String> {
-    let parse = |rel: &str| -> Result<(PathBuf, String), String> {
-        let path = Path::new(rel);
-        let normal = !rel.is_empty()
-            && !rel.contains('\\')
-            && path.components().all(|c| matches!(c, Component::Normal(_)));
-        let name = path.file_name().and_then(OsStr::to_str);
-        match (normal, name) {
-            (true, Some(name)) => Ok((
-                path.parent().unwrap_or(Path::new("")).to_path_buf(),
-                name.to_owned(),
-            )),
-            _ => Err(format!(
-                "it names {rel:?}, a path outside the output folder"
-            )),
-        }
-    };
-    let (staged_dir, staged_name) = parse(staged)?;
-    let (target_dir, target_name) = parse(target)?;
+    let (staged_dir, staged_name) = parse_entry(staged)?;
+    let (target_dir, target_name) = parse_entry(target)?;
     if staged_dir != target_dir {
         return Err(format!(
             "it moves {staged:?} to another folder ({target:?}); staged files are renamed only within their folder"
@@ -259,21 +261,11 @@ fn check(tree: &Tree, staged: &str, target: &str) -> Result<Option<Checked>, Str
     if is_staged(&target_name) || target_name == JOURNAL {
         return Err(format!("{target:?} is not an output's name"));
     }
-    let rel = tree.out_rel.join(&staged_dir);
-    match tree.folder(&rel, false) {
-        Ok(Some(dir)) => Ok(Some(Checked {
-            dir,
-            staged: staged_name,
-            target: target_name,
-        })),
-        Ok(None) => Ok(None),
-        Err(Denied::Kind { at, kind }) => Err(format!(
-            "it names {target:?}, reached through {} ({}), which correct never follows",
-            at.display(),
-            kind.describe()
-        )),
-        Err(Denied::Io(e)) => Err(format!("{target:?}: {e}")),
-    }
+    Ok(entry_folder(tree, &staged_dir, target)?.map(|dir| Checked {
+        dir,
+        staged: staged_name,
+        target: target_name,
+    }))
 }
 
 /// Removes staged files that a killed run left in `dir` before it committed.

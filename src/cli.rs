@@ -86,10 +86,16 @@ pub struct Cli {
     #[arg(long)]
     pub html: bool,
 
-    /// Match `find` exactly only: no normalized or fuzzy matches (CI that wants
-    /// drift fixed in the records themselves).
-    #[arg(long)]
+    /// Match `find` exactly only (the default, as the contract says); beats
+    /// `tolerant = true` in correct.toml.
+    #[arg(long, conflicts_with = "tolerant")]
     pub strict: bool,
+
+    /// Also match a `find` that has no exact match after normalizing quotes,
+    /// dashes and spaces, then fuzzily (see --fuzzy): for records written
+    /// against an earlier edition of an article. Each such match is reported.
+    #[arg(long)]
+    pub tolerant: bool,
 
     /// Fuzzy matching: at most this percentage of a find's characters may differ
     /// (finds under 8 characters never match fuzzily; 0 turns fuzzy matching off).
@@ -274,9 +280,12 @@ impl Cli {
                 "append_notice = true",
                 |c: &Config| c.append_notice,
             ),
-            (self.strict, "--strict", "strict = true", |c: &Config| {
-                c.strict
-            }),
+            (
+                self.tolerant,
+                "--tolerant",
+                "tolerant = true",
+                |c: &Config| c.tolerant,
+            ),
         ] {
             if given && !from_config(pick) {
                 unconfigured.push((flag, key.to_owned()));
@@ -327,7 +336,12 @@ impl Cli {
             append_notice: self.append_notice || from_config(|c| c.append_notice),
             progress: stderr_terminal && self.format == FormatArg::Text,
             tolerance: Tolerance {
-                strict: self.strict || from_config(|c| c.strict),
+                // Exact matching unless the run or the project asks for the
+                // tolerant tiers; a rebase exists to use them.
+                strict: !self.rebase
+                    && (self.strict
+                        || from_config(|c| c.strict)
+                        || !(self.tolerant || from_config(|c| c.tolerant))),
                 fuzzy: fuzzy / 100.0,
             },
             layout: Layout {

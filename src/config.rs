@@ -12,7 +12,7 @@
 //! out = "output"          # the output folder, relative to this file
 //! html = true             # also write output/K.html and output/K.review.html
 //! append_notice = false   # add the notices to the corrected article
-//! strict = false          # only exact matches
+//! tolerant = false        # also normalized and fuzzy matches (default: exact only)
 //! fuzzy = 10              # fuzzy tier: percent of a find that may differ (0: off)
 //!
 //! [lint]
@@ -49,8 +49,11 @@ pub struct Config {
     /// Add the records' notices as a "Corrections" section to the corrected
     /// article.
     pub append_notice: Option<bool>,
-    /// Only exact matches: no normalized or fuzzy tier.
+    /// Only exact matches (the default); beats `tolerant`.
     pub strict: Option<bool>,
+    /// Also the normalized and fuzzy tiers for records that find no exact
+    /// match (records written against an earlier edition).
+    pub tolerant: Option<bool>,
     /// The fuzzy tier's bound: percent of a find's characters that may differ
     /// (0 to 50; 0 turns it off; default 10).
     #[schemars(range(min = 0.0, max = 50.0))]
@@ -68,7 +71,15 @@ pub struct Lint {
 }
 
 /// The keys of the top level, and of `[lint]`.
-const KEYS: [&str; 6] = ["out", "html", "append_notice", "strict", "fuzzy", "lint"];
+const KEYS: [&str; 7] = [
+    "out",
+    "html",
+    "append_notice",
+    "strict",
+    "tolerant",
+    "fuzzy",
+    "lint",
+];
 const LINT_KEYS: [&str; 1] = ["min_reason_words"];
 
 /// A configuration and where it came from.
@@ -196,6 +207,7 @@ mod tests {
                 html: Some(true),
                 append_notice: Some(true),
                 strict: Some(true),
+                tolerant: None,
                 fuzzy: Some(0.0),
                 lint: Some(Lint {
                     min_reason_words: Some(3)

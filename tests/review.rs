@@ -226,7 +226,13 @@ fn tolerant_matches_show_the_articles_own_words_in_the_redline() {
             record("terms", "pact's terms", "treaty's terms"),
         ],
     );
-    let review = check_redline(&p, "input/a.txt", "a", false);
+    let review = check_redline_with(
+        &p,
+        &["input/a.txt", "--tolerant"],
+        "input/a.txt",
+        "a",
+        false,
+    );
     assert!(
         review.contains("<del>Marshall</del><ins>Georgy</ins>"),
         "{review}"
@@ -251,7 +257,13 @@ fn changes_inside_markdown_markup_redline_in_place() {
             record("rank", "by Marshal Zhukov", "by General Zhukov"),
         ],
     );
-    let review = check_redline(&p, "input/doc.md", "doc", true);
+    let review = check_redline_with(
+        &p,
+        &["input/doc.md", "--tolerant"],
+        "input/doc.md",
+        "doc",
+        true,
+    );
     assert!(
         review.contains("**<del>Marshal</del><ins>General</ins>[^fix-rank] _Zhukov_**"),
         "{review}"

@@ -479,11 +479,11 @@ pub(super) fn refused_by_strict(
     Failure {
         kind: FailureKind::NotFound,
         message: format!(
-            "{} has no exact match; it matches {how}{place}{}, and --strict allows exact matches only",
+            "{} has no exact match; it matches {how}{place}{}, and only exact matches apply (as the contract says) unless the run is --tolerant",
             quoted(&record.find),
             actual.unwrap_or_default()
         ),
-        help: "run `correct --rebase` to copy the article's text into the record, or fix `find` by hand"
+        help: "run `correct --rebase` to copy the article's text into the record, fix `find` by hand, or accept such matches with --tolerant (or `tolerant = true` in correct.toml)"
             .to_owned(),
         first_match: at.map(|r| r.start),
     }

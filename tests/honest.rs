@@ -811,11 +811,24 @@ fn matching_is_exact_unless_the_run_or_the_project_is_tolerant() {
     // Within the fuzzy tier's bound, but not the article's text: by default
     // (as the contract says) the record fails and says how it would match.
     let p = Project::new();
-    p.write("input/a.txt", "He was led by Marshall Zhukov in the east.\n");
-    p.records("corrections/a.json", &[record("rank", "led by Marshal Zhukov", "led by Georgy Zhukov")]);
+    p.write(
+        "input/a.txt",
+        "He was led by Marshall Zhukov in the east.\n",
+    );
+    p.records(
+        "corrections/a.json",
+        &[record(
+            "rank",
+            "led by Marshal Zhukov",
+            "led by Georgy Zhukov",
+        )],
+    );
     let run = p.run(&[]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("has no exact match; it matches fuzzy"), "{run:?}");
+    assert!(
+        run.stderr.contains("has no exact match; it matches fuzzy"),
+        "{run:?}"
+    );
     assert!(run.stderr.contains("--tolerant"), "{run:?}");
     assert_eq!(p.run(&["--tolerant"]).code, 0);
     // The project can say so once, and then a plain check agrees.
@@ -824,4 +837,26 @@ fn matching_is_exact_unless_the_run_or_the_project_is_tolerant() {
     assert_eq!(p.run(&["--check"]).code, 0);
     assert_eq!(p.run(&["--check", "--strict"]).code, 1);
     assert!(p.read("output/a.txt").contains("led by Georgy Zhukov"));
+}
+
+#[test]
+fn a_long_id_is_refused_without_being_echoed() {
+    let p = Project::new();
+    p.write("input/a.txt", "The war ended in 1944.\n");
+    let mut r = record("x", "1944", "1945");
+    r["id"] = json!("a".repeat(2 << 20));
+    p.records("corrections/a.json", &[r]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 2, "exit {}", run.code);
+    assert!(
+        run.stderr.len() < 4096,
+        "{} bytes of stderr",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr.contains("an id is a short name"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(500)]
+    );
+    assert!(!run.stderr.contains("smaller records"));
 }

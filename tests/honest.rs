@@ -307,6 +307,14 @@ fn an_absolute_out_outside_the_project_is_used_as_given() {
     let elsewhere = tempfile::tempdir().unwrap();
     let out = elsewhere.path().join("review/o");
     let out_arg = out.to_str().unwrap();
+    // A failing run there leaves no empty folder behind.
+    p.records("corrections/b.json", &[record("rank", "absent", "x")]);
+    assert_eq!(p.run(&["--out", out_arg]).code, 1);
+    assert!(!elsewhere.path().join("review").exists(), "no folder left");
+    p.records(
+        "corrections/b.json",
+        &[record("rank", "Marshal", "general")],
+    );
     let run = p.run(&["--out", out_arg]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(out.join("a.txt").is_file());

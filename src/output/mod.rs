@@ -252,6 +252,9 @@ struct Tree {
     folders: Mutex<HashMap<PathBuf, Arc<Dir>>>,
     /// Folders this run created (the folder above and the name), oldest first.
     created: Mutex<Vec<(Arc<Dir>, OsString)>>,
+    /// The folders of an `--out` outside the project that this run made,
+    /// deepest first.
+    made_outside: Mutex<Vec<PathBuf>>,
 }
 
 impl Tree {
@@ -259,14 +262,23 @@ impl Tree {
     /// the working directory if it is missing (the user named it).
     fn new(cwd: &Path, out: &Path, create: bool) -> Result<Tree, Error> {
         let shown_out = crate::project::display(cwd, out);
+        let mut made_outside = Vec::new();
         let (root_path, inside, out_rel) = match confine::place(cwd, out) {
             Place::Inside(rel) => (cwd.to_path_buf(), true, rel),
             Place::Outside(abs) => {
                 if create {
+                    // The folders made here are removed again if nothing is
+                    // committed (a failed run leaves no empty folder).
+                    let missing: Vec<PathBuf> = abs
+                        .ancestors()
+                        .take_while(|dir| std::fs::symlink_metadata(dir).is_err())
+                        .map(Path::to_path_buf)
+                        .collect();
                     std::fs::create_dir_all(&abs).map_err(|source| Error::Write {
                         path: shown_out.clone(),
                         source,
                     })?;
+                    made_outside = missing;
                 }
                 (abs, false, PathBuf::new())
             }
@@ -283,6 +295,7 @@ impl Tree {
             shown_out,
             folders: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
+            made_outside: Mutex::new(made_outside),
         })
     }
 
@@ -576,6 +589,7 @@ impl Session {
             })
             .collect::<Result<_, Error>>()?;
         lock(&self.tree.created).clear();
+        lock(&self.tree.made_outside).clear();
         let out_dir = self
             .tree
             .folder(&self.tree.out_rel.clone(), true)
@@ -600,6 +614,14 @@ impl Drop for Session {
         // Newest (deepest) first; a folder that holds anything stays.
         for (parent, name) in created.iter().rev() {
             let _ = parent.remove_dir(name);
+        }
+        let made = self
+            .tree
+            .made_outside
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for dir in made.iter() {
+            let _ = std::fs::remove_dir(dir);
         }
     }
 }

@@ -117,7 +117,7 @@ pub fn find(cwd: &Path, explicit: Option<&Path>) -> Result<Option<Found>, Error>
                 message: "it is over 1 MiB".into(),
             });
         }
-        Err(denied) => return Err(Error::denied(cwd, cwd, &shown, denied)),
+        Err(denied) => return Err(Error::denied(cwd, &shown, denied)),
     };
     let text = String::from_utf8(bytes).map_err(|_| Error::Config {
         path: shown.clone(),

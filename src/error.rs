@@ -260,18 +260,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// The error for reading `path` (as shown) when `denied` stopped it;
-    /// `cwd` shows where the offending component is.
-    pub fn denied(
-        cwd: &std::path::Path,
-        anchor: &std::path::Path,
-        path: &str,
-        denied: crate::confine::Denied,
-    ) -> Error {
+    /// The error for reading `path` (as shown) when `denied` stopped it; the
+    /// offending component is shown from `cwd`.
+    pub fn denied(cwd: &std::path::Path, path: &str, denied: crate::confine::Denied) -> Error {
         match denied {
             crate::confine::Denied::Kind { at, kind } => Error::Refused {
                 path: path.to_owned(),
-                at: crate::project::display(cwd, &anchor.join(at)),
+                at: crate::project::display(cwd, &cwd.join(at)),
                 what: kind.describe(),
             },
             crate::confine::Denied::Io(source) => Error::Read {

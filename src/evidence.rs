@@ -29,22 +29,37 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// What a committed changelog vouches for.
-#[derive(Debug, Default)]
+/// What a committed changelog vouches for. The changelog is read and parsed
+/// only when a record asks (most runs find every `find` and never do: a large
+/// article's changelog is tens of megabytes).
 pub struct Evidence {
+    /// Gives the changelog's bytes, when they are first needed.
+    load: Box<dyn Fn() -> Option<Vec<u8>> + Send + Sync>,
+    recorded: OnceLock<Option<Recorded>>,
+    /// Whether the text asked about is that output (computed once).
+    stands: OnceLock<bool>,
+}
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evidence")
+            .field("recorded", &self.recorded)
+            .finish()
+    }
+}
+
+/// What a changelog records.
+#[derive(Debug)]
+struct Recorded {
     output_sha256: String,
     output_bytes: u64,
     /// Records it lists as applied or already applied, with where their first
     /// edit stands in its output.
     ids: HashMap<String, Option<usize>>,
-    /// Whether the text asked about is that output (computed once).
-    stands: OnceLock<bool>,
 }
 
-impl Evidence {
-    /// Reads a committed changelog; `None` when it is not one (any other file
-    /// is simply no evidence).
-    pub fn from_changelog(bytes: &[u8]) -> Option<Evidence> {
+impl Recorded {
+    fn parse(bytes: &[u8]) -> Option<Recorded> {
         let value: Value = serde_json::from_slice(bytes).ok()?;
         if value.get("changelog_version")?.as_u64()? != 1 {
             return None;
@@ -67,22 +82,45 @@ impl Evidence {
                 .and_then(|at| usize::try_from(at).ok());
             ids.insert(id.to_owned(), at);
         }
-        Some(Evidence {
+        Some(Recorded {
             output_sha256,
             output_bytes,
             ids,
-            stands: OnceLock::new(),
         })
+    }
+}
+
+impl Evidence {
+    /// A committed changelog's evidence; `None` when it is not one (any
+    /// other file is simply no evidence).
+    pub fn from_changelog(bytes: &[u8]) -> Option<Evidence> {
+        let recorded = Recorded::parse(bytes)?;
+        let evidence = Evidence::lazy(|| None);
+        let _ = evidence.recorded.set(Some(recorded));
+        Some(evidence)
+    }
+
+    /// The evidence of the changelog `load` gives, read when first asked.
+    pub fn lazy(load: impl Fn() -> Option<Vec<u8>> + Send + Sync + 'static) -> Evidence {
+        Evidence {
+            load: Box::new(load),
+            recorded: OnceLock::new(),
+            stands: OnceLock::new(),
+        }
     }
 
     /// `Some(at)` when this changelog proves that the record `id`'s correction
     /// already stands in `text` (at `at`, where it says); `text` must be the
     /// same text at every call.
     pub fn already(&self, text: &str, id: &str) -> Option<Option<usize>> {
-        let at = *self.ids.get(id)?;
+        let recorded = self
+            .recorded
+            .get_or_init(|| Recorded::parse(&(self.load)()?))
+            .as_ref()?;
+        let at = *recorded.ids.get(id)?;
         let stands = *self.stands.get_or_init(|| {
-            text.len() as u64 == self.output_bytes
-                && crate::render::changelog::sha256_hex(text.as_bytes()) == self.output_sha256
+            text.len() as u64 == recorded.output_bytes
+                && crate::render::changelog::sha256_hex(text.as_bytes()) == recorded.output_sha256
         });
         stands.then_some(at.filter(|&at| at <= text.len()))
     }

@@ -222,7 +222,7 @@ fn inputs(layout: &Layout) -> Result<Vec<(PathBuf, bool)>, Error> {
 
 /// The error for `path` (as shown) that `denied` stopped.
 fn refused(cwd: &Path, path: &str, denied: confine::Denied) -> Error {
-    Error::denied(cwd, cwd, path, denied)
+    Error::denied(cwd, path, denied)
 }
 
 /// The key of an input shown as `path`: below `input/` its path without the last

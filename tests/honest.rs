@@ -603,8 +603,8 @@ fn correct_new_refuses_an_id_correct_would_refuse_and_writes_nothing() {
     let p = Project::new();
     p.write("input/a.txt", "The war ended in 1944.\n");
     let before = p.snapshot();
-    for id in ["ABC", "a/b", "../x", ""] {
-        let run = p.run(&[
+    let new_record = |id: &'static str| {
+        [
             "new",
             "input/a.txt",
             "--find",
@@ -619,29 +619,17 @@ fn correct_new_refuses_an_id_correct_would_refuse_and_writes_nothing() {
             "The war ended in 1945.",
             "--source",
             "https://example.org/x",
-        ]);
+        ]
+    };
+    for id in ["ABC", "a/b", "../x", ""] {
+        let run = p.run(&new_record(id));
         assert_eq!(run.code, 2, "{id:?}: {run:?}");
         assert!(run.stderr.contains("is not a record id"), "{id:?}: {run:?}");
         assert_eq!(p.snapshot(), before, "{id:?}: nothing written");
         assert!(!p.exists("corrections"), "{id:?}: no empty folder left");
     }
     // A valid id writes a record that `correct` then applies.
-    let run = p.run(&[
-        "new",
-        "input/a.txt",
-        "--find",
-        "1944",
-        "--replace",
-        "1945",
-        "--id",
-        "year",
-        "--category",
-        "date",
-        "--reason",
-        "The war ended in 1945.",
-        "--source",
-        "https://example.org/x",
-    ]);
+    let run = p.run(&new_record("year"));
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(p.run(&[]).code, 0);
     let help = p.run(&["new", "--help"]);

@@ -882,7 +882,34 @@ pub fn orphans(
         .map(str::to_owned)
         .collect();
     let mut files = Vec::new();
-    list_files(&root, Path::new(""), 0, &mut files);
+    match keys {
+        // The named inputs' folders only: a run on one article of a large
+        // archive does not list the whole output folder.
+        Some(keys) => {
+            let folders: std::collections::BTreeSet<&str> = keys
+                .iter()
+                .map(|k| k.rsplit_once('/').map_or("", |(dir, _)| dir))
+                .collect();
+            for folder in folders {
+                let Ok(dir) = root.sub(Path::new(folder)) else {
+                    continue;
+                };
+                let Ok(entries) = dir.entries() else { continue };
+                for (name, kind) in entries {
+                    match (name.to_str(), kind) {
+                        (Some(name), Kind::File) if !name.starts_with('.') => {
+                            files.push(match folder {
+                                "" => name.to_owned(),
+                                folder => format!("{folder}/{name}"),
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        None => list_files(&root, Path::new(""), 0, &mut files),
+    }
     files.sort();
     let mut by_key: std::collections::BTreeMap<String, Vec<(String, usize)>> = Default::default();
     for rel in files {

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -226,7 +226,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
                 "an article",
                 "split it into several inputs",
             )),
-            Err(denied) => Err(Error::denied(cwd, cwd, &job.input, denied)),
+            Err(denied) => Err(Error::denied(cwd, &job.input, denied)),
         }
     };
     let read_records = || {
@@ -244,7 +244,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
                     "a record file",
                     "split its records over several files in the article's corrections folder",
                 )),
-                Err(denied) => errors.push(Error::denied(cwd, cwd, file, denied)),
+                Err(denied) => errors.push(Error::denied(cwd, file, denied)),
             }
         }
         (records, errors)
@@ -306,15 +306,17 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
     }
 }
 
-/// The evidence of the committed changelog of `job`, if there is one: read
-/// as any project file is (never through a link); anything else is no
-/// evidence.
+/// The evidence of the committed changelog of `job`, read (as any project
+/// file is, never through a link) only if a record asks; anything but a
+/// changelog is no evidence.
 fn committed_changelog(cwd: &Path, job: &Job) -> Option<Evidence> {
-    let path = Path::new(&job.outputs.changelog);
-    match crate::confine::read(cwd, path, limits::MAX_RECORD_FILE_BYTES) {
-        Ok(Bounded::Read(bytes)) => Evidence::from_changelog(&bytes),
-        _ => None,
-    }
+    let (cwd, path) = (cwd.to_path_buf(), PathBuf::from(&job.outputs.changelog));
+    Some(Evidence::lazy(move || {
+        match crate::confine::read(&cwd, &path, limits::MAX_RECORD_FILE_BYTES) {
+            Ok(Bounded::Read(bytes)) => Some(bytes),
+            _ => None,
+        }
+    }))
 }
 
 /// Everything rendered for one input; borrows the evaluated input.

@@ -36,9 +36,31 @@ pub struct Indexed<'a> {
 /// assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 1 });
 /// assert_eq!(index.line_col(text, text.len()), LineCol { line: 2, column: 8 });
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before each [`BLOCK`]-byte block of the text, built on the
+    /// first column asked for on a long line: a column then costs at most a
+    /// block's count, however long its line (one line of 200 MB included).
+    blocks: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Bytes per block of [`LineIndex::blocks`]; a stretch of a line shorter than
+/// this is counted directly.
+const BLOCK: usize = 256;
+
+impl PartialEq for LineIndex {
+    fn eq(&self, other: &LineIndex) -> bool {
+        self.starts == other.starts
+    }
+}
+
+impl Eq for LineIndex {}
+
+/// Characters (Unicode scalar values) in `bytes`, a stretch of UTF-8 that may
+/// start or end inside a character: its bytes that start one.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -59,7 +81,14 @@ impl LineIndex {
         }
         let tail = bytes.len() - rest.len();
         starts.extend(memchr::memchr_iter(b'\n', rest).map(|i| tail + i + 1));
-        LineIndex { starts }
+        LineIndex::of(starts)
+    }
+
+    fn of(starts: Vec<usize>) -> LineIndex {
+        LineIndex {
+            starts,
+            blocks: std::sync::OnceLock::new(),
+        }
     }
 
     /// The index of the text after `edits` (byte ranges of this index's text,
@@ -100,7 +129,7 @@ impl LineIndex {
             shift += replace.len() as isize - range.len() as isize;
         }
         starts.extend(self.starts[next..].iter().map(|&s| moved(s, shift)));
-        LineIndex { starts }
+        LineIndex::of(starts)
     }
 
     /// The 0-based line that holds byte `offset`.
@@ -172,11 +201,32 @@ impl LineIndex {
 
     /// Line and column of `offset`, which is on 0-based `line`.
     fn at_line(&self, text: &str, line: usize, offset: usize) -> LineCol {
-        let column = text[self.starts[line]..offset].chars().count() + 1;
+        let start = self.starts[line];
+        let column = match offset - start < BLOCK {
+            true => char_starts(&text.as_bytes()[start..offset]),
+            false => self.chars_before(text, offset) - self.chars_before(text, start),
+        };
         LineCol {
             line: line + 1,
-            column,
+            column: column + 1,
         }
+    }
+
+    /// Characters of `text` before byte `offset`, from the block table.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let bytes = text.as_bytes();
+        let blocks = self.blocks.get_or_init(|| {
+            let mut before = 0;
+            let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);
+            for block in bytes.chunks(BLOCK) {
+                blocks.push(before);
+                before += char_starts(block);
+            }
+            blocks.push(before);
+            blocks
+        });
+        let block = offset / BLOCK;
+        blocks[block] + char_starts(&bytes[block * BLOCK..offset])
     }
 }
 
@@ -211,6 +261,22 @@ mod tests {
                 let found = index.line_col_after(&text, at, offset);
                 prop_assert_eq!(found, index.line_col(&text, offset), "at {}", offset);
                 at = found;
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn columns_on_long_lines_count_every_character(
+            text in "[aé€😀\n]{0,2000}",
+            offsets in proptest::collection::vec(any::<prop::sample::Index>(), 1..20),
+        ) {
+            let index = LineIndex::new(&text);
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for offset in offsets.iter().map(|i| boundaries[i.index(boundaries.len())]) {
+                let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                let column = text[line_start..offset].chars().count() + 1;
+                prop_assert_eq!(index.line_col(&text, offset).column, column, "at {}", offset);
             }
         }
     }

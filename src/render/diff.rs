@@ -207,7 +207,13 @@ fn blocks(old: &str, new: &str, changes: &[Change]) -> Vec<Change> {
         let (mut end, mut new_end) = (change.old.end, change.new.end);
         loop {
             // A change on a line the region holds, or on the line right after it.
-            if let Some(c) = next.next_if(|c| line_start(c.old.start) <= end) {
+            // (No line break between the region's end and the change: counted
+            // forward, so that many changes on one long line cost its length once.)
+            let same_line = |c: &&Change| {
+                c.old.start <= end
+                    || memchr::memchr(b'\n', &old.as_bytes()[end..c.old.start]).is_none()
+            };
+            if let Some(c) = next.next_if(same_line) {
                 (end, new_end) = (c.old.end, c.new.end);
                 continue;
             }

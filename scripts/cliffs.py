@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""The shapes of work where a matcher falls off a cliff: drifted records (the
+fuzzy tier), records that all miss, one long `find` that misses, many edits on
+one line, `correct record` on many edits, and peak memory on one-line inputs.
+Every data set is built from the shared benchmark's 100 MB prose (run
+scripts/bench.sh or ../shared/bench/setup.sh first), into $BENCH_DATA/cliffs.
+
+usage: python3 scripts/cliffs.py [--bin PATH] [--only ROW,ROW] [--timeout S]
+                                [--compare OLD_PATH]
+       rows: drift, drift-scale, drift-curve, miss, long-find, long-line,
+             record, memory (default: all)
+       RUNS=3 (runs per command; the median is reported)
+
+Prints one line per case (median seconds, peak RSS in MiB, exit code) and
+writes $BENCH_DATA/cliffs/results-<binary name>.json. A case over --timeout
+(default 600 s) is reported as such and not retried. With --compare, each
+case also runs once under OLD_PATH, and its outputs and report (stdout) must
+be byte-identical to the new binary's: the script says which differ.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.environ.get("BENCH_DATA", os.path.join(ROOT, "target", "bench-data"))
+WORK = os.path.join(DATA, "cliffs")
+RUNS = int(os.environ.get("RUNS", "3"))
+MB = 1_000_000
+
+
+def arg(name, default):
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
+
+
+BIN = os.path.abspath(arg("--bin", os.path.join(ROOT, "target", "release", "correct")))
+ONLY = arg("--only", "drift,drift-scale,drift-curve,miss,long-find,long-line,record,memory").split(",")
+TIMEOUT = float(arg("--timeout", "600"))
+COMPARE = arg("--compare", None)
+
+
+def prose():
+    with open(os.path.join(DATA, "proj", "input", "100mb.txt"), encoding="utf-8") as f:
+        return f.read()
+
+
+def prefix(text, size):
+    """The first `size` bytes of `text` (ASCII-dominated; cut at a line end)."""
+    cut = text.encode()[:size].decode("utf-8", "ignore")
+    return cut[: cut.rfind("\n") + 1] if "\n" in cut else cut
+
+
+def sentence_lines(text, count, seed, avoid=None, skip=frozenset()):
+    """`count` lines of prose (50-160 characters, six words or more) that stand
+    once in `text` (or, with `avoid`, never in it), spread evenly: their
+    (start offset, line) pairs."""
+    found, at = [], 0
+    for line in text.split("\n"):
+        s = line.strip()
+        if 50 <= len(s) <= 160 and len(s.split()) >= 6 and s.isascii() \
+                and not skip.intersection(re.findall(r"\w+", s)):
+            found.append((at + line.index(s), s))
+        at += len(line) + 1
+    rng = random.Random(seed)
+    rng.shuffle(found)
+    picked, seen = [], set()
+    hay = avoid if avoid is not None else text
+    for start, s in found:
+        if s in seen:
+            continue
+        seen.add(s)
+        n = hay.count(s)
+        if (avoid is None and n == 1) or (avoid is not None and n == 0):
+            picked.append((start, s))
+            if len(picked) == count:
+                break
+    picked.sort()
+    return picked
+
+
+def record(i, find, replace, **more):
+    r = {"id": "s%05d" % i, "find": find, "replace": replace, "category": "style",
+         "reason": "A sentence-level correction for the cliffs benchmark."}
+    r.update(more)
+    return r
+
+
+def changed(sentence):
+    """The sentence with its longest word swapped to upper case (the correction)."""
+    words = sentence.split(" ")
+    k = max(range(len(words)), key=lambda j: len(words[j]))
+    words[k] = words[k].upper() if words[k].upper() != words[k] else words[k] + "S"
+    return " ".join(words)
+
+
+def drifted(text, lines, share, seed):
+    """`text` with one character changed in the middle of `share` of the lines
+    (each drifted line's record then needs the fuzzy tier), and how many drifted."""
+    rng = random.Random(seed)
+    chosen = set(rng.sample(range(len(lines)), int(len(lines) * share)))
+    out, last = [], 0
+    for j, (start, s) in enumerate(lines):
+        if j not in chosen:
+            continue
+        mid = start + len(s) // 2
+        while not text[mid].isalpha():
+            mid += 1
+        c = text[mid]
+        out.append(text[last:mid])
+        out.append("q" if c != "q" else "z")
+        last = mid + 1
+    out.append(text[last:])
+    return "".join(out), len(chosen)
+
+
+def write_case(name, text, records):
+    os.makedirs(os.path.join(WORK, "input"), exist_ok=True)
+    os.makedirs(os.path.join(WORK, "corrections"), exist_ok=True)
+    with open(os.path.join(WORK, "input", name + ".txt"), "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    with open(os.path.join(WORK, "corrections", name + ".json"), "w", encoding="utf-8") as f:
+        json.dump(records, f)
+
+
+def timed(argv, cwd, prepare=None):
+    """Median seconds, peak MiB and exit code of `argv` over RUNS runs."""
+    times, peak, code = [], 0, None
+    for _ in range(RUNS):
+        if prepare:
+            prepare()
+        start = time.perf_counter()
+        try:
+            out = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, cwd=cwd,
+                                 capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None, None, "timeout"
+        times.append(time.perf_counter() - start)
+        code = out.returncode
+        if code not in (0, 1):
+            sys.exit("%s failed (%d):\n%s" % (" ".join(argv), code, out.stderr[-3000:]))
+        peak = max(peak, int(out.stderr.strip().splitlines()[-1]))
+    return statistics.median(times), peak / 1024, code
+
+
+RESULTS = []
+
+
+def run(row, case, name, flags=(), note=""):
+    out = os.path.join(WORK, "out")
+    t, rss, code = timed([BIN, "--out", "out", "--format", "json"] + list(flags) + ["input/%s.txt" % name],
+                         WORK, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
+    size = os.path.getsize(os.path.join(WORK, "input", name + ".txt"))
+    if COMPARE and t is not None:
+        note = (note + " " + same_as_before(name, flags)).strip()
+    report(row, case, t, rss, code, size, note)
+    return t
+
+
+def outputs(binary, name, flags):
+    """The report and every output file of one run of `binary`."""
+    out = os.path.join(WORK, "out")
+    shutil.rmtree(out, ignore_errors=True)
+    done = subprocess.run([binary, "--out", "out", "--format", "json"] + list(flags) + ["input/%s.txt" % name],
+                          cwd=WORK, capture_output=True, timeout=TIMEOUT)
+    files = {}
+    for base, _, names in os.walk(out):
+        for n in names:
+            with open(os.path.join(base, n), "rb") as f:
+                files[os.path.relpath(os.path.join(base, n), out)] = f.read()
+    return done.returncode, done.stdout, files
+
+
+def same_as_before(name, flags):
+    try:
+        old = outputs(COMPARE, name, flags)
+    except subprocess.TimeoutExpired:
+        return "(old binary timed out: not compared)"
+    new = outputs(BIN, name, flags)
+    if old == new:
+        return "same outputs as before"
+    which = [k for k in sorted(set(old[2]) | set(new[2])) if old[2].get(k) != new[2].get(k)]
+    if old[1] != new[1]:
+        which.append("the report")
+    if old[0] != new[0]:
+        which.append("the exit code")
+    return "DIFFERENT from before: " + ", ".join(which)
+
+
+def report(row, case, t, rss, code, size=None, note=""):
+    ratio = "" if (rss is None or size is None) else "%.1f× input" % (rss * 1024 * 1024 / size)
+    shown = "> %.0f s (timeout)" % TIMEOUT if t is None else "%.3f s" % t
+    rss_shown = "" if rss is None else "%.0f MiB" % rss
+    print("%-12s %-58s %18s %9s %-11s exit %s %s" % (row, case, shown, rss_shown, ratio, code, note), flush=True)
+    RESULTS.append({"row": row, "case": case, "seconds": t, "peak_mib": rss, "exit": code,
+                    "input_bytes": size, "note": note})
+
+
+def drift_cases(text):
+    for mb in [5, 10]:
+        base = prefix(text, mb * MB)
+        lines = sentence_lines(base, 2000, seed=mb)
+        records = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
+        moved, n = drifted(base, lines, 0.2, seed=mb)
+        write_case("exact-%d" % mb, base, records)
+        write_case("drift-%d" % mb, moved, records)
+        run("drift", "%d MB, %d sentence records, no drift" % (mb, len(records)), "exact-%d" % mb)
+        run("drift", "%d MB, %d sentence records, %d drifted (--tolerant)" % (mb, len(records), n),
+            "drift-%d" % mb, ["--tolerant"])
+
+
+def drift_scale(text):
+    bench = json.load(open(os.path.join(DATA, "proj", "corrections", "100mb.json")))
+    # The sentence lines hold none of the bench's typos: the records must not
+    # overlap, and the drift must not change a typo's occurrence count.
+    typos = frozenset(r["find"] for r in bench)
+    lines = sentence_lines(text, 2000, seed=100, skip=typos)
+    sentences = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
+    moved, n = drifted(text, lines, 1.0, seed=100)
+    write_case("bench-100", text, bench)
+    write_case("bench-drift-100", moved, bench + sentences)
+    run("drift-scale", "100 MB, the %d bench records" % len(bench), "bench-100")
+    run("drift-scale", "100 MB, bench records + %d drifted sentence records (--tolerant)" % n,
+        "bench-drift-100", ["--tolerant"])
+
+
+def drift_curve(text):
+    for mb in [1, 10, 100]:
+        base = prefix(text, mb * MB)
+        lines = sentence_lines(base, 1000, seed=mb + 7)
+        records = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
+        moved, n = drifted(base, lines, 1.0, seed=mb)
+        write_case("curve-size-%d" % mb, moved, records)
+        run("drift-curve", "%d MB, %d drifted records (--tolerant)" % (mb, n), "curve-size-%d" % mb, ["--tolerant"])
+    base = prefix(text, 10 * MB)
+    every = sentence_lines(base, 10000, seed=3)
+    for count in [100, 1000, 10000]:
+        lines = every[:: max(1, len(every) // count)][:count]
+        records = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
+        moved, n = drifted(base, lines, 1.0, seed=count)
+        write_case("curve-records-%d" % count, moved, records)
+        run("drift-curve", "10 MB, %d drifted records (--tolerant)" % n, "curve-records-%d" % count, ["--tolerant"])
+
+
+def miss_cases(text):
+    rest = text[60 * MB:]
+    for size, count in [(256_000, 1250), (512_000, 1250), (1 * MB, 1250), (10 * MB, 10000)]:
+        base = prefix(text, size)
+        lines = sentence_lines(rest, count, seed=size, avoid=base)
+        records = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
+        name = "miss-%d" % size
+        write_case(name, base, records)
+        label = "%s, %d records that all miss" % (human(size), len(records))
+        run("miss", label, name)
+        run("miss", label + " (--strict)", name, ["--strict"])
+
+
+def long_find(text):
+    rest = text[60 * MB:]
+    start = rest.index("\n", 1000) + 1
+    find = rest[start:start + 2000]
+    for size in [1 * MB, 10 * MB]:
+        base = prefix(text, size)
+        assert find not in base
+        write_case("long-find-%d" % size, base, [record(0, find, find.upper())])
+        run("long-find", "one 2,000-character find that misses, %s" % human(size), "long-find-%d" % size)
+
+
+def long_line(_text):
+    for n in [62_500, 125_000, 250_000, 500_000, 1_000_000]:
+        rec = [record(0, "ab", "cd", whole_word=True, occurrence="all")]
+        write_case("one-line-%d" % n, "ab " * n, rec)
+        write_case("lines-%d" % n, "ab\n" * n, rec)
+        run("long-line", "%s occurrence-all edits on one line" % "{:,}".format(n), "one-line-%d" % n)
+        run("long-line", "%s occurrence-all edits on %s lines" % ("{:,}".format(n), "{:,}".format(n)), "lines-%d" % n)
+
+
+def record_cases(text):
+    def case(size, edits):
+        base = prefix(text, size)
+        words = base.split(" ")
+        step = max(1, len(words) // edits)
+        done = 0
+        for j in range(step // 2, len(words), step):
+            if done == edits:
+                break
+            if words[j].isalpha():
+                words[j] = words[j] + "x"
+                done += 1
+        d = os.path.join(WORK, "record")
+        os.makedirs(os.path.join(d, "input"), exist_ok=True)
+        name = "r-%d-%d" % (size, edits)
+        open(os.path.join(d, "input", name + ".txt"), "w", newline="").write(base)
+        open(os.path.join(d, name + ".edited"), "w", newline="").write(" ".join(words))
+        to = os.path.join(d, "to")
+        t, rss, code = timed([BIN, "record", "--to", "to", "--category", "style", "--reason",
+                              "Benchmark edits.", "input/%s.txt" % name, name + ".edited"], d,
+                             prepare=lambda: shutil.rmtree(to, ignore_errors=True))
+        report("record", "correct record, %d edits on %s" % (done, human(size)), t, rss, code, size)
+    for edits in [1000, 2000, 4000]:
+        case(200_000, edits)
+    for size in [400_000, 800_000]:
+        case(size, 1000)
+
+
+def memory_cases(text):
+    bench = json.load(open(os.path.join(DATA, "proj", "corrections", "100mb.json")))
+    one = text.replace("\n", " ")
+    write_case("one-line-200mb", one + " " + one, bench)
+    write_case("lines-200mb", text + "\n" + text, bench)
+    for name, label in [("one-line-200mb", "200 MB on one line"), ("lines-200mb", "200 MB on many lines")]:
+        run("memory", label + ", 22,152 records", name)
+        run("memory", label + ", 22,152 records, --dry-run", name, ["--dry-run"])
+
+
+def human(size):
+    return "%d KB" % (size // 1000) if size < MB else "%d MB" % (size // MB)
+
+
+def main():
+    text = prose()
+    os.makedirs(WORK, exist_ok=True)
+    print("binary: %s, runs: %d" % (BIN, RUNS), flush=True)
+    for row, fn in [("drift", drift_cases), ("drift-scale", drift_scale), ("drift-curve", drift_curve),
+                    ("miss", miss_cases), ("long-find", long_find), ("long-line", long_line),
+                    ("record", record_cases), ("memory", memory_cases)]:
+        if row in ONLY:
+            fn(text)
+    name = os.path.basename(os.path.dirname(os.path.dirname(BIN))) + "-" + os.path.basename(BIN)
+    with open(os.path.join(WORK, "results-%s.json" % name), "w") as f:
+        json.dump(RESULTS, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -264,7 +264,7 @@ fn existing(cwd: &Path, folder: &Path) -> Vec<Record> {
     records
 }
 
-fn ids(records: &[Record]) -> Vec<String> {
+fn ids(records: &[Record]) -> std::collections::HashSet<String> {
     records.iter().map(|r| r.id.clone()).collect()
 }
 
@@ -423,7 +423,7 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
                 EXIT_ERROR,
                 format!(
                     "--id {id:?} is not a record id: it must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`), e.g. `{}`",
-                    derive::unique_id(&mut Vec::new(), id, "")
+                    derive::unique_id(&mut Default::default(), id, "")
                 ),
             ));
         }

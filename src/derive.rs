@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, ChangeTag, TextDiff};
 
-use crate::locate::{self, Location, Tolerance};
+use crate::locate;
 use crate::record::{Occurrence, Record};
 
 /// One derived correction: where it stands in the original, and its texts.
@@ -101,15 +101,19 @@ pub fn derive(original: &str, edited: &str) -> Vec<Derived> {
             _ => widened.push(region),
         }
     }
-    let mut ids: Vec<String> = Vec::new();
-    widened
+    let mut records: Vec<Record> = widened
+        .iter()
+        .map(|Region { old, new }| Record::new("", &original[old.clone()], &edited[new.clone()]))
+        .collect();
+    let spans: Vec<Range<usize>> = widened.into_iter().map(|r| r.old).collect();
+    pin(original, &spans, &mut records);
+    let mut ids = std::collections::HashSet::new();
+    spans
         .into_iter()
-        .map(|Region { old, new }| {
-            let replace = &edited[new];
-            let mut record = Record::new("", &original[old.clone()], replace);
-            pin(original, &old, &mut record);
-            record.id = unique_id(&mut ids, &record.find, replace);
-            Derived { span: old, record }
+        .zip(records)
+        .map(|(span, mut record)| {
+            record.id = unique_id(&mut ids, &record.find, &record.replace);
+            Derived { span, record }
         })
         .collect()
 }
@@ -174,21 +178,27 @@ fn widen_insertion(text: &str, region: Region) -> Option<Region> {
     })
 }
 
-/// Adds the least context that makes `record` match exactly at `span` and
-/// nowhere else: a word before, a word after, and so on; `occurrence` if words
-/// run out.
-fn pin(text: &str, span: &Range<usize>, record: &mut Record) {
-    let strict = Tolerance {
-        strict: true,
-        ..Tolerance::default()
-    };
-    let lands_alone = |r: &Record| {
-        matches!(&locate::locate_with(text, std::slice::from_ref(r), strict, None)[0],
-            Location::Found(found) if found.hits.len() == 1 && found.hits[0].span == *span)
-    };
+/// Adds to each record the least context that makes it match exactly at its
+/// span and nowhere else: a word before, a word after, and so on; `occurrence`
+/// if words run out. "Exactly there and nowhere else" is the exact tier's
+/// verdict ([`crate::locate`]): of the occurrences of `find` whose context
+/// fits, the leftmost non-overlapping ones are its matches. Every `find` is
+/// searched once, in one pass for all records, and each word of context only
+/// sifts the occurrences that fitted the context before it.
+fn pin(text: &str, spans: &[Range<usize>], records: &mut [Record]) {
+    let finds: Vec<&str> = records.iter().map(|r| r.find.as_str()).collect();
+    let occurrences = locate::every_occurrence(text, &finds);
+    for ((span, record), starts) in spans.iter().zip(records.iter_mut()).zip(occurrences) {
+        pin_one(text, span, record, starts);
+    }
+}
+
+fn pin_one(text: &str, span: &Range<usize>, record: &mut Record, mut fitting: Vec<usize>) {
+    let len = record.find.len();
     let (mut from, mut to) = (span.start, span.end);
     for step in 0..64 {
-        if lands_alone(record) {
+        fitting.retain(|&at| locate::fits_around(text, at..at + len, record));
+        if lands_alone(&fitting, len, span.start) {
             return;
         }
         if step % 2 == 0 && from > 0 {
@@ -201,7 +211,20 @@ fn pin(text: &str, span: &Range<usize>, record: &mut Record) {
             break;
         }
     }
-    // Still not unique (a text of repeats): count, with the context gathered.
+    by_occurrence(text, span, record);
+}
+
+/// Whether the leftmost non-overlapping of the `fitting` occurrences (sorted
+/// starts of a `find` of `len` bytes) are the one at `start` alone.
+fn lands_alone(fitting: &[usize], len: usize, start: usize) -> bool {
+    match fitting {
+        [first, rest @ ..] => *first == start && rest.iter().all(|&at| at < start + len),
+        [] => false,
+    }
+}
+
+/// Still not unique (a text of repeats): count, without the context gathered.
+fn by_occurrence(text: &str, span: &Range<usize>, record: &mut Record) {
     record.before = None;
     record.after = None;
     let rank = text
@@ -237,7 +260,11 @@ fn word_forward(text: &str, at: usize) -> usize {
 
 /// An id from the first words of the replacement (or of `find`), made unique
 /// among `taken`: `signed-in-1941`, `signed-in-1941-2`.
-pub(crate) fn unique_id(taken: &mut Vec<String>, find: &str, replace: &str) -> String {
+pub(crate) fn unique_id(
+    taken: &mut std::collections::HashSet<String>,
+    find: &str,
+    replace: &str,
+) -> String {
     let words = |t: &str| -> Vec<String> {
         t.split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -259,7 +286,7 @@ pub(crate) fn unique_id(taken: &mut Vec<String>, find: &str, replace: &str) -> S
         n += 1;
         id = format!("{base}-{n}");
     }
-    taken.push(id.clone());
+    taken.insert(id.clone());
     id
 }
 
@@ -327,6 +354,62 @@ pub fn conform(original: &str, edited: &str) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locate::{Location, Tolerance};
+    use proptest::prelude::*;
+
+    /// The plain reference for [`pin`]: each step asks the exact tier itself.
+    fn pin_by_locating(text: &str, span: &Range<usize>, record: &mut Record) {
+        let strict = Tolerance {
+            strict: true,
+            ..Tolerance::default()
+        };
+        let lands_alone = |r: &Record| {
+            matches!(&locate::locate_with(text, std::slice::from_ref(r), strict, None)[0],
+                Location::Found(found) if found.hits.len() == 1 && found.hits[0].span == *span)
+        };
+        let (mut from, mut to) = (span.start, span.end);
+        for step in 0..64 {
+            if lands_alone(record) {
+                return;
+            }
+            if step % 2 == 0 && from > 0 {
+                from = word_back(text, from);
+                record.before = Some(text[from..span.start].to_owned());
+            } else if to < text.len() {
+                to = word_forward(text, to);
+                record.after = Some(text[span.end..to].to_owned());
+            } else if from == 0 {
+                break;
+            }
+        }
+        by_occurrence(text, span, record);
+    }
+
+    proptest! {
+        /// Repeats, overlapping finds, combining marks: one pass for all
+        /// records pins each as the exact tier, asked step by step, would.
+        #[test]
+        fn pinning_in_one_pass_adds_the_context_the_exact_tier_needs(
+            words in proptest::collection::vec(prop::sample::select(vec!["a", "aa", "b", "ab", " ", "  ", "e\u{301}", "\n"]), 1..60),
+            picks in proptest::collection::vec((any::<prop::sample::Index>(), 1usize..4), 1..6),
+        ) {
+            let text = words.concat();
+            let starts: Vec<usize> = words.iter().scan(0, |at, w| { let s = *at; *at += w.len(); Some(s) }).collect();
+            let mut spans = Vec::new();
+            for (pick, n) in &picks {
+                let first = pick.index(words.len());
+                let last = (first + n).min(words.len());
+                spans.push(starts[first]..starts.get(last).copied().unwrap_or(text.len()));
+            }
+            let mut fast: Vec<Record> = spans.iter().map(|s| Record::new("", &text[s.clone()], "x")).collect();
+            pin(&text, &spans, &mut fast);
+            for (span, got) in spans.iter().zip(&fast) {
+                let mut want = Record::new("", &text[span.clone()], "x");
+                pin_by_locating(&text, span, &mut want);
+                prop_assert_eq!(got, &want);
+            }
+        }
+    }
 
     fn texts(derived: &[Derived]) -> Vec<(&str, &str, Option<&str>, Option<&str>)> {
         derived

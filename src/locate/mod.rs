@@ -6,12 +6,14 @@
 //! Each record then keeps the matches whose context fits (`before`, `after`,
 //! `whole_word`), leftmost-first and non-overlapping, and picks its `occurrence`.
 
+use rayon::prelude::*;
 use std::ops::Range;
 
 use crate::lines::LineIndex;
 use crate::markdown::{self, Protected};
 use matcher::Matcher;
 
+mod batch;
 mod matcher;
 mod tiers;
 pub mod tolerant;
@@ -272,9 +274,9 @@ pub fn locate_with_evidence(
                 .map(|&i| (records[i].replace.as_str(), records[i].whole_word)),
         );
         let mut replaces = replaces.with_records(records, |r| &r.replace);
-        let normalized = std::cell::OnceCell::new();
-        let (mut searched, mut spent) = (0, 0u64);
-        for i in missing {
+        let mut tolerant = Vec::new();
+        let mut in_contexts = Vec::with_capacity(missing.len());
+        for &i in &missing {
             let record = &records[i];
             let in_context = match candidates.binary_search(&i) {
                 Ok(_) => replaces.matches(i).to_vec(),
@@ -285,42 +287,78 @@ pub fn locate_with_evidence(
                 [at] if has_context => Some(Some(at)),
                 _ => evidence.and_then(|e| e.already(text, &record.id)),
             };
-            locations[i] = Some(match applied {
-                Some(at) => Location::AlreadyApplied { at },
+            match applied {
+                Some(at) => locations[i] = Some(Location::AlreadyApplied { at }),
+                None => tolerant.push(i),
+            }
+            in_contexts.push(in_context);
+        }
+        // The tolerant tiers' searches for all of them, in one pass.
+        let normalized = match tolerant.is_empty() {
+            true => None,
+            false => Some(tolerant::Normalized::new(text)),
+        };
+        let searches = normalized.as_ref().map_or_else(Vec::new, |n| {
+            batch::search(n, records, &tolerant, tolerance.fuzzy, prose)
+        });
+        // Each record's tiers on its own (on as many cores as there are):
+        // the line index they may need is built first, for all to share.
+        let tiered: Vec<Option<Location>> = match &normalized {
+            None => Vec::new(),
+            Some(normalized) => {
+                let shared = index();
+                let shared = || shared;
+                tolerant
+                    .par_iter()
+                    .zip(&searches)
+                    .map(|(&i, searches)| {
+                        let record = &records[i];
+                        tiers::locate(
+                            text,
+                            normalized,
+                            shared,
+                            record,
+                            tolerance.fuzzy,
+                            prose,
+                            searches,
+                        )
+                    })
+                    .collect()
+            }
+        };
+        let (mut searched, mut spent) = (0, 0u64);
+        for (&i, tiered) in tolerant.iter().zip(tiered) {
+            let normalized = normalized.as_ref().expect("built for the tolerant records");
+            let record = &records[i];
+            let in_context =
+                std::mem::take(&mut in_contexts[missing.binary_search(&i).expect("i is missing")]);
+            locations[i] = Some(match tiered {
+                Some(found) if tolerance.strict => {
+                    Location::Failed(tiers::refused_by_strict(text, index(), record, &found))
+                }
+                Some(found) => found,
                 None => {
-                    let normalized = normalized.get_or_init(|| tolerant::Normalized::new(text));
-                    let record = &records[i];
-                    match tiers::locate(text, normalized, index, record, tolerance.fuzzy, prose) {
-                        Some(found) if tolerance.strict => Location::Failed(
-                            tiers::refused_by_strict(text, index(), record, &found),
-                        ),
-                        Some(found) => found,
-                        None => {
-                            searched += 1;
-                            let cost =
-                                text.len() as u64 * record.find.chars().count().div_ceil(64) as u64;
-                            let near =
-                                searched <= NEAR_MISS_SEARCHES && spent + cost <= NEAR_MISS_BUDGET;
-                            if near {
-                                spent += cost;
-                            }
-                            let replaced = Replaced {
-                                raw: match candidates.binary_search(&i) {
-                                    Ok(_) => replaces.raw(i),
-                                    Err(_) => Vec::new(),
-                                },
-                                in_context,
-                            };
-                            Location::Failed(not_found(
-                                text,
-                                index(),
-                                record,
-                                &finds.raw(i),
-                                &replaced,
-                                near.then_some(normalized),
-                            ))
-                        }
+                    searched += 1;
+                    let cost = text.len() as u64 * record.find.chars().count().div_ceil(64) as u64;
+                    let near = searched <= NEAR_MISS_SEARCHES && spent + cost <= NEAR_MISS_BUDGET;
+                    if near {
+                        spent += cost;
                     }
+                    let replaced = Replaced {
+                        raw: match candidates.binary_search(&i) {
+                            Ok(_) => replaces.raw(i),
+                            Err(_) => Vec::new(),
+                        },
+                        in_context,
+                    };
+                    Location::Failed(not_found(
+                        text,
+                        index(),
+                        record,
+                        &finds.raw(i),
+                        &replaced,
+                        near.then_some(normalized),
+                    ))
                 }
             });
         }
@@ -429,7 +467,9 @@ fn span(start: usize, find: &str) -> Range<usize> {
 
 /// Whether the span `at` satisfies the record's `before` and `after` (its
 /// `whole_word` is checked apart, see [`is_whole_word`]).
-fn fits_around(text: &str, at: Range<usize>, record: &Record) -> bool {
+/// Whether the match of `record` at `at` stands on grapheme boundaries with
+/// its `before` and `after` around it.
+pub(crate) fn fits_around(text: &str, at: Range<usize>, record: &Record) -> bool {
     on_grapheme_boundaries(text, at.clone())
         && record
             .before
@@ -535,6 +575,12 @@ fn too_few(
         help: format!("lower `occurrence` to at most {n}, or check `before`/`after`"),
         first_match: matches.first().copied(),
     }
+}
+
+/// Every occurrence (overlapping ones too) of each of `patterns` in `text`,
+/// found in one pass; parallel to `patterns`. An empty pattern has none.
+pub(crate) fn every_occurrence(text: &str, patterns: &[&str]) -> Vec<Vec<usize>> {
+    batch::every_occurrence(text, patterns)
 }
 
 /// Where a failed record's `replace` stands: anywhere, and under its context.

@@ -10,8 +10,7 @@
 
 use std::ops::Range;
 
-use memchr::memmem;
-
+use super::batch::Searches;
 use super::tolerant::{self, Candidate, Normalized, normalize};
 use super::{Failure, FailureKind, Found, Hit, Location, Matched, Tier, choose, quoted};
 use crate::lines::LineIndex;
@@ -26,14 +25,15 @@ pub(super) fn locate<'i>(
     record: &Record,
     fuzzy: f64,
     prose: Option<&Protected>,
+    searches: &Searches,
 ) -> Option<Location> {
     if let Some(prose) = prose.filter(|_| !record.anywhere)
-        && let Some(location) = across_markup(text, prose, index, record)
+        && let Some(location) = across_markup(text, prose, index, record, &searches.in_prose)
     {
         return Some(location);
     }
     let find = Texts::of(record, &record.find);
-    let hits = normalized_hits(text, normalized, record, &find);
+    let hits = normalized_hits(text, normalized, record, &find, &searches.normalized);
     if !hits.is_empty() {
         let similarity = hits
             .iter()
@@ -46,23 +46,25 @@ pub(super) fn locate<'i>(
         };
         return choose(text, index, record, hits, matched, prose);
     }
-    fuzzy_tier(text, normalized, index, record, fuzzy, prose)
+    fuzzy_tier(text, normalized, index, record, fuzzy, prose, searches)
 }
 
 /// Markdown: `find` as the prose reads, across inline markup (`Battle of
 /// Khalkhin Gol` matches `Battle of *Khalkhin Gol*`). Each changed word is
 /// replaced inside the markup around it; a change that would cross markup is
-/// refused. `None` when the prose has no such match.
+/// refused. `None` when the prose has no such match. `starts`: where `find`
+/// stands in the prose, leftmost and apart.
 fn across_markup<'i>(
     text: &str,
     protected: &Protected,
     index: impl Fn() -> &'i LineIndex + Copy,
     record: &Record,
+    starts: &[usize],
 ) -> Option<Location> {
     let prose = &protected.prose;
     let reads = prose.text.as_str();
     let mut candidates: Vec<(Hit, Range<usize>)> = Vec::new();
-    for (at, _) in reads.match_indices(record.find.as_str()) {
+    for &at in starts {
         let r = at..at + record.find.len();
         let fits = super::fits_around(reads, r.clone(), record)
             && (!record.whole_word || super::is_whole_word(reads, r.clone()));
@@ -176,17 +178,21 @@ impl Texts {
 }
 
 /// Every leftmost-first, non-overlapping match of the normalized pattern whose
-/// normalized context fits, as spans of the article.
-fn normalized_hits(text: &str, n: &Normalized, record: &Record, texts: &Texts) -> Vec<Hit> {
+/// normalized context fits, as spans of the article. `starts`: every
+/// occurrence of the pattern in the normalized text, overlapping ones too.
+fn normalized_hits(
+    text: &str,
+    n: &Normalized,
+    record: &Record,
+    texts: &Texts,
+    starts: &[usize],
+) -> Vec<Hit> {
     let hay = n.text.as_str();
     let pattern = texts.pattern.as_str();
-    let finder = memmem::Finder::new(pattern.as_bytes());
     let mut hits = Vec::new();
-    let (mut from, mut free_from) = (0, 0);
-    while let Some(found) = finder.find(&hay.as_bytes()[from..]) {
-        let start = from + found;
+    let mut free_from = 0;
+    for &start in starts {
         let end = start + pattern.len();
-        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
         if start < free_from {
             continue;
         }
@@ -221,6 +227,12 @@ struct Scored {
     total: usize,
 }
 
+/// Edits allowed for `pattern` (a record's `find` or `replace`), or `None`
+/// when the fuzzy tier does not apply to it.
+pub(super) fn fuzzy_bound(pattern: &str, share: f64) -> Option<usize> {
+    bound(pattern.chars().count(), share)
+}
+
 /// Edits allowed for a text of `chars` characters, or `None` when the fuzzy tier
 /// does not apply to it.
 fn bound(chars: usize, share: f64) -> Option<usize> {
@@ -231,14 +243,22 @@ fn bound(chars: usize, share: f64) -> Option<usize> {
     (k > 0).then_some(k)
 }
 
-/// Candidates for `pattern` whose context fits within its own bound.
-fn scored(text: &str, n: &Normalized, record: &Record, pattern: &str, share: f64) -> Vec<Scored> {
-    let Some(k) = bound(pattern.chars().count(), share) else {
+/// Candidates for `pattern` whose context fits within its own bound, from the
+/// regions its pieces gave.
+fn scored(
+    text: &str,
+    n: &Normalized,
+    record: &Record,
+    pattern: &str,
+    share: f64,
+    regions: &[Range<usize>],
+) -> Vec<Scored> {
+    let Some(k) = fuzzy_bound(pattern, share) else {
         return Vec::new();
     };
     let texts = Texts::of(record, pattern);
     let context_bound = |c: &str| (c.chars().count() as f64 * share).floor() as usize;
-    tolerant::fuzzy_find(&n.text, &texts.pattern, k)
+    tolerant::fuzzy_in_regions(&n.text, &texts.pattern, k, regions.to_vec())
         .into_iter()
         .filter_map(|Candidate { range, distance }| {
             let mut total = distance;
@@ -294,11 +314,12 @@ fn fuzzy_tier<'i>(
     record: &Record,
     share: f64,
     prose: Option<&Protected>,
+    searches: &Searches,
 ) -> Option<Location> {
     if share <= 0.0 {
         return None;
     }
-    let finds = scored(text, n, record, &record.find, share);
+    let finds = scored(text, n, record, &record.find, share, &searches.find_regions);
     let hits: Vec<Hit> = finds.iter().map(|s| s.hit.clone()).collect();
     let kept = match super::in_prose(text, index, record, hits, prose) {
         Ok(kept) => kept,
@@ -310,7 +331,14 @@ fn fuzzy_tier<'i>(
         .collect();
     let best_find = finds.iter().map(|s| s.total).min();
     if !record.replace.is_empty() {
-        let replaces = scored(text, n, record, &record.replace, share);
+        let replaces = scored(
+            text,
+            n,
+            record,
+            &record.replace,
+            share,
+            &searches.replace_regions,
+        );
         let best_replace = replaces.iter().min_by_key(|s| s.total);
         // The replacement stands closer than any match of `find`: applying
         // `find` there would correct what may be corrected already. Without

@@ -22,7 +22,7 @@ pub const FUZZY_MIN_CHARS: usize = 8;
 pub const FUZZY_MAX_CHARS: usize = 2000;
 /// Regions checked per fuzzy search, at most (a piece of `find` that occurs
 /// everywhere gives up rather than scanning the whole archive).
-const MAX_REGIONS: usize = 100_000;
+pub(crate) const MAX_REGIONS: usize = 100_000;
 
 /// The character a normalized text holds for `c`; `None` for whitespace, which
 /// collapses into one space per run.
@@ -123,12 +123,29 @@ pub struct Candidate {
 /// assert_eq!(&"the Soviet Union declared war on Japan"[found[0].range.clone()], "Soviet Union declared");
 /// ```
 pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
+    let Some(pieces) = Pieces::of(pattern, k) else {
+        return Vec::new();
+    };
+    let hits: Vec<Vec<usize>> = pieces
+        .texts(pattern)
+        .map(|piece| memmem::find_iter(hay.as_bytes(), piece.as_bytes()).collect())
+        .collect();
+    fuzzy_in_regions(hay, pattern, k, pieces.regions(hay, &hits))
+}
+
+/// [`fuzzy_find`] in the regions that [`Pieces::regions`] gave (the locate
+/// stage finds the pieces of every record in one pass over the text).
+pub(crate) fn fuzzy_in_regions(
+    hay: &str,
+    pattern: &str,
+    k: usize,
+    mut regions: Vec<Range<usize>>,
+) -> Vec<Candidate> {
     let pat: Vec<char> = pattern.chars().collect();
-    let m = pat.len();
-    if m == 0 || k >= m {
+    if pat.is_empty() {
         return Vec::new();
     }
-    let mut regions = regions(hay, pattern, &pat, k);
+    let myers = Myers::new(&pat);
     regions.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in regions {
@@ -139,7 +156,7 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
     }
     let mut found: Vec<Candidate> = merged
         .into_iter()
-        .flat_map(|region| in_region(hay, region, &pat, k))
+        .flat_map(|region| in_region(hay, region, &pat, &myers, k))
         .collect();
     // Overlapping candidates: keep the best (fewest edits, then leftmost).
     found.sort_by_key(|c| (c.distance, c.range.start));
@@ -156,33 +173,66 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
     kept
 }
 
-/// Windows of `hay` (byte ranges) that may hold a match: around each exact
-/// occurrence of one of the `k + 1` pieces of the pattern.
-fn regions(hay: &str, pattern: &str, pat: &[char], k: usize) -> Vec<Range<usize>> {
-    let m = pat.len();
-    let pieces = k + 1;
-    let bytes_at: Vec<usize> = pattern
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([pattern.len()])
-        .collect();
-    let mut regions = Vec::new();
-    for p in 0..pieces {
-        let (from, to) = (p * m / pieces, (p + 1) * m / pieces);
-        if from == to {
-            continue;
+/// The pigeonhole pieces of a normalized pattern for at most `k` edits: `k + 1`
+/// stretches of about equal length, one of which a match must hold exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pieces {
+    k: usize,
+    /// The pattern's length in characters.
+    m: usize,
+    /// Each non-empty piece: its first character's index, and its bytes.
+    pieces: Vec<(usize, Range<usize>)>,
+}
+
+impl Pieces {
+    /// The pieces of `pattern`; `None` when no match could be told from
+    /// noise (an empty pattern, or `k` edits or more than it has characters).
+    pub fn of(pattern: &str, k: usize) -> Option<Pieces> {
+        let bytes_at: Vec<usize> = pattern
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([pattern.len()])
+            .collect();
+        let m = bytes_at.len() - 1;
+        if m == 0 || k >= m {
+            return None;
         }
-        let piece = &pattern[bytes_at[from]..bytes_at[to]];
-        for hit in memmem::find_iter(hay.as_bytes(), piece.as_bytes()) {
-            let start = back_chars(hay, hit, from + k);
-            let end = forward_chars(hay, hit, m - from + k);
-            regions.push(start..end);
-            if regions.len() >= MAX_REGIONS {
-                return regions;
+        let count = k + 1;
+        let pieces = (0..count)
+            .map(|p| (p * m / count, (p + 1) * m / count))
+            .filter(|(from, to)| from != to)
+            .map(|(from, to)| (from, bytes_at[from]..bytes_at[to]))
+            .collect();
+        Some(Pieces { k, m, pieces })
+    }
+
+    /// The text of each piece, in order.
+    pub fn texts<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pieces.iter().map(move |(_, r)| &pattern[r.clone()])
+    }
+
+    /// Windows of `hay` (byte ranges) that may hold a match, from `hits`: per
+    /// piece in order, the starts of its leftmost non-overlapping occurrences
+    /// in `hay`. At most [`MAX_REGIONS`] in all, the earlier pieces first.
+    pub fn regions<'h>(
+        &self,
+        hay: &str,
+        hits: impl IntoIterator<Item = &'h Vec<usize>>,
+    ) -> Vec<Range<usize>> {
+        let (m, k) = (self.m, self.k);
+        let mut regions = Vec::new();
+        for (&(from, _), hits) in self.pieces.iter().zip(hits) {
+            for &hit in hits {
+                let start = back_chars(hay, hit, from + k);
+                let end = forward_chars(hay, hit, m - from + k);
+                regions.push(start..end);
+                if regions.len() >= MAX_REGIONS {
+                    return regions;
+                }
             }
         }
+        regions
     }
-    regions
 }
 
 fn back_chars(text: &str, mut at: usize, n: usize) -> usize {
@@ -207,17 +257,25 @@ fn forward_chars(text: &str, mut at: usize, n: usize) -> usize {
 
 /// Sellers' algorithm over one region: each best end with at most `k` edits,
 /// then its start by aligning backwards.
-fn in_region(hay: &str, region: Range<usize>, pat: &[char], k: usize) -> Vec<Candidate> {
+fn in_region(
+    hay: &str,
+    region: Range<usize>,
+    pat: &[char],
+    myers: &Myers,
+    k: usize,
+) -> Vec<Candidate> {
     let chars: Vec<(usize, char)> = hay[region.clone()]
         .char_indices()
         .map(|(i, c)| (region.start + i, c))
         .collect();
-    let ends: Vec<(usize, usize)> = end_distances(&chars, pat)
-        .into_iter()
-        .enumerate()
-        .filter(|&(_, d)| d <= k)
-        .map(|(j, d)| (j + 1, d))
-        .collect();
+    let mut ends: Vec<(usize, usize)> = Vec::new();
+    let mut j = 0;
+    myers.each_end(chars.iter().map(|&(_, c)| c), |d| {
+        j += 1;
+        if d <= k {
+            ends.push((j, d));
+        }
+    });
     // Neighbouring ends belong to one match: keep the best end of each run. Among
     // equals, one that does not cut a word (where the pattern does not), else the
     // earliest (no extra text).
@@ -317,15 +375,27 @@ pub fn best_alignment(hay: &str, pattern: &str) -> Option<(Range<usize>, usize)>
     if pat.is_empty() || hay.is_empty() {
         return None;
     }
-    let chars: Vec<(usize, char)> = hay.char_indices().collect();
-    let ends = bit_parallel_end_distances(&chars, &pat);
-    let (end, &fewest) = ends.iter().enumerate().min_by_key(|&(_, d)| *d)?;
+    // The first end with the fewest edits, read as the text streams by: no
+    // copy of the text's characters (a 100 MB article would need 1.6 GB).
+    let (mut best, mut end, mut at) = (usize::MAX, 0usize, 0usize);
+    Myers::new(&pat).each_end(hay.chars(), |d| {
+        if d < best {
+            (best, end) = (d, at);
+        }
+        at += 1;
+    });
+    let fewest = best;
     // The stretch is found again in a window around that end (ties: the
     // stretch whose length is nearest the pattern's, which may end later).
     let window_start = (end + 1).saturating_sub(pat.len() + fewest);
-    let window_end = (end + 1 + fewest).min(chars.len());
-    let from = chars[window_start].0;
-    let to = chars.get(window_end).map_or(hay.len(), |&(b, _)| b);
+    let window_end = end + 1 + fewest;
+    let byte_at = |chars: usize| hay.char_indices().nth(chars).map_or(hay.len(), |(b, _)| b);
+    let from = byte_at(window_start);
+    let to = from
+        + hay[from..]
+            .char_indices()
+            .nth(window_end - window_start)
+            .map_or(hay.len() - from, |(b, _)| b);
     let found = closest(&hay[from..to], pattern)?;
     let (mut start, mut end) = (from + found.start, from + found.end);
     // Spaces the pattern does not have at its ends are not part of the miss.
@@ -339,58 +409,103 @@ pub fn best_alignment(hay: &str, pattern: &str) -> Option<(Range<usize>, usize)>
 }
 
 /// [`end_distances`], bit-parallel: one 64-bit word per 64 pattern characters.
-pub(crate) fn bit_parallel_end_distances(chars: &[(usize, char)], pat: &[char]) -> Vec<usize> {
-    let m = pat.len();
-    let blocks = m.div_ceil(64);
-    // peq[c][b]: bit i set where pat[64 b + i] == c.
-    let mut peq: std::collections::HashMap<char, Vec<u64>> = std::collections::HashMap::new();
-    for (i, &c) in pat.iter().enumerate() {
-        peq.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
-    }
-    let none = vec![0u64; blocks];
-    let mut pv = vec![u64::MAX; blocks];
-    let mut mv = vec![0u64; blocks];
-    // The last row of each block: the distance of its last pattern character.
-    let mut score: Vec<usize> = (0..blocks).map(|b| ((b + 1) * 64).min(m)).collect();
-    let last_bit = 1u64 << ((m - 1) % 64);
+#[cfg(test)]
+fn bit_parallel_end_distances(chars: &[(usize, char)], pat: &[char]) -> Vec<usize> {
     let mut ends = Vec::with_capacity(chars.len());
-    for &(_, c) in chars {
-        let eqs = peq.get(&c).unwrap_or(&none);
-        // The top row is 0 everywhere: the stretch may start anywhere.
-        let mut h_in: i32 = 0;
-        for b in 0..blocks {
-            let high = if b + 1 == blocks { last_bit } else { 1 << 63 };
-            let (p, n) = (pv[b], mv[b]);
-            let mut eq = eqs[b];
-            let xv = eq | n;
-            if h_in < 0 {
-                eq |= 1;
-            }
-            let xh = ((eq & p).wrapping_add(p) ^ p) | eq;
-            let mut ph = n | !(xh | p);
-            let mut mh = p & xh;
-            let h_out: i32 = if ph & high != 0 {
-                1
-            } else if mh & high != 0 {
-                -1
-            } else {
-                0
-            };
-            ph <<= 1;
-            mh <<= 1;
-            if h_in < 0 {
-                mh |= 1;
-            } else if h_in > 0 {
-                ph |= 1;
-            }
-            pv[b] = mh | !(xv | ph);
-            mv[b] = ph & xv;
-            score[b] = score[b].wrapping_add_signed(h_out as isize);
-            h_in = h_out;
-        }
-        ends.push(score[blocks - 1]);
-    }
+    Myers::new(pat).each_end(chars.iter().map(|&(_, c)| c), |d| ends.push(d));
     ends
+}
+
+/// A pattern prepared for Myers' bit-parallel edit distance (in Hyyrö's
+/// blocked form): per character, the bits of the pattern positions that hold
+/// it, 64 positions to a word.
+pub(crate) struct Myers {
+    m: usize,
+    blocks: usize,
+    /// ASCII characters: `blocks` words each, in one table.
+    ascii: Vec<u64>,
+    others: std::collections::HashMap<char, Vec<u64>>,
+    none: Vec<u64>,
+}
+
+impl Myers {
+    /// Prepares `pat` (not empty).
+    pub(crate) fn new(pat: &[char]) -> Myers {
+        let m = pat.len();
+        let blocks = m.div_ceil(64).max(1);
+        let mut ascii = vec![0u64; 128 * blocks];
+        let mut others: std::collections::HashMap<char, Vec<u64>> =
+            std::collections::HashMap::new();
+        for (i, &c) in pat.iter().enumerate() {
+            let bit = 1 << (i % 64);
+            match c.is_ascii() {
+                true => ascii[c as usize * blocks + i / 64] |= bit,
+                false => others.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= bit,
+            }
+        }
+        Myers {
+            m,
+            blocks,
+            ascii,
+            others,
+            none: vec![0; blocks],
+        }
+    }
+
+    fn peq(&self, c: char) -> &[u64] {
+        match c.is_ascii() {
+            true => &self.ascii[c as usize * self.blocks..(c as usize + 1) * self.blocks],
+            false => self.others.get(&c).unwrap_or(&self.none),
+        }
+    }
+
+    /// Calls `end` with, for each character of `chars` in turn, the fewest edits
+    /// aligning the whole pattern to a stretch ending with it (the stretch may
+    /// start anywhere).
+    pub(crate) fn each_end(&self, chars: impl Iterator<Item = char>, mut end: impl FnMut(usize)) {
+        let (m, blocks) = (self.m, self.blocks);
+        let mut pv = vec![u64::MAX; blocks];
+        let mut mv = vec![0u64; blocks];
+        // The last row of each block: the distance of its last pattern character.
+        let mut score: Vec<usize> = (0..blocks).map(|b| ((b + 1) * 64).min(m)).collect();
+        let last_bit = 1u64 << ((m.max(1) - 1) % 64);
+        for c in chars {
+            let eqs = self.peq(c);
+            // The top row is 0 everywhere: the stretch may start anywhere.
+            let mut h_in: i32 = 0;
+            for b in 0..blocks {
+                let high = if b + 1 == blocks { last_bit } else { 1 << 63 };
+                let (p, n) = (pv[b], mv[b]);
+                let mut eq = eqs[b];
+                let xv = eq | n;
+                if h_in < 0 {
+                    eq |= 1;
+                }
+                let xh = ((eq & p).wrapping_add(p) ^ p) | eq;
+                let mut ph = n | !(xh | p);
+                let mut mh = p & xh;
+                let h_out: i32 = if ph & high != 0 {
+                    1
+                } else if mh & high != 0 {
+                    -1
+                } else {
+                    0
+                };
+                ph <<= 1;
+                mh <<= 1;
+                if h_in < 0 {
+                    mh |= 1;
+                } else if h_in > 0 {
+                    ph |= 1;
+                }
+                pv[b] = mh | !(xv | ph);
+                mv[b] = ph & xv;
+                score[b] = score[b].wrapping_add_signed(h_out as isize);
+                h_in = h_out;
+            }
+            end(score[blocks - 1]);
+        }
+    }
 }
 
 /// For each character of `chars`, the fewest edits aligning all of `pat` to a

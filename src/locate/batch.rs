@@ -13,7 +13,6 @@
 //! `memmem::find_iter` give them), so the tiers decide as they did.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
@@ -117,8 +116,8 @@ pub(super) struct Searches {
     pub(super) normalized: Vec<usize>,
     /// Fuzzy regions of `find` and of `replace` in the normalized text
     /// (empty where the fuzzy tier does not apply).
-    pub(super) find_regions: Vec<Range<usize>>,
-    pub(super) replace_regions: Vec<Range<usize>>,
+    pub(super) find_regions: tolerant::Regions,
+    pub(super) replace_regions: tolerant::Regions,
 }
 
 /// The normalized texts and fuzzy pieces of one record's `find` and `replace`.
@@ -150,14 +149,18 @@ impl Prepared {
 
 /// Runs the searches of `records[i]` for every `i` in `missing`: one pass over
 /// the normalized text, and one over the prose as it reads for a Markdown
-/// input. The result is parallel to `missing`.
-pub(super) fn search(
+/// input. Then calls `each` with every record's index and what its searches
+/// found, on as many cores as there are (a record's fuzzy regions exist only
+/// while `each` runs: for thousands of records, all at once would take
+/// gigabytes). The result is parallel to `missing`.
+pub(super) fn search_each<R: Send>(
     normalized: &Normalized,
     records: &[Record],
     missing: &[usize],
     share: f64,
     prose: Option<&Protected>,
-) -> Vec<Searches> {
+    each: impl Fn(usize, Searches) -> R + Sync,
+) -> Vec<R> {
     let prepared: Vec<Prepared> = missing
         .iter()
         .map(|&i| Prepared::of(&records[i], share))
@@ -181,21 +184,24 @@ pub(super) fn search(
     let hits = |text: &str| &found.apart[patterns.ids[text]];
     let regions = |pieces: &Option<tolerant::Pieces>, text: &str| match pieces {
         Some(pieces) => pieces.regions(&normalized.text, pieces.texts(text).map(hits)),
-        None => Vec::new(),
+        None => tolerant::Regions::default(),
     };
     missing
         .par_iter()
         .zip(&prepared)
-        .map(|(&i, p)| Searches {
-            in_prose: match &prose_found {
-                Some(f) if in_prose(i) => {
-                    f.apart[prose_patterns.ids[records[i].find.as_str()]].clone()
-                }
-                _ => Vec::new(),
-            },
-            normalized: found.all[patterns.ids[p.find.as_str()]].clone(),
-            find_regions: regions(&p.find_pieces, &p.find),
-            replace_regions: regions(&p.replace_pieces, &p.replace),
+        .map(|(&i, p)| {
+            let searches = Searches {
+                in_prose: match &prose_found {
+                    Some(f) if in_prose(i) => {
+                        f.apart[prose_patterns.ids[records[i].find.as_str()]].clone()
+                    }
+                    _ => Vec::new(),
+                },
+                normalized: found.all[patterns.ids[p.find.as_str()]].clone(),
+                find_regions: regions(&p.find_pieces, &p.find),
+                replace_regions: regions(&p.replace_pieces, &p.replace),
+            };
+            each(i, searches)
         })
         .collect()
 }
@@ -231,7 +237,7 @@ pub(super) fn one_by_one(
             let hits: Vec<Vec<usize>> = pieces.texts(text).map(apart).collect();
             pieces.regions(hay, hits.iter())
         }
-        None => Vec::new(),
+        None => tolerant::Regions::default(),
     };
     Searches {
         in_prose: match prose {
@@ -275,7 +281,7 @@ mod tests {
             let normalized = Normalized::new(&text);
             let protected = markdown.then(|| Protected::of(&text));
             let missing: Vec<usize> = (0..records.len()).collect();
-            let batch = search(&normalized, &records, &missing, share, protected.as_ref());
+            let batch = search_each(&normalized, &records, &missing, share, protected.as_ref(), |_, s| s);
             for (record, got) in records.iter().zip(batch) {
                 prop_assert_eq!(got, one_by_one(&normalized, record, share, protected.as_ref()));
             }

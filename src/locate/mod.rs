@@ -6,7 +6,6 @@
 //! Each record then keeps the matches whose context fits (`before`, `after`,
 //! `whole_word`), leftmost-first and non-overlapping, and picks its `occurrence`.
 
-use rayon::prelude::*;
 use std::ops::Range;
 
 use crate::lines::LineIndex;
@@ -298,9 +297,6 @@ pub fn locate_with_evidence(
             true => None,
             false => Some(tolerant::Normalized::new(text)),
         };
-        let searches = normalized.as_ref().map_or_else(Vec::new, |n| {
-            batch::search(n, records, &tolerant, tolerance.fuzzy, prose)
-        });
         // Each record's tiers on its own (on as many cores as there are):
         // the line index they may need is built first, for all to share.
         let tiered: Vec<Option<Location>> = match &normalized {
@@ -308,10 +304,13 @@ pub fn locate_with_evidence(
             Some(normalized) => {
                 let shared = index();
                 let shared = || shared;
-                tolerant
-                    .par_iter()
-                    .zip(&searches)
-                    .map(|(&i, searches)| {
+                batch::search_each(
+                    normalized,
+                    records,
+                    &tolerant,
+                    tolerance.fuzzy,
+                    prose,
+                    |i, searches| {
                         let record = &records[i];
                         tiers::locate(
                             text,
@@ -320,10 +319,10 @@ pub fn locate_with_evidence(
                             record,
                             tolerance.fuzzy,
                             prose,
-                            searches,
+                            &searches,
                         )
-                    })
-                    .collect()
+                    },
+                )
             }
         };
         let (mut searched, mut spent) = (0, 0u64);

@@ -251,14 +251,14 @@ fn scored(
     record: &Record,
     pattern: &str,
     share: f64,
-    regions: &[Range<usize>],
+    regions: &tolerant::Regions,
 ) -> Vec<Scored> {
     let Some(k) = fuzzy_bound(pattern, share) else {
         return Vec::new();
     };
     let texts = Texts::of(record, pattern);
     let context_bound = |c: &str| (c.chars().count() as f64 * share).floor() as usize;
-    tolerant::fuzzy_in_regions(&n.text, &texts.pattern, k, regions.to_vec())
+    tolerant::fuzzy_in_regions(&n.text, &texts.pattern, k, regions.clone())
         .into_iter()
         .filter_map(|Candidate { range, distance }| {
             let mut total = distance;

@@ -23,6 +23,9 @@ pub const FUZZY_MAX_CHARS: usize = 2000;
 /// Regions checked per fuzzy search, at most (a piece of `find` that occurs
 /// everywhere gives up rather than scanning the whole archive).
 pub(crate) const MAX_REGIONS: usize = 100_000;
+/// Regions are sifted ([`fuzzy_in_regions`]) for patterns allowed at most
+/// this many edits.
+const SIFT_MAX_EDITS: usize = 32;
 
 /// The character a normalized text holds for `c`; `None` for whitespace, which
 /// collapses into one space per run.
@@ -135,28 +138,63 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
 
 /// [`fuzzy_find`] in the regions that [`Pieces::regions`] gave (the locate
 /// stage finds the pieces of every record in one pass over the text).
+///
+/// Overlapping regions are merged and each merged region is verified whole,
+/// but only if one of its pieces' occurrences can be the exact piece of a
+/// match: the rest of the pattern must align around it within the `k` edits
+/// ([`Anchored::passes`]). Every match has such a piece (that is the
+/// pigeonhole rule), and its region lies in the merged region that holds the
+/// match, so a merged region without one holds no end within `k` edits and
+/// verifying it would find nothing. Most regions of a pattern that is not in
+/// the text fail that check within a few characters.
 pub(crate) fn fuzzy_in_regions(
     hay: &str,
     pattern: &str,
     k: usize,
-    mut regions: Vec<Range<usize>>,
+    regions: Regions,
 ) -> Vec<Candidate> {
+    fuzzy_in(hay, pattern, k, regions, true)
+}
+
+fn fuzzy_in(hay: &str, pattern: &str, k: usize, regions: Regions, sift: bool) -> Vec<Candidate> {
     let pat: Vec<char> = pattern.chars().collect();
-    if pat.is_empty() {
+    let Regions {
+        mut list,
+        pieces,
+        capped,
+    } = regions;
+    if pat.is_empty() || list.is_empty() {
         return Vec::new();
     }
+    // At the cap, a match's own piece may be among the occurrences left out:
+    // every region is verified, as the cap leaves them. So is every region of
+    // a long pattern with many edits allowed, where the check would cost
+    // about what the verification does (its band is 2k + 1 wide).
+    let sift = sift && !capped && k <= SIFT_MAX_EDITS;
     let myers = Myers::new(&pat);
-    regions.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in regions {
+    let mut anchored = Anchored::default();
+    let mut passes =
+        |r: &Region| !sift || anchored.passes(hay, pattern, &pat, &pieces[r.piece], r.hit, k);
+    list.sort_by_key(|r| r.range.start);
+    let mut merged: Vec<(Range<usize>, bool)> = Vec::new();
+    for r in list {
         match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
+            Some((last, alive)) if r.range.start <= last.end => {
+                last.end = last.end.max(r.range.end);
+                if !*alive {
+                    *alive = passes(&r);
+                }
+            }
+            _ => {
+                let alive = passes(&r);
+                merged.push((r.range, alive));
+            }
         }
     }
     let mut found: Vec<Candidate> = merged
         .into_iter()
-        .flat_map(|region| in_region(hay, region, &pat, &myers, k))
+        .filter(|(_, alive)| *alive)
+        .flat_map(|(region, _)| in_region(hay, region, &pat, &myers, k))
         .collect();
     // Overlapping candidates: keep the best (fewest edits, then leftmost).
     found.sort_by_key(|c| (c.distance, c.range.start));
@@ -173,6 +211,139 @@ pub(crate) fn fuzzy_in_regions(
     kept
 }
 
+/// The regions of one pattern: windows around its pieces' occurrences.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Regions {
+    list: Vec<Region>,
+    /// The pieces, as [`Pieces`] has them.
+    pieces: Vec<Piece>,
+    /// Whether the list stopped at [`MAX_REGIONS`].
+    capped: bool,
+}
+
+/// One window of the text that may hold a match: around an occurrence of a piece.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Region {
+    range: Range<usize>,
+    /// Where the piece occurs (a byte offset of the text), and which piece.
+    hit: usize,
+    piece: usize,
+}
+
+/// One piece of a pattern: its characters `from..to`, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Piece {
+    from: usize,
+    to: usize,
+    bytes: Range<usize>,
+}
+
+/// Buffers for [`Anchored::passes`], kept from one region to the next.
+#[derive(Default)]
+struct Anchored {
+    text: Vec<char>,
+    above: Vec<usize>,
+    row: Vec<usize>,
+}
+
+impl Anchored {
+    /// Whether the pattern can match with at most `k` edits holding `piece`
+    /// exactly where it occurs at byte `hit`, or at an occurrence of it that
+    /// overlaps that one (the search keeps occurrences apart, so those are
+    /// not listed): the part of the pattern before the piece must align to
+    /// text ending there, and the part after it to text starting there.
+    fn passes(
+        &mut self,
+        hay: &str,
+        pattern: &str,
+        pat: &[char],
+        piece: &Piece,
+        hit: usize,
+        k: usize,
+    ) -> bool {
+        let text = pattern[piece.bytes.clone()].as_bytes();
+        let bytes = hay.as_bytes();
+        (hit..(hit + text.len()).min(bytes.len()))
+            .filter(|&start| bytes[start..].starts_with(text))
+            .any(|start| self.around(hay, pat, piece, start, start + text.len(), k))
+    }
+
+    fn around(
+        &mut self,
+        hay: &str,
+        pat: &[char],
+        piece: &Piece,
+        start: usize,
+        end: usize,
+        k: usize,
+    ) -> bool {
+        let before = pat[..piece.from].iter().rev().copied();
+        let Some(edits) = self.edits(before, hay[..start].chars().rev(), piece.from, k) else {
+            return false;
+        };
+        let after = pat[piece.to..].iter().copied();
+        self.edits(after, hay[end..].chars(), pat.len() - piece.to, k - edits)
+            .is_some()
+    }
+
+    /// The fewest edits (at most `k`) turning `part` (`n` characters, read
+    /// away from the anchor) into some stretch of `text` that starts at the
+    /// anchor: a dynamic program in a band of `k` around the diagonal that
+    /// stops as soon as a row holds nothing within `k`.
+    fn edits(
+        &mut self,
+        part: impl Iterator<Item = char>,
+        mut text: impl Iterator<Item = char>,
+        n: usize,
+        k: usize,
+    ) -> Option<usize> {
+        const FAR: usize = usize::MAX / 2;
+        if n == 0 {
+            return Some(0);
+        }
+        // The text is read only as far as the band reaches.
+        self.text.clear();
+        let mut more = true;
+        self.above.clear();
+        self.above.extend(0..=k);
+        let (mut lo, mut hi) = (0, 0);
+        for (i, c) in (1usize..).zip(part) {
+            while more && self.text.len() < i + k {
+                match text.next() {
+                    Some(t) => self.text.push(t),
+                    None => more = false,
+                }
+            }
+            (lo, hi) = (i.saturating_sub(k), (i + k).min(self.text.len()));
+            if lo > hi {
+                return None;
+            }
+            self.row.resize(hi + 1, FAR);
+            if lo > 0 {
+                self.row[lo - 1] = FAR;
+            }
+            let above = |j: usize| self.above.get(j).copied().unwrap_or(FAR);
+            let mut best = FAR;
+            for j in lo..=hi {
+                let d = match j {
+                    0 => i,
+                    _ => (above(j) + 1)
+                        .min(above(j - 1) + usize::from(self.text[j - 1] != c))
+                        .min(self.row[j - 1] + 1),
+                };
+                self.row[j] = d;
+                best = best.min(d);
+            }
+            if best > k {
+                return None;
+            }
+            std::mem::swap(&mut self.above, &mut self.row);
+        }
+        let fewest = self.above[lo..=hi].iter().copied().min().unwrap_or(FAR);
+        (fewest <= k).then_some(fewest)
+    }
+}
+
 /// The pigeonhole pieces of a normalized pattern for at most `k` edits: `k + 1`
 /// stretches of about equal length, one of which a match must hold exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,8 +351,7 @@ pub struct Pieces {
     k: usize,
     /// The pattern's length in characters.
     m: usize,
-    /// Each non-empty piece: its first character's index, and its bytes.
-    pieces: Vec<(usize, Range<usize>)>,
+    pieces: Vec<Piece>,
 }
 
 impl Pieces {
@@ -201,14 +371,18 @@ impl Pieces {
         let pieces = (0..count)
             .map(|p| (p * m / count, (p + 1) * m / count))
             .filter(|(from, to)| from != to)
-            .map(|(from, to)| (from, bytes_at[from]..bytes_at[to]))
+            .map(|(from, to)| Piece {
+                from,
+                to,
+                bytes: bytes_at[from]..bytes_at[to],
+            })
             .collect();
         Some(Pieces { k, m, pieces })
     }
 
     /// The text of each piece, in order.
     pub fn texts<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.pieces.iter().map(move |(_, r)| &pattern[r.clone()])
+        self.pieces.iter().map(move |p| &pattern[p.bytes.clone()])
     }
 
     /// Windows of `hay` (byte ranges) that may hold a match, from `hits`: per
@@ -218,24 +392,42 @@ impl Pieces {
         &self,
         hay: &str,
         hits: impl IntoIterator<Item = &'h Vec<usize>>,
-    ) -> Vec<Range<usize>> {
+    ) -> Regions {
         let (m, k) = (self.m, self.k);
-        let mut regions = Vec::new();
-        for (&(from, _), hits) in self.pieces.iter().zip(hits) {
+        let mut list = Vec::new();
+        for (piece, (p, hits)) in self.pieces.iter().zip(hits).enumerate() {
             for &hit in hits {
-                let start = back_chars(hay, hit, from + k);
-                let end = forward_chars(hay, hit, m - from + k);
-                regions.push(start..end);
-                if regions.len() >= MAX_REGIONS {
-                    return regions;
+                let start = back_chars(hay, hit, p.from + k);
+                let end = forward_chars(hay, hit, m - p.from + k);
+                list.push(Region {
+                    range: start..end,
+                    hit,
+                    piece,
+                });
+                if list.len() >= MAX_REGIONS {
+                    return Regions {
+                        list,
+                        pieces: self.pieces.clone(),
+                        capped: true,
+                    };
                 }
             }
         }
-        regions
+        Regions {
+            list,
+            pieces: self.pieces.clone(),
+            capped: false,
+        }
     }
 }
 
-fn back_chars(text: &str, mut at: usize, n: usize) -> usize {
+/// The offset `n` characters before `at` (or the text's start).
+fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    let bytes = text.as_bytes();
+    if at >= n && bytes[at - n..at].is_ascii() {
+        return at - n;
+    }
+    let mut at = at;
     for _ in 0..n {
         match text[..at].chars().next_back() {
             Some(c) => at -= c.len_utf8(),
@@ -245,7 +437,13 @@ fn back_chars(text: &str, mut at: usize, n: usize) -> usize {
     at
 }
 
-fn forward_chars(text: &str, mut at: usize, n: usize) -> usize {
+/// The offset `n` characters after `at` (or the text's end).
+fn forward_chars(text: &str, at: usize, n: usize) -> usize {
+    let bytes = text.as_bytes();
+    if at + n <= bytes.len() && bytes[at..at + n].is_ascii() {
+        return at + n;
+    }
+    let mut at = at;
     for _ in 0..n {
         match text[at..].chars().next() {
             Some(c) => at += c.len_utf8(),
@@ -599,6 +797,29 @@ mod tests {
                 bit_parallel_end_distances(&chars, &pat),
                 end_distances(&chars, &pat)
             );
+        }
+    }
+
+    proptest! {
+        /// Skipping the merged regions where no piece can anchor a match
+        /// changes nothing: every region verified gives the same candidates.
+        #[test]
+        fn sifting_regions_finds_what_verifying_all_of_them_finds(
+            hay in "[ab c]{0,400}",
+            pattern in "[ab c]{1,40}",
+            k in 0usize..8,
+        ) {
+            if let Some(pieces) = Pieces::of(&pattern, k) {
+                let hits: Vec<Vec<usize>> = pieces
+                    .texts(&pattern)
+                    .map(|piece| memmem::find_iter(hay.as_bytes(), piece.as_bytes()).collect())
+                    .collect();
+                let regions = pieces.regions(&hay, &hits);
+                prop_assert_eq!(
+                    fuzzy_in(&hay, &pattern, k, regions.clone(), true),
+                    fuzzy_in(&hay, &pattern, k, regions, false)
+                );
+            }
         }
     }
 

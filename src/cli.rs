@@ -102,6 +102,12 @@ pub struct Cli {
     #[arg(long, value_name = "PERCENT", value_parser = percent)]
     pub fuzzy: Option<f64>,
 
+    /// Only the articles of shard K of N (1-based), split by a hash of each
+    /// article's key: N CI jobs that each run one shard (writing or --check)
+    /// cover the project once, with disjoint outputs.
+    #[arg(long, value_name = "K/N", value_parser = crate::project::Shard::parse)]
+    pub shard: Option<crate::project::Shard>,
+
     /// Rewrite each record that matched only after normalizing or fuzzily, so that
     /// its find/before/after match the article exactly; print what changed. Writes
     /// record files only, no outputs.
@@ -350,6 +356,7 @@ impl Cli {
                 corrections: self.corrections,
                 out,
                 html: self.html || from_config(|c| c.html),
+                shard: self.shard,
             },
             mode,
             format: match self.format {

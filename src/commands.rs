@@ -511,6 +511,7 @@ fn lint_records(
             corrections: None,
             out: PathBuf::from("output"),
             html: false,
+            shard: None,
         };
         let plan = match project::plan(&layout) {
             Ok(plan) => plan,

@@ -23,6 +23,55 @@ pub struct Layout {
     pub out: PathBuf,
     /// `--html`: HTML pages among the outputs.
     pub html: bool,
+    /// `--shard K/N`: only the inputs (and orphaned outputs) of this shard.
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` disjoint parts of a project's articles, by key: the same key
+/// is in the same shard on every machine and in every run, so N jobs that
+/// each run one shard write disjoint outputs whose union is one whole run's,
+/// and each job's `--check` sees its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based.
+    pub index: u64,
+    /// At least 1.
+    pub count: u64,
+}
+
+impl Shard {
+    /// `K/N` (1-based `K`, as CI matrices count).
+    ///
+    /// ```
+    /// use correct::project::Shard;
+    /// assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 1, count: 3 }));
+    /// assert!(Shard::parse("4/3").is_err());
+    /// ```
+    pub fn parse(value: &str) -> Result<Shard, String> {
+        let usage = || format!("`{value}` is not K/N with 1 <= K <= N (for example 2/4)");
+        let (k, n) = value.split_once('/').ok_or_else(usage)?;
+        let (k, n): (u64, u64) = (
+            k.trim().parse().map_err(|_| usage())?,
+            n.trim().parse().map_err(|_| usage())?,
+        );
+        match 1 <= k && k <= n {
+            true => Ok(Shard {
+                index: k - 1,
+                count: n,
+            }),
+            false => Err(usage()),
+        }
+    }
+
+    /// Whether the article with key `key` is in this shard: by the first
+    /// eight bytes of the key's SHA-256, so the partition never depends on
+    /// the order or number of the other articles.
+    pub fn holds(&self, key: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(key.as_bytes());
+        let first = u64::from_be_bytes(hash[..8].try_into().expect("eight bytes"));
+        first % self.count == self.index
+    }
 }
 
 /// One input and everything that belongs to it.
@@ -103,6 +152,9 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
     for (input, explicit) in inputs {
         let shown = display(&layout.cwd, &input);
         let key = key_of(&shown);
+        if layout.shard.is_some_and(|shard| !shard.holds(&key)) {
+            continue;
+        }
         if !is_safe_key(&key) {
             plan.errors.push(Error::UnsafeKey { input: shown, key });
             continue;

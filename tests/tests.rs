@@ -18,5 +18,6 @@ mod modes;
 mod notices;
 mod properties;
 mod review;
+mod shards;
 mod spec_examples;
 mod workflow;

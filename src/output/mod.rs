@@ -864,6 +864,7 @@ pub fn orphans(
     out: &Path,
     expected: &std::collections::HashSet<String>,
     keys: Option<&std::collections::HashSet<String>>,
+    shard: Option<crate::project::Shard>,
 ) -> Vec<Stale> {
     let Ok(tree) = Tree::new(cwd, out, false) else {
         return Vec::new();
@@ -927,7 +928,10 @@ pub fn orphans(
     }
     let mut stale = Vec::new();
     for (key, group) in by_key {
-        if keys.is_some_and(|keys| !keys.contains(&key)) {
+        // Another shard's outputs are that shard's to judge.
+        if keys.is_some_and(|keys| !keys.contains(&key))
+            || shard.is_some_and(|shard| !shard.holds(&key))
+        {
             continue;
         }
         let shown = |rel: &str| format!("{prefix}{rel}");

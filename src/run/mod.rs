@@ -433,7 +433,13 @@ fn orphans(opts: &Options, processed: &[Processed]) -> Vec<Stale> {
         .collect();
     let keys: Option<std::collections::HashSet<String>> =
         (!opts.layout.inputs.is_empty()).then(|| processed.iter().map(|p| p.key.clone()).collect());
-    output::orphans(&opts.layout.cwd, &opts.layout.out, &expected, keys.as_ref())
+    output::orphans(
+        &opts.layout.cwd,
+        &opts.layout.out,
+        &expected,
+        keys.as_ref(),
+        opts.layout.shard,
+    )
 }
 
 /// Writes the outputs, checks them, or (dry run) leaves them.

@@ -22,6 +22,8 @@ import json
 import os
 
 import ahocorasick  # PyPI pyahocorasick: counts thousands of candidate sentences in one pass
+
+from scaling import write_set
 import random
 import shutil
 import statistics
@@ -142,12 +144,7 @@ def drifted(text, lines, share, seed):
 
 
 def write_case(name, text, records):
-    os.makedirs(os.path.join(WORK, "input"), exist_ok=True)
-    os.makedirs(os.path.join(WORK, "corrections"), exist_ok=True)
-    with open(os.path.join(WORK, "input", name + ".txt"), "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    with open(os.path.join(WORK, "corrections", name + ".json"), "w", encoding="utf-8") as f:
-        json.dump(records, f)
+    write_set(name, text, records, WORK)
 
 
 def timed(argv, cwd, prepare=None):

@@ -24,12 +24,13 @@ WORK = os.path.join(DATA, "scale")
 RUNS = int(os.environ.get("RUNS", "3"))
 
 
-def write_set(name, text, records):
-    os.makedirs(os.path.join(WORK, "input"), exist_ok=True)
-    os.makedirs(os.path.join(WORK, "corrections"), exist_ok=True)
-    with open(os.path.join(WORK, "input", name + ".txt"), "w", encoding="utf-8", newline="") as f:
+def write_set(name, text, records, work=WORK):
+    """input/NAME.txt and corrections/NAME.json below `work` (also used by cliffs.py)."""
+    os.makedirs(os.path.join(work, "input"), exist_ok=True)
+    os.makedirs(os.path.join(work, "corrections"), exist_ok=True)
+    with open(os.path.join(work, "input", name + ".txt"), "w", encoding="utf-8", newline="") as f:
         f.write(text)
-    with open(os.path.join(WORK, "corrections", name + ".json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(work, "corrections", name + ".json"), "w", encoding="utf-8") as f:
         json.dump(records, f)
 
 

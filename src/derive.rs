@@ -195,23 +195,49 @@ fn pin(text: &str, spans: &[Range<usize>], records: &mut [Record]) {
 
 fn pin_one(text: &str, span: &Range<usize>, record: &mut Record, mut fitting: Vec<usize>) {
     let len = record.find.len();
-    let (mut from, mut to) = (span.start, span.end);
+    let mut context = Context::around(span);
     for step in 0..64 {
         fitting.retain(|&at| locate::fits_around(text, at..at + len, record));
         if lands_alone(&fitting, len, span.start) {
             return;
         }
-        if step % 2 == 0 && from > 0 {
-            from = word_back(text, from);
-            record.before = Some(text[from..span.start].to_owned());
-        } else if to < text.len() {
-            to = word_forward(text, to);
-            record.after = Some(text[span.end..to].to_owned());
-        } else if from == 0 {
+        if !context.widen(text, step, record) {
             break;
         }
     }
     by_occurrence(text, span, record);
+}
+
+/// The context gathered around a record's span, a word at a time.
+struct Context {
+    span: Range<usize>,
+    from: usize,
+    to: usize,
+}
+
+impl Context {
+    fn around(span: &Range<usize>) -> Context {
+        Context {
+            span: span.clone(),
+            from: span.start,
+            to: span.end,
+        }
+    }
+
+    /// Step `step`'s word: before on even steps while there is text before,
+    /// else after. `false` when the text has no more words on either side.
+    fn widen(&mut self, text: &str, step: usize, record: &mut Record) -> bool {
+        if step % 2 == 0 && self.from > 0 {
+            self.from = word_back(text, self.from);
+            record.before = Some(text[self.from..self.span.start].to_owned());
+        } else if self.to < text.len() {
+            self.to = word_forward(text, self.to);
+            record.after = Some(text[self.span.end..self.to].to_owned());
+        } else if self.from == 0 {
+            return false;
+        }
+        true
+    }
 }
 
 /// Whether the leftmost non-overlapping of the `fitting` occurrences (sorted
@@ -367,18 +393,12 @@ mod tests {
             matches!(&locate::locate_with(text, std::slice::from_ref(r), strict, None)[0],
                 Location::Found(found) if found.hits.len() == 1 && found.hits[0].span == *span)
         };
-        let (mut from, mut to) = (span.start, span.end);
+        let mut context = Context::around(span);
         for step in 0..64 {
             if lands_alone(record) {
                 return;
             }
-            if step % 2 == 0 && from > 0 {
-                from = word_back(text, from);
-                record.before = Some(text[from..span.start].to_owned());
-            } else if to < text.len() {
-                to = word_forward(text, to);
-                record.after = Some(text[span.end..to].to_owned());
-            } else if from == 0 {
+            if !context.widen(text, step, record) {
                 break;
             }
         }

@@ -258,7 +258,7 @@ fn scored(
     };
     let texts = Texts::of(record, pattern);
     let context_bound = |c: &str| (c.chars().count() as f64 * share).floor() as usize;
-    tolerant::fuzzy_in_regions(&n.text, &texts.pattern, k, regions.clone())
+    tolerant::fuzzy_in_regions(&n.text, &texts.pattern, k, regions)
         .into_iter()
         .filter_map(|Candidate { range, distance }| {
             let mut total = distance;

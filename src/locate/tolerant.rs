@@ -133,7 +133,7 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
         .texts(pattern)
         .map(|piece| memmem::find_iter(hay.as_bytes(), piece.as_bytes()).collect())
         .collect();
-    fuzzy_in_regions(hay, pattern, k, pieces.regions(hay, &hits))
+    fuzzy_in_regions(hay, pattern, k, &pieces.regions(hay, &hits))
 }
 
 /// [`fuzzy_find`] in the regions that [`Pieces::regions`] gave (the locate
@@ -151,15 +151,15 @@ pub(crate) fn fuzzy_in_regions(
     hay: &str,
     pattern: &str,
     k: usize,
-    regions: Regions,
+    regions: &Regions,
 ) -> Vec<Candidate> {
     fuzzy_in(hay, pattern, k, regions, true)
 }
 
-fn fuzzy_in(hay: &str, pattern: &str, k: usize, regions: Regions, sift: bool) -> Vec<Candidate> {
+fn fuzzy_in(hay: &str, pattern: &str, k: usize, regions: &Regions, sift: bool) -> Vec<Candidate> {
     let pat: Vec<char> = pattern.chars().collect();
     let Regions {
-        mut list,
+        list,
         pieces,
         capped,
     } = regions;
@@ -170,24 +170,23 @@ fn fuzzy_in(hay: &str, pattern: &str, k: usize, regions: Regions, sift: bool) ->
     // every region is verified, as the cap leaves them. So is every region of
     // a long pattern with many edits allowed, where the check would cost
     // about what the verification does (its band is 2k + 1 wide).
-    let sift = sift && !capped && k <= SIFT_MAX_EDITS;
+    let sift = sift && !*capped && k <= SIFT_MAX_EDITS;
     let myers = Myers::new(&pat);
     let mut anchored = Anchored::default();
     let mut passes =
         |r: &Region| !sift || anchored.passes(hay, pattern, &pat, &pieces[r.piece], r.hit, k);
-    list.sort_by_key(|r| r.range.start);
     let mut merged: Vec<(Range<usize>, bool)> = Vec::new();
     for r in list {
         match merged.last_mut() {
             Some((last, alive)) if r.range.start <= last.end => {
                 last.end = last.end.max(r.range.end);
                 if !*alive {
-                    *alive = passes(&r);
+                    *alive = passes(r);
                 }
             }
             _ => {
-                let alive = passes(&r);
-                merged.push((r.range, alive));
+                let alive = passes(r);
+                merged.push((r.range.clone(), alive));
             }
         }
     }
@@ -387,7 +386,8 @@ impl Pieces {
 
     /// Windows of `hay` (byte ranges) that may hold a match, from `hits`: per
     /// piece in order, the starts of its leftmost non-overlapping occurrences
-    /// in `hay`. At most [`MAX_REGIONS`] in all, the earlier pieces first.
+    /// in `hay`. At most [`MAX_REGIONS`] in all, the earlier pieces first;
+    /// returned in order of start.
     pub fn regions<'h>(
         &self,
         hay: &str,
@@ -405,18 +405,20 @@ impl Pieces {
                     piece,
                 });
                 if list.len() >= MAX_REGIONS {
-                    return Regions {
-                        list,
-                        pieces: self.pieces.clone(),
-                        capped: true,
-                    };
+                    return self.sorted(list, true);
                 }
             }
         }
+        self.sorted(list, false)
+    }
+
+    /// The regions in order of start, as they are merged.
+    fn sorted(&self, mut list: Vec<Region>, capped: bool) -> Regions {
+        list.sort_by_key(|r| r.range.start);
         Regions {
             list,
             pieces: self.pieces.clone(),
-            capped: false,
+            capped,
         }
     }
 }
@@ -816,8 +818,8 @@ mod tests {
                     .collect();
                 let regions = pieces.regions(&hay, &hits);
                 prop_assert_eq!(
-                    fuzzy_in(&hay, &pattern, k, regions.clone(), true),
-                    fuzzy_in(&hay, &pattern, k, regions, false)
+                    fuzzy_in(&hay, &pattern, k, &regions, true),
+                    fuzzy_in(&hay, &pattern, k, &regions, false)
                 );
             }
         }

@@ -227,7 +227,7 @@ impl Context {
     /// Step `step`'s word: before on even steps while there is text before,
     /// else after. `false` when the text has no more words on either side.
     fn widen(&mut self, text: &str, step: usize, record: &mut Record) -> bool {
-        if step % 2 == 0 && self.from > 0 {
+        if step.is_multiple_of(2) && self.from > 0 {
             self.from = word_back(text, self.from);
             record.before = Some(text[self.from..self.span.start].to_owned());
         } else if self.to < text.len() {

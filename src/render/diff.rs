@@ -250,13 +250,67 @@ fn header(path: &str) -> String {
     )
 }
 
-fn hunk_header(out: &mut String, hunk: &Hunk) {
-    let _ = writeln!(
-        out,
-        "@@ -{} +{} @@",
+fn hunk_header(out: &mut impl Sink, hunk: &Hunk) {
+    out.put(&format!(
+        "@@ -{} +{} @@\n",
         HunkRange(hunk.old.clone()),
         HunkRange(hunk.new.clone())
-    );
+    ));
+}
+
+/// Where a diff's text goes: a string in memory, or a writer.
+trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// A writer behind a buffer of [`Buffered::BLOCK`] bytes; a text longer than
+/// that (one line of a one-line article) goes straight through. The first
+/// error stops the writing and is returned by [`Buffered::finish`].
+struct Buffered<'w> {
+    out: &'w mut dyn std::io::Write,
+    buffer: Vec<u8>,
+    error: Option<std::io::Error>,
+}
+
+impl Buffered<'_> {
+    const BLOCK: usize = 1 << 16;
+
+    fn flush(&mut self) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(&self.buffer)
+        {
+            self.error = Some(e);
+        }
+        self.buffer.clear();
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.flush();
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl Sink for Buffered<'_> {
+    fn put(&mut self, text: &str) {
+        if self.buffer.len() + text.len() > Self::BLOCK {
+            self.flush();
+        }
+        match text.len() > Self::BLOCK {
+            true if self.error.is_none() => {
+                if let Err(e) = self.out.write_all(text.as_bytes()) {
+                    self.error = Some(e);
+                }
+            }
+            true => {}
+            false => self.buffer.extend_from_slice(text.as_bytes()),
+        }
+    }
 }
 
 /// Renders the diff that turns `old` into `new`; both headers name `path` (the
@@ -281,17 +335,53 @@ pub fn unified_changes(
     new: Indexed<'_>,
     changes: &[Change],
 ) -> String {
-    render(path, Lines { old, new }, changes, |out, lines, hunk| {
-        for op in &hunk.ops {
-            let (tag, old_at, new_at) = op.as_tag_tuple();
-            if matches!(tag, DiffTag::Equal) {
-                old_at.for_each(|i| push_line(out, ' ', lines.old_line(i)));
-                continue;
+    let mut out = String::new();
+    unified_into(&mut out, path, old, new, changes);
+    out
+}
+
+/// [`unified_changes`] written to `out` as it is rendered: the diff of a
+/// one-line article holds that line twice, and is never held in memory.
+pub fn write_unified_changes(
+    out: &mut dyn std::io::Write,
+    path: &str,
+    old: Indexed<'_>,
+    new: Indexed<'_>,
+    changes: &[Change],
+) -> std::io::Result<()> {
+    let mut sink = Buffered {
+        out,
+        buffer: Vec::with_capacity(Buffered::BLOCK),
+        error: None,
+    };
+    unified_into(&mut sink, path, old, new, changes);
+    sink.finish()
+}
+
+fn unified_into(
+    out: &mut impl Sink,
+    path: &str,
+    old: Indexed<'_>,
+    new: Indexed<'_>,
+    changes: &[Change],
+) {
+    render(
+        out,
+        path,
+        Lines { old, new },
+        changes,
+        |out, lines, hunk| {
+            for op in &hunk.ops {
+                let (tag, old_at, new_at) = op.as_tag_tuple();
+                if matches!(tag, DiffTag::Equal) {
+                    old_at.for_each(|i| push_line(out, ' ', lines.old_line(i)));
+                    continue;
+                }
+                old_at.for_each(|i| push_line(out, '-', lines.old_line(i)));
+                new_at.for_each(|i| push_line(out, '+', lines.new_line(i)));
             }
-            old_at.for_each(|i| push_line(out, '-', lines.old_line(i)));
-            new_at.for_each(|i| push_line(out, '+', lines.new_line(i)));
-        }
-    })
+        },
+    );
 }
 
 /// git's plain word diff (`git diff --word-diff=plain`): the same headers and hunks
@@ -314,30 +404,38 @@ pub fn word_diff_changes(
     new: Indexed<'_>,
     changes: &[Change],
 ) -> String {
-    render(path, Lines { old, new }, changes, |out, lines, hunk| {
-        let before: String = hunk.old.clone().map(|i| lines.old_line(i)).collect();
-        let after: String = hunk.new.clone().map(|i| lines.new_line(i)).collect();
-        for change in TextDiff::from_words(before.as_str(), after.as_str()).iter_all_changes() {
-            let (open, close) = match change.tag() {
-                ChangeTag::Equal => ("", ""),
-                ChangeTag::Delete => ("[-", "-]"),
-                ChangeTag::Insert => ("{+", "+}"),
-            };
-            // Marks never span a line break, as in git's output.
-            let mut parts = change.value().split('\n').peekable();
-            while let Some(part) = parts.next() {
-                if !part.is_empty() {
-                    let _ = write!(out, "{open}{part}{close}");
-                }
-                if parts.peek().is_some() {
-                    out.push('\n');
+    let mut out = String::new();
+    render(
+        &mut out,
+        path,
+        Lines { old, new },
+        changes,
+        |out, lines, hunk| {
+            let before: String = hunk.old.clone().map(|i| lines.old_line(i)).collect();
+            let after: String = hunk.new.clone().map(|i| lines.new_line(i)).collect();
+            for change in TextDiff::from_words(before.as_str(), after.as_str()).iter_all_changes() {
+                let (open, close) = match change.tag() {
+                    ChangeTag::Equal => ("", ""),
+                    ChangeTag::Delete => ("[-", "-]"),
+                    ChangeTag::Insert => ("{+", "+}"),
+                };
+                // Marks never span a line break, as in git's output.
+                let mut parts = change.value().split('\n').peekable();
+                while let Some(part) = parts.next() {
+                    if !part.is_empty() {
+                        let _ = write!(out, "{open}{part}{close}");
+                    }
+                    if parts.peek().is_some() {
+                        out.push('\n');
+                    }
                 }
             }
-        }
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-    })
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        },
+    );
+    out
 }
 
 /// Indexes two whole texts and diffs them as one change.
@@ -361,22 +459,23 @@ fn whole(
     )
 }
 
-/// The headers, then each hunk's header and `body`. Empty when nothing changed.
-fn render(
+/// The headers, then each hunk's header and `body`, into `out`. Nothing when
+/// nothing changed.
+fn render<S: Sink>(
+    out: &mut S,
     path: &str,
     lines: Lines<'_>,
     changes: &[Change],
-    mut body: impl FnMut(&mut String, &Lines<'_>, &Hunk),
-) -> String {
+    mut body: impl FnMut(&mut S, &Lines<'_>, &Hunk),
+) {
     if lines.old.text == lines.new.text {
-        return String::new();
+        return;
     }
-    let mut out = header(path);
+    out.put(&header(path));
     for hunk in hunks(&lines, changes) {
-        hunk_header(&mut out, &hunk);
-        body(&mut out, &lines, &hunk);
+        hunk_header(out, &hunk);
+        body(out, &lines, &hunk);
     }
-    out
 }
 
 /// What differs between an outcome's original and corrected text, for
@@ -395,11 +494,11 @@ pub fn edits_of(outcome: &Outcome) -> Vec<Change> {
     changes
 }
 
-fn push_line(out: &mut String, prefix: char, line: &str) {
-    out.push(prefix);
-    out.push_str(line);
+fn push_line(out: &mut impl Sink, prefix: char, line: &str) {
+    out.put(prefix.encode_utf8(&mut [0; 4]));
+    out.put(line);
     if !line.ends_with('\n') {
-        out.push_str("\n\\ No newline at end of file\n");
+        out.put("\n\\ No newline at end of file\n");
     }
 }
 
@@ -462,6 +561,42 @@ pub fn git_path(prefix: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_diff_has_the_bytes_of_the_one_in_memory() {
+        // A line longer than the stream's buffer, then many short lines.
+        let long = "word ".repeat(30_000);
+        let short: String = (0..5_000).map(|i| format!("line {i}\n")).collect();
+        let old = format!("{long}1945\n{short}end 1945");
+        let new = old.replace("1945", "1941");
+        let (old_lines, new_lines) = (LineIndex::new(&old), LineIndex::new(&new));
+        let at = |text: &str| {
+            text.match_indices("194")
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        let changes: Vec<Change> = at(&old)
+            .into_iter()
+            .zip(at(&new))
+            .map(|(o, n)| Change {
+                old: o + 3..o + 4,
+                new: n + 3..n + 4,
+            })
+            .collect();
+        let old = Indexed {
+            text: &old,
+            lines: &old_lines,
+        };
+        let new = Indexed {
+            text: &new,
+            lines: &new_lines,
+        };
+        let in_memory = unified_changes("a.txt", old, new, &changes);
+        let mut streamed = Vec::new();
+        write_unified_changes(&mut streamed, "a.txt", old, new, &changes).unwrap();
+        assert!(in_memory.len() > 2 * Buffered::BLOCK);
+        assert_eq!(String::from_utf8(streamed).unwrap(), in_memory);
+    }
 
     #[test]
     fn a_changed_line_is_one_replacement_as_myers_finds_it() {

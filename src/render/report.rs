@@ -257,9 +257,9 @@ pub fn summary(row: &Row<'_>, paint: Paint) -> String {
 }
 
 /// A unified diff with `-`/`+`/`@@` lines coloured.
-pub fn colored_diff(diff: &str, paint: Paint) -> String {
+pub fn colored_diff(diff: &str, paint: Paint) -> std::borrow::Cow<'_, str> {
     if !paint.enabled {
-        return diff.to_owned();
+        return std::borrow::Cow::Borrowed(diff);
     }
     let mut out = String::with_capacity(diff.len() + diff.len() / 8);
     for line in diff.split_inclusive('\n') {
@@ -278,7 +278,7 @@ pub fn colored_diff(diff: &str, paint: Paint) -> String {
         out.push_str(&painted);
         out.push_str(end);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Each change as a word-level diff with three words of context either side, its

@@ -36,6 +36,21 @@ struct Evaluated {
     outcome: Outcome,
 }
 
+impl Evaluated {
+    /// The input and its corrected text, each with its line index.
+    fn texts(&self) -> (Indexed<'_>, Indexed<'_>) {
+        let original = Indexed {
+            text: &self.text,
+            lines: &self.outcome.original_lines,
+        };
+        let corrected = Indexed {
+            text: &self.outcome.corrected,
+            lines: &self.outcome.corrected_lines,
+        };
+        (original, corrected)
+    }
+}
+
 /// What one input leaves for the end of the run.
 pub(super) struct Processed {
     /// The input, as shown.
@@ -188,14 +203,26 @@ fn report_input(
                 text: &ev.text,
                 lines: &ev.outcome.original_lines,
             };
-            let shown = match opts.word_diff {
-                true => Cow::Owned(diff::word_diff_changes(
+            let written = rendered.written(ev);
+            let shown = match (opts.word_diff, &rendered.diff) {
+                (true, _) => Cow::Owned(diff::word_diff_changes(
                     &ev.job.input,
                     original,
-                    rendered.written(ev),
+                    written,
                     &rendered.changes,
                 )),
-                false => Cow::Borrowed(rendered.diff.as_str()),
+                (false, Some(diff)) => Cow::Borrowed(diff.as_str()),
+                // Uncoloured: written as it is rendered.
+                (false, None) => {
+                    let changes = &rendered.changes;
+                    return diff::write_unified_changes(
+                        stdout,
+                        &ev.job.input,
+                        original,
+                        written,
+                        changes,
+                    );
+                }
             };
             stdout.write_all(report::colored_diff(&shown, opts.stdout_paint()).as_bytes())?;
         }
@@ -327,7 +354,10 @@ struct Rendered<'e> {
     text_lines: Option<LineIndex>,
     /// What differs between the input and `text`.
     changes: Vec<diff::Change>,
-    diff: String,
+    /// The diff, when it is rendered into memory: for `--dry-run`'s stdout,
+    /// and when the written text is not the outcome's (a notice appended).
+    /// Otherwise it streams into its file from `changes`.
+    diff: Option<String>,
     report_line: String,
     /// The changelog, review page and notice, when the outputs may be written.
     pages: Option<Pages<'e>>,
@@ -357,11 +387,21 @@ impl<'e> Rendered<'e> {
     }
 
     /// The output files, or none when a record failed.
-    fn into_files(self, ev: &Evaluated) -> Vec<OutputFile<'e>> {
+    fn into_files(self, ev: &'e Evaluated) -> Vec<OutputFile<'e>> {
         let Some(pages) = self.pages else {
             return Vec::new();
         };
         let outputs = &ev.job.outputs;
+        let diff = match self.diff {
+            Some(diff) => diff.into(),
+            None => {
+                let changes = self.changes;
+                Contents::Streamed(Box::new(move |out| {
+                    let (original, corrected) = ev.texts();
+                    diff::write_unified_changes(out, &ev.job.input, original, corrected, &changes)
+                }))
+            }
+        };
         let mut files = vec![
             OutputFile {
                 path: outputs.corrected.clone(),
@@ -369,7 +409,7 @@ impl<'e> Rendered<'e> {
             },
             OutputFile {
                 path: outputs.diff.clone(),
-                contents: self.diff.into(),
+                contents: diff,
             },
             OutputFile {
                 path: outputs.changelog.clone(),
@@ -441,7 +481,12 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
                 crate::wire::FileDigest::hashed(&ev.job.input, ev.text.len(), &ev.text_sha256);
             changelog::build(input, &ev.text, written, &ev.records, &ev.outcome)
         },
-        || ok.then(|| diff::unified_changes(&ev.job.input, original, corrected, &changes)),
+        || {
+            let coloured = opts.mode == Mode::DryRun && opts.stdout_paint().enabled;
+            let in_memory = coloured || text_lines.is_some();
+            (ok && in_memory)
+                .then(|| diff::unified_changes(&ev.job.input, original, corrected, &changes))
+        },
     );
     let report_line = match opts.format {
         Format::Json => changelog::to_line(&log),
@@ -452,7 +497,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         text,
         text_lines,
         changes,
-        diff: diff.unwrap_or_default(),
+        diff,
         report_line,
         pages: None,
     };

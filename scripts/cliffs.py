@@ -18,12 +18,13 @@ writes $BENCH_DATA/cliffs/results-<binary name>.json. A case over --timeout
 case also runs once under OLD_PATH, and its outputs and report (stdout) must
 be byte-identical to the new binary's: the script says which differ.
 """
+import collections
 import json
 import os
 
 import ahocorasick  # PyPI pyahocorasick: counts thousands of candidate sentences in one pass
 
-from scaling import write_set
+from scaling import svg, write_set
 import random
 import shutil
 import statistics
@@ -70,40 +71,44 @@ def sentence_lines(text, count, seed, avoid=None, skip_lines=frozenset()):
         s = line.strip()
         # Sentences of prose, not table rows or code (whose near-copies make
         # a drifted record honestly ambiguous).
-        if 50 <= len(s) <= 160 and len(s.split()) >= 6 and s.isascii() \
+        if 50 <= len(s) <= 160 and len(s.split()) >= 6 and s.isascii() and "  " not in s \
                 and sum(c.isalpha() or c == " " for c in s) >= 0.9 * len(s) \
                 and number not in skip_lines:
             found.append((at + line.index(s), s))
         at += len(line) + 1
+    if avoid is None:
+        # A line that stands twice as a line stands twice in the text: most
+        # of the prose is repeated documentation, so this cheap count leaves
+        # few candidates for the automaton.
+        lines = collections.Counter(line.strip() for line in text.split("\n"))
+        found = [(start, s) for start, s in found if lines[s] == 1]
     rng = random.Random(seed)
     rng.shuffle(found)
-    # Counted in one pass (Aho-Corasick) over the haystack, for a few times as
-    # many candidates as are wanted.
+    found = found[: 20 * count]
+    # Counted in one pass (Aho-Corasick) over the haystack.
     hay = avoid if avoid is not None else text
+    automaton = ahocorasick.Automaton()
+    # A sentence whose head, middle or tail stands elsewhere too has a near-copy
+    # (docs repeat themselves): its drifted record would be honestly
+    # ambiguous, so it is left out.
+    def keys(s):
+        middle = len(s) // 2 - 12
+        return s[:24], s[middle:middle + 24], s[-24:]
+
+    for _, s in found:
+        for key in (s,) + keys(s):
+            automaton.add_word(key, key)
+    automaton.make_automaton()
+    counts = collections.Counter(key for _, key in automaton.iter(hay))
     picked, seen = [], set()
-    for lot in range(0, len(found), 3 * count):
-        automaton = ahocorasick.Automaton()
-        # A sentence whose head or tail stands elsewhere too has a near-copy
-        # (docs repeat themselves): its drifted record would be honestly
-        # ambiguous, so it is left out.
-        for start, s in found[lot:lot + 3 * count]:
-            if s not in seen:
-                seen.add(s)
-                for key in (s, s[:24], s[-24:]):
-                    automaton.add_word(key, key)
-        automaton.make_automaton()
-        counts = {}
-        for _, s in automaton.iter(hay):
-            counts[s] = counts.get(s, 0) + 1
-        for start, s in found[lot:lot + 3 * count]:
-            n = counts.get(s, 0)
-            alone = all(counts.get(key, 0) == 1 for key in (s[:24], s[-24:]))
-            if (avoid is None and n == 1 and alone) or (avoid is not None and n == 0):
-                picked.append((start, s))
-                counts[s] = -1
-                if len(picked) == count:
-                    picked.sort()
-                    return picked
+    for start, s in found:
+        n = counts.get(s, 0)
+        alone = all(counts.get(key, 0) == 1 for key in keys(s))
+        if s not in seen and ((avoid is None and n == 1 and alone) or (avoid is not None and n == 0)):
+            seen.add(s)
+            picked.append((start, s))
+            if len(picked) == count:
+                break
     picked.sort()
     return picked
 
@@ -123,9 +128,10 @@ def changed(sentence):
     return " ".join(words)
 
 
-def drifted(text, lines, share, seed):
+def drifted(text, lines, share, seed, taken=frozenset()):
     """`text` with one character changed in the middle of `share` of the lines
-    (each drifted line's record then needs the fuzzy tier), and how many drifted."""
+    (each drifted line's record then needs the fuzzy tier), and how many drifted.
+    A changed word never becomes one of `taken` (another record's `find`)."""
     rng = random.Random(seed)
     chosen = set(rng.sample(range(len(lines)), int(len(lines) * share)))
     out, last = [], 0
@@ -133,7 +139,7 @@ def drifted(text, lines, share, seed):
         if j not in chosen:
             continue
         mid = start + len(s) // 2
-        while not text[mid].isalpha():
+        while not text[mid].isalpha() or word_at(text, mid, "q" if text[mid] != "q" else "z") in taken:
             mid += 1
         c = text[mid]
         out.append(text[last:mid])
@@ -141,6 +147,16 @@ def drifted(text, lines, share, seed):
         last = mid + 1
     out.append(text[last:])
     return "".join(out), len(chosen)
+
+
+def word_at(text, at, c):
+    """The word around `at` once its character there is `c`."""
+    start, end = at, at + 1
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:at] + c + text[at + 1:end]
 
 
 def write_case(name, text, records):
@@ -156,7 +172,8 @@ def timed(argv, cwd, prepare=None):
         start = time.perf_counter()
         try:
             out = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, cwd=cwd,
-                                 capture_output=True, text=True, timeout=TIMEOUT)
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                 timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             return None, None, "timeout"
         times.append(time.perf_counter() - start)
@@ -170,22 +187,22 @@ def timed(argv, cwd, prepare=None):
 RESULTS = []
 
 
-def run(row, case, name, flags=(), note=""):
+def run(row, case, name, flags=(), note="", fmt="json"):
     out = os.path.join(WORK, "out")
-    t, rss, code = timed([BIN, "--out", "out", "--format", "json"] + list(flags) + ["input/%s.txt" % name],
+    t, rss, code = timed([BIN, "--out", "out", "--format", fmt] + list(flags) + ["input/%s.txt" % name],
                          WORK, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
     size = os.path.getsize(os.path.join(WORK, "input", name + ".txt"))
     if COMPARE and t is not None:
-        note = (note + " " + same_as_before(name, flags)).strip()
+        note = (note + " " + same_as_before(name, flags, fmt)).strip()
     report(row, case, t, rss, code, size, note)
     return t
 
 
-def outputs(binary, name, flags):
+def outputs(binary, name, flags, fmt):
     """The report and every output file of one run of `binary`."""
     out = os.path.join(WORK, "out")
     shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run([binary, "--out", "out", "--format", "json"] + list(flags) + ["input/%s.txt" % name],
+    done = subprocess.run([binary, "--out", "out", "--format", fmt] + list(flags) + ["input/%s.txt" % name],
                           cwd=WORK, capture_output=True, timeout=TIMEOUT)
     files = {}
     for base, _, names in os.walk(out):
@@ -195,12 +212,12 @@ def outputs(binary, name, flags):
     return done.returncode, done.stdout, files
 
 
-def same_as_before(name, flags):
+def same_as_before(name, flags, fmt):
     try:
-        old = outputs(COMPARE, name, flags)
+        old = outputs(COMPARE, name, flags, fmt)
     except subprocess.TimeoutExpired:
         return "(old binary timed out: not compared)"
-    new = outputs(BIN, name, flags)
+    new = outputs(BIN, name, flags, fmt)
     if old == new:
         return "same outputs as before"
     which = [k for k in sorted(set(old[2]) | set(new[2])) if old[2].get(k) != new[2].get(k)]
@@ -233,15 +250,48 @@ def drift_cases(text):
             "drift-%d" % mb, ["--tolerant"])
 
 
+def tagged_lines(text, count, seed, skip_lines):
+    """`text` with `count` prose lines made unique, and those lines' (start
+    offset, line, line before its tag) triples. The 100 MB prose is
+    documentation repeated three or four times, so almost no sentence stands
+    once in it: each chosen line ends in a code word of 24 random letters,
+    longer than its record's fuzzy bound (10% of at most 185 characters), which
+    keeps its copies elsewhere out of reach, so a drifted record stays
+    unambiguous. The code words are all different, as sentences are: a phrase
+    shared by every record would put each record's pieces on every tagged line."""
+    lines = text.split("\n")
+    seen, candidates = set(), []
+    for j, line in enumerate(lines):
+        s = line.strip()
+        if 50 <= len(s) <= 160 and len(s.split()) >= 6 and s.isascii() and s == line \
+                and sum(c.isalpha() or c == " " for c in s) >= 0.9 * len(s) \
+                and j + 1 not in skip_lines and s not in seen:
+            seen.add(s)
+            candidates.append(j)
+    rng = random.Random(seed)
+    chosen = sorted(rng.sample(candidates, count))
+    plain = {}
+    for j in chosen:
+        plain[j] = lines[j]
+        lines[j] += " " + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(24))
+    starts, at = {}, 0
+    for j, line in enumerate(lines):
+        if j in plain:
+            starts[j] = at
+        at += len(line) + 1
+    return "\n".join(lines), [(starts[j], lines[j], plain[j]) for j in chosen]
+
+
 def drift_scale(text):
     bench = json.load(open(os.path.join(DATA, "proj", "corrections", "100mb.json")))
     # The sentence lines hold none of the bench's typos: the records must not
     # overlap, and the drift must not change a typo's occurrence count.
     truth = open(os.path.join(DATA, "truth", "100mb.tsv")).read().splitlines()[1:]
     typo_lines = frozenset(int(row.split("\t")[1]) for row in truth)
-    lines = sentence_lines(text, 2000, seed=100, skip_lines=typo_lines)
-    sentences = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
-    moved, n = drifted(text, lines, 1.0, seed=100)
+    text, tagged = tagged_lines(text, 2000, seed=100, skip_lines=typo_lines)
+    lines = [(start, s) for start, s, _ in tagged]
+    sentences = [record(i, s, changed(plain) + s[len(plain):]) for i, (_, s, plain) in enumerate(tagged)]
+    moved, n = drifted(text, lines, 1.0, seed=100, taken=frozenset(r["find"] for r in bench))
     write_case("bench-100", text, bench)
     write_case("bench-drift-100", moved, bench + sentences)
     run("drift-scale", "100 MB, the %d bench records" % len(bench), "bench-100")
@@ -250,21 +300,29 @@ def drift_scale(text):
 
 
 def drift_curve(text):
+    """Time against text size and against the number of drifting records. The
+    lines are tagged as in the 100 MB case (`tagged_lines`), at every size,
+    so the points differ only in what the curve varies."""
+    def case(name, base, count, seed):
+        base, tagged = tagged_lines(base, count, seed=seed, skip_lines=frozenset())
+        records = [record(i, s, changed(plain) + s[len(plain):]) for i, (_, s, plain) in enumerate(tagged)]
+        moved, n = drifted(base, [(start, s) for start, s, _ in tagged], 1.0, seed=seed)
+        write_case(name, moved, records)
+        return n
+
+    rows = []
     for mb in [1, 10, 100]:
-        base = prefix(text, mb * MB)
-        lines = sentence_lines(base, 1000, seed=mb + 7)
-        records = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
-        moved, n = drifted(base, lines, 1.0, seed=mb)
-        write_case("curve-size-%d" % mb, moved, records)
-        run("drift-curve", "%d MB, %d drifted records (--tolerant)" % (mb, n), "curve-size-%d" % mb, ["--tolerant"])
-    base = prefix(text, 10 * MB)
-    every = sentence_lines(base, 10000, seed=3)
+        n = case("curve-size-%d" % mb, prefix(text, mb * MB), 1000, mb + 7)
+        t = run("drift-curve", "%d MB, %d drifted records (--tolerant)" % (mb, n), "curve-size-%d" % mb, ["--tolerant"])
+        rows.append(("size", mb, n, t, None))
     for count in [100, 1000, 10000]:
-        lines = every[:: max(1, len(every) // count)][:count]
-        records = [record(i, s, changed(s)) for i, (_, s) in enumerate(lines)]
-        moved, n = drifted(base, lines, 1.0, seed=count)
-        write_case("curve-records-%d" % count, moved, records)
-        run("drift-curve", "10 MB, %d drifted records (--tolerant)" % n, "curve-records-%d" % count, ["--tolerant"])
+        n = case("curve-records-%d" % count, prefix(text, 10 * MB), count, count)
+        t = run("drift-curve", "10 MB, %d drifted records (--tolerant)" % n, "curve-records-%d" % count, ["--tolerant"])
+        rows.append(("records", 10, n, t, None))
+    if all(r[3] is not None for r in rows):
+        svg(rows, os.path.join(ROOT, "BENCHMARKS-drift.svg"),
+            ("drifted records: time vs text size (log-log)", "MB of text, 1,000 drifted records",
+             "drifted records: time vs their number, 10 MB", "drifted records (log scale)"))
 
 
 def miss_cases(text):
@@ -344,6 +402,8 @@ def memory_cases(text):
     for name, label in [("one-line-200mb", "200 MB on one line"), ("lines-200mb", "200 MB on many lines")]:
         run("memory", label + ", 22,152 records", name)
         run("memory", label + ", 22,152 records, --dry-run", name, ["--dry-run"])
+        run("memory", label + ", 22,152 records, --dry-run, text report (the diff on stdout)", name,
+            ["--dry-run"], fmt="text")
 
 
 def human(size):

@@ -104,7 +104,11 @@ def replot():
     svg(rows, os.path.join(ROOT, "BENCHMARKS-scaling.svg"))
 
 
-def svg(rows, path):
+SCALING_TITLES = ("correct: time vs text size (log-log)", "MB of text, with the records inside it",
+                  "correct: time vs records, 100 MB text", "records (log scale)")
+
+
+def svg(rows, path, titles=SCALING_TITLES):
     """Two panels: time against text size, and time against records (log x)."""
     import math
     w, h, pad = 360, 240, 48
@@ -129,8 +133,8 @@ def svg(rows, path):
             parts.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (X(a), Y(ylo) + 14 + 12 * (k % 2), "{:,}".format(raw)))
         parts.append('<text x="%d" y="%d" text-anchor="middle">%s</text>' % (x0 + w // 2, h + 26, xlabel))
 
-    panel(0, "correct: time vs text size (log-log)", [(r[1], r[3]) for r in rows if r[0] == "size"], "MB of text, with the records inside it", True)
-    panel(w, "correct: time vs records, 100 MB text", [(r[2], r[3]) for r in rows if r[0] == "records"], "records (log scale)", False)
+    panel(0, titles[0], [(r[1], r[3]) for r in rows if r[0] == "size"], titles[1], True)
+    panel(w, titles[2], [(r[2], r[3]) for r in rows if r[0] == "records"], titles[3], False)
     parts.append("</svg>")
     open(path, "w").write("\n".join(parts) + "\n")
 

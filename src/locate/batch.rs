@@ -79,12 +79,15 @@ impl<'p> Patterns<'p> {
         let mut free_from = vec![0usize; n];
         for m in automaton.find_overlapping_iter(hay) {
             let id = searchable[m.pattern().as_usize()];
+            // Offsets fit in 32 bits (Normalized's limit): half the memory of
+            // the millions of piece hits a large text can give.
+            let start = m.start() as u32;
             if self.all[id] {
-                found.all[id].push(m.start());
+                found.all[id].push(start);
             }
             let apart = &mut found.apart[id];
             if m.start() >= free_from[id] && apart.len() < self.apart[id] {
-                apart.push(m.start());
+                apart.push(start);
                 free_from[id] = m.end();
             }
         }
@@ -94,8 +97,15 @@ impl<'p> Patterns<'p> {
 
 /// The occurrences of each pattern of a [`Patterns`].
 struct Found {
-    all: Vec<Vec<usize>>,
-    apart: Vec<Vec<usize>>,
+    all: Vec<Vec<u32>>,
+    apart: Vec<Vec<u32>>,
+}
+
+impl Found {
+    /// Every occurrence of pattern `id`.
+    fn all(&self, id: usize) -> Vec<usize> {
+        self.all[id].iter().map(|&at| at as usize).collect()
+    }
 }
 
 /// Every occurrence of each pattern, overlapping ones too, in one pass.
@@ -103,7 +113,7 @@ pub(super) fn every_occurrence(hay: &str, patterns: &[&str]) -> Vec<Vec<usize>> 
     let mut set = Patterns::default();
     let ids: Vec<usize> = patterns.iter().map(|p| set.add(p, Wanted::All)).collect();
     let found = set.search(hay);
-    ids.into_iter().map(|id| found.all[id].clone()).collect()
+    ids.into_iter().map(|id| found.all(id)).collect()
 }
 
 /// What one record's searches found.
@@ -181,9 +191,13 @@ pub(super) fn search_each<R: Send>(
     }
     let prose_found = prose.map(|p| prose_patterns.search(&p.prose.text));
     let found = patterns.search(&normalized.text);
-    let hits = |text: &str| &found.apart[patterns.ids[text]];
+    let hits = |text: &str| found.apart[patterns.ids[text]].as_slice();
     let regions = |pieces: &Option<tolerant::Pieces>, text: &str| match pieces {
-        Some(pieces) => pieces.regions(&normalized.text, pieces.texts(text).map(hits)),
+        Some(pieces) => pieces.regions(
+            &normalized.text,
+            &normalized.ascii,
+            pieces.texts(text).map(hits),
+        ),
         None => tolerant::Regions::default(),
     };
     missing
@@ -193,11 +207,12 @@ pub(super) fn search_each<R: Send>(
             let searches = Searches {
                 in_prose: match &prose_found {
                     Some(f) if in_prose(i) => {
-                        f.apart[prose_patterns.ids[records[i].find.as_str()]].clone()
+                        let id = prose_patterns.ids[records[i].find.as_str()];
+                        f.apart[id].iter().map(|&at| at as usize).collect()
                     }
                     _ => Vec::new(),
                 },
-                normalized: found.all[patterns.ids[p.find.as_str()]].clone(),
+                normalized: found.all(patterns.ids[p.find.as_str()]),
                 find_regions: regions(&p.find_pieces, &p.find),
                 replace_regions: regions(&p.replace_pieces, &p.replace),
             };
@@ -227,15 +242,16 @@ pub(super) fn one_by_one(
                 .collect(),
         }
     };
-    let apart = |pattern: &str| -> Vec<usize> {
+    let apart = |pattern: &str| -> Vec<u32> {
         memmem::find_iter(hay.as_bytes(), pattern.as_bytes())
             .take(tolerant::MAX_REGIONS)
+            .map(|at| at as u32)
             .collect()
     };
     let regions = |pieces: &Option<tolerant::Pieces>, text: &str| match pieces {
         Some(pieces) => {
-            let hits: Vec<Vec<usize>> = pieces.texts(text).map(apart).collect();
-            pieces.regions(hay, hits.iter())
+            let hits: Vec<Vec<u32>> = pieces.texts(text).map(apart).collect();
+            pieces.regions(hay, &normalized.ascii, hits.iter().map(Vec::as_slice))
         }
         None => tolerant::Regions::default(),
     };

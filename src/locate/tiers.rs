@@ -252,13 +252,14 @@ fn scored(
     pattern: &str,
     share: f64,
     regions: &tolerant::Regions,
+    under: Option<usize>,
 ) -> Vec<Scored> {
     let Some(k) = fuzzy_bound(pattern, share) else {
         return Vec::new();
     };
     let texts = Texts::of(record, pattern);
     let context_bound = |c: &str| (c.chars().count() as f64 * share).floor() as usize;
-    tolerant::fuzzy_in_regions(&n.text, &texts.pattern, k, regions)
+    tolerant::fuzzy_in_regions(&n.text, &n.ascii, &texts.pattern, k, regions, under)
         .into_iter()
         .filter_map(|Candidate { range, distance }| {
             let mut total = distance;
@@ -319,7 +320,15 @@ fn fuzzy_tier<'i>(
     if share <= 0.0 {
         return None;
     }
-    let finds = scored(text, n, record, &record.find, share, &searches.find_regions);
+    let finds = scored(
+        text,
+        n,
+        record,
+        &record.find,
+        share,
+        &searches.find_regions,
+        None,
+    );
     let hits: Vec<Hit> = finds.iter().map(|s| s.hit.clone()).collect();
     let kept = match super::in_prose(text, index, record, hits, prose) {
         Ok(kept) => kept,
@@ -331,6 +340,8 @@ fn fuzzy_tier<'i>(
         .collect();
     let best_find = finds.iter().map(|s| s.total).min();
     if !record.replace.is_empty() {
+        // Only a replacement closer than the best `find` matters: its total,
+        // so its own edits, are under that find's total.
         let replaces = scored(
             text,
             n,
@@ -338,6 +349,7 @@ fn fuzzy_tier<'i>(
             &record.replace,
             share,
             &searches.replace_regions,
+            best_find,
         );
         let best_replace = replaces.iter().min_by_key(|s| s.total);
         // The replacement stands closer than any match of `find`: applying

@@ -64,20 +64,35 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// A normalized copy of an article and, for each of its bytes, the offset in
-/// the article where the character it belongs to starts.
+/// A normalized copy of an article and, for each of its characters, the
+/// offset in the article where it starts.
 pub struct Normalized {
     /// The normalized text.
     pub text: String,
-    /// `starts[i]`: article offset of normalized byte `i`; one more entry for the end.
-    starts: Vec<u32>,
+    /// Stretches of the normalized text that map to the article at a constant
+    /// shift: `(normalized, article)` offsets where each starts, in order. A
+    /// character maps to `article + (i - normalized)` of the last stretch that
+    /// starts at or before it. Only whitespace runs and the folded quotes and
+    /// dashes start a stretch, so this is a small fraction of the text (a
+    /// table entry per byte was four times the text's size).
+    stretches: Vec<(u32, u32)>,
+    /// Which blocks of the normalized text are ASCII.
+    pub(crate) ascii: AsciiBlocks,
 }
 
 impl Normalized {
     /// Normalizes `original` (at most 4 GiB; the input limit is far below).
     pub fn new(original: &str) -> Normalized {
         let mut text = String::with_capacity(original.len());
-        let mut starts = Vec::with_capacity(original.len() + 1);
+        let mut stretches: Vec<(u32, u32)> = Vec::new();
+        let mapped = |stretches: &mut Vec<(u32, u32)>, normalized: usize, at: usize| {
+            let shifted = stretches
+                .last()
+                .map(|&(n, a)| a as usize + (normalized - n as usize));
+            if shifted != Some(at) {
+                stretches.push((normalized as u32, at as u32));
+            }
+        };
         let mut in_space = false;
         for (at, c) in original.char_indices() {
             let c = match canonical(c) {
@@ -91,18 +106,35 @@ impl Normalized {
                     c
                 }
             };
+            mapped(&mut stretches, text.len(), at);
             text.push(c);
-            starts.extend(std::iter::repeat_n(at as u32, c.len_utf8()));
         }
-        starts.push(original.len() as u32);
-        Normalized { text, starts }
+        mapped(&mut stretches, text.len(), original.len());
+        let ascii = AsciiBlocks::of(&text);
+        Normalized {
+            text,
+            stretches,
+            ascii,
+        }
+    }
+
+    /// The article offset where the normalized character holding byte `i`
+    /// starts (or the article's end, for the text's end).
+    fn start_of(&self, i: usize) -> usize {
+        let i = (0..=i)
+            .rev()
+            .find(|&b| self.text.is_char_boundary(b))
+            .unwrap_or(0);
+        let at = self.stretches.partition_point(|&(n, _)| n as usize <= i);
+        let (n, a) = self.stretches[at.saturating_sub(1)];
+        a as usize + (i - n as usize)
     }
 
     /// The article's byte range for the normalized range `range`: from the start
     /// of its first character to the start of the character after it (a trailing
     /// whitespace run is taken whole).
     pub fn original(&self, range: Range<usize>) -> Range<usize> {
-        self.starts[range.start] as usize..self.starts[range.end] as usize
+        self.start_of(range.start)..self.start_of(range.end)
     }
 }
 
@@ -129,11 +161,23 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
     let Some(pieces) = Pieces::of(pattern, k) else {
         return Vec::new();
     };
-    let hits: Vec<Vec<usize>> = pieces
+    let hits: Vec<Vec<u32>> = pieces
         .texts(pattern)
-        .map(|piece| memmem::find_iter(hay.as_bytes(), piece.as_bytes()).collect())
+        .map(|piece| {
+            memmem::find_iter(hay.as_bytes(), piece.as_bytes())
+                .map(|at| at as u32)
+                .collect()
+        })
         .collect();
-    fuzzy_in_regions(hay, pattern, k, &pieces.regions(hay, &hits))
+    let ascii = AsciiBlocks::of(hay);
+    fuzzy_in_regions(
+        hay,
+        &ascii,
+        pattern,
+        k,
+        &pieces.regions(hay, &ascii, hits.iter().map(Vec::as_slice)),
+        None,
+    )
 }
 
 /// [`fuzzy_find`] in the regions that [`Pieces::regions`] gave (the locate
@@ -147,16 +191,36 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
 /// match, so a merged region without one holds no end within `k` edits and
 /// verifying it would find nothing. Most regions of a pattern that is not in
 /// the text fail that check within a few characters.
+///
+/// A caller that only wants candidates of fewer than `under` edits says so:
+/// the regions are then sifted for anchors within `under - 1` edits. Those
+/// candidates come out exactly as without it (the best are kept first where
+/// candidates overlap, so one left out never hid them); others may be missing.
 pub(crate) fn fuzzy_in_regions(
     hay: &str,
+    ascii: &AsciiBlocks,
     pattern: &str,
     k: usize,
     regions: &Regions,
+    under: Option<usize>,
 ) -> Vec<Candidate> {
-    fuzzy_in(hay, pattern, k, regions, true)
+    match under {
+        Some(0) => Vec::new(),
+        Some(d) => fuzzy_in(hay, ascii, pattern, k, regions, Some(k.min(d - 1))),
+        None => fuzzy_in(hay, ascii, pattern, k, regions, Some(k)),
+    }
 }
 
-fn fuzzy_in(hay: &str, pattern: &str, k: usize, regions: &Regions, sift: bool) -> Vec<Candidate> {
+/// Candidates within `k` edits, from the merged regions where a piece can
+/// anchor a match within `sift` edits (all of them with `None`).
+fn fuzzy_in(
+    hay: &str,
+    ascii: &AsciiBlocks,
+    pattern: &str,
+    k: usize,
+    regions: &Regions,
+    sift: Option<usize>,
+) -> Vec<Candidate> {
     let pat: Vec<char> = pattern.chars().collect();
     let Regions {
         list,
@@ -170,11 +234,22 @@ fn fuzzy_in(hay: &str, pattern: &str, k: usize, regions: &Regions, sift: bool) -
     // every region is verified, as the cap leaves them. So is every region of
     // a long pattern with many edits allowed, where the check would cost
     // about what the verification does (its band is 2k + 1 wide).
-    let sift = sift && !*capped && k <= SIFT_MAX_EDITS;
+    let sift = sift.filter(|&s| !*capped && s <= SIFT_MAX_EDITS);
     let myers = Myers::new(&pat);
-    let mut anchored = Anchored::default();
-    let mut passes =
-        |r: &Region| !sift || anchored.passes(hay, pattern, &pat, &pieces[r.piece], r.hit, k);
+    let mut anchored = Anchored {
+        hay,
+        ascii,
+        pattern,
+        pat: &pat,
+        grams: sift.and_then(|s| Grams::of(&pat, s)),
+        text: Vec::new(),
+        above: Vec::new(),
+        row: Vec::new(),
+    };
+    let mut passes = |r: &Region| match sift {
+        Some(s) => anchored.passes(&pieces[r.piece], r.hit, s),
+        None => true,
+    };
     let mut merged: Vec<(Range<usize>, bool)> = Vec::new();
     for r in list {
         match merged.last_mut() {
@@ -237,45 +312,133 @@ struct Piece {
     bytes: Range<usize>,
 }
 
-/// Buffers for [`Anchored::passes`], kept from one region to the next.
-#[derive(Default)]
-struct Anchored {
+/// The check of [`Anchored::passes`] for one pattern in one text: the
+/// pattern's q-grams, which reject most anchors before the band is run, and
+/// buffers kept from one region to the next.
+struct Anchored<'a> {
+    hay: &'a str,
+    ascii: &'a AsciiBlocks,
+    pattern: &'a str,
+    pat: &'a [char],
+    grams: Option<Grams>,
     text: Vec<char>,
     above: Vec<usize>,
     row: Vec<usize>,
 }
 
-impl Anchored {
+/// The q-grams of a pattern, for the q-gram lemma (Jokinen and Ukkonen): one
+/// edit destroys at most q of the pattern's `m - q + 1` q-grams, so a stretch
+/// within `k` edits of it holds at least `need = m - q + 1 - k * q` of them.
+/// A window that holds fewer (counted as its q-grams found in the pattern's
+/// set) holds no match. The set is a 2^16-bit table of hashes: a collision
+/// only counts a q-gram the pattern lacks, so the test never rejects a match.
+struct Grams {
+    q: usize,
+    need: usize,
+    set: Box<[u64; GRAM_WORDS]>,
+}
+
+const GRAM_BITS: u32 = 16;
+const GRAM_WORDS: usize = (1 << GRAM_BITS) / 64;
+
+impl Grams {
+    /// The largest q (at most 4) that leaves a positive `need`; `None` when
+    /// none does (short patterns with many edits allowed).
+    fn of(pat: &[char], k: usize) -> Option<Grams> {
+        let m = pat.len();
+        let q = (1..=4usize)
+            .rev()
+            .find(|&q| m + 1 > q * (k + 1) && m - q + 1 - k * q >= 2)?;
+        let mut set = Box::new([0u64; GRAM_WORDS]);
+        let mut h = 0u64;
+        for (i, &c) in pat.iter().enumerate() {
+            h = Self::push(h, c, q);
+            if i + 1 >= q {
+                let at = Self::slot(h);
+                set[at / 64] |= 1 << (at % 64);
+            }
+        }
+        Some(Grams {
+            q,
+            need: m - q + 1 - k * q,
+            set,
+        })
+    }
+
+    /// The last `q` characters, 16 bits each (wider characters fold: a
+    /// collision, which only ever counts too many).
+    fn push(h: u64, c: char, q: usize) -> u64 {
+        let h = (h << 16) | u64::from(c as u32 & 0xFFFF);
+        if q == 4 { h } else { h & ((1 << (16 * q)) - 1) }
+    }
+
+    fn slot(h: u64) -> usize {
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - GRAM_BITS)) as usize
+    }
+
+    /// Whether `window` (`chars` characters) holds at least `need` of the
+    /// pattern's q-grams; it stops as soon as the answer is known.
+    fn enough(&self, window: &str, chars: usize) -> bool {
+        let Some(grams) = (chars + 1).checked_sub(self.q) else {
+            return false;
+        };
+        // Misses the window can afford before `need` is out of reach.
+        let Some(mut spare) = grams.checked_sub(self.need) else {
+            return false;
+        };
+        let mut h = 0u64;
+        let mut found = 0;
+        for (i, c) in window.chars().enumerate() {
+            h = Self::push(h, c, self.q);
+            if i + 1 >= self.q {
+                let at = Self::slot(h);
+                if self.set[at / 64] >> (at % 64) & 1 == 1 {
+                    found += 1;
+                    if found >= self.need {
+                        return true;
+                    }
+                } else if spare == 0 {
+                    return false;
+                } else {
+                    spare -= 1;
+                }
+            }
+        }
+        false
+    }
+}
+
+impl Anchored<'_> {
     /// Whether the pattern can match with at most `k` edits holding `piece`
     /// exactly where it occurs at byte `hit`, or at an occurrence of it that
     /// overlaps that one (the search keeps occurrences apart, so those are
     /// not listed): the part of the pattern before the piece must align to
     /// text ending there, and the part after it to text starting there.
-    fn passes(
-        &mut self,
-        hay: &str,
-        pattern: &str,
-        pat: &[char],
-        piece: &Piece,
-        hit: usize,
-        k: usize,
-    ) -> bool {
-        let text = pattern[piece.bytes.clone()].as_bytes();
-        let bytes = hay.as_bytes();
+    fn passes(&mut self, piece: &Piece, hit: usize, k: usize) -> bool {
+        let text = self.pattern[piece.bytes.clone()].as_bytes();
+        let bytes = self.hay.as_bytes();
         (hit..(hit + text.len()).min(bytes.len()))
-            .filter(|&start| bytes[start..].starts_with(text))
-            .any(|start| self.around(hay, pat, piece, start, start + text.len(), k))
+            .filter(|&start| bytes[start] == text[0] && bytes[start..].starts_with(text))
+            .any(|start| self.around(piece, start, start + text.len(), k))
     }
 
-    fn around(
-        &mut self,
-        hay: &str,
-        pat: &[char],
-        piece: &Piece,
-        start: usize,
-        end: usize,
-        k: usize,
-    ) -> bool {
+    fn around(&mut self, piece: &Piece, start: usize, end: usize, k: usize) -> bool {
+        let (hay, pat) = (self.hay, self.pat);
+        // Every stretch the band could accept lies in this window.
+        if let Some(grams) = &self.grams {
+            let (from, to) = (
+                back_chars(hay, self.ascii, start, piece.from + k),
+                forward_chars(hay, self.ascii, end, pat.len() - piece.to + k),
+            );
+            // The window's length in characters, as far as the edges allowed.
+            let chars = match self.ascii.all(from..to) || hay[from..to].is_ascii() {
+                true => to - from,
+                false => hay[from..to].chars().count(),
+            };
+            if !grams.enough(&hay[from..to], chars) {
+                return false;
+            }
+        }
         let before = pat[..piece.from].iter().rev().copied();
         let Some(edits) = self.edits(before, hay[..start].chars().rev(), piece.from, k) else {
             return false;
@@ -386,19 +549,20 @@ impl Pieces {
 
     /// Windows of `hay` (byte ranges) that may hold a match, from `hits`: per
     /// piece in order, the starts of its leftmost non-overlapping occurrences
-    /// in `hay`. At most [`MAX_REGIONS`] in all, the earlier pieces first;
+    /// in `hay` (byte offsets: texts under 4 GiB, as [`Normalized`] is). At most [`MAX_REGIONS`] in all, the earlier pieces first;
     /// returned in order of start.
     pub fn regions<'h>(
         &self,
         hay: &str,
-        hits: impl IntoIterator<Item = &'h Vec<usize>>,
+        ascii: &AsciiBlocks,
+        hits: impl IntoIterator<Item = &'h [u32]>,
     ) -> Regions {
         let (m, k) = (self.m, self.k);
         let mut list = Vec::new();
         for (piece, (p, hits)) in self.pieces.iter().zip(hits).enumerate() {
-            for &hit in hits {
-                let start = back_chars(hay, hit, p.from + k);
-                let end = forward_chars(hay, hit, m - p.from + k);
+            for hit in hits.iter().map(|&hit| hit as usize) {
+                let start = back_chars(hay, ascii, hit, p.from + k);
+                let end = forward_chars(hay, ascii, hit, m - p.from + k);
                 list.push(Region {
                     range: start..end,
                     hit,
@@ -423,10 +587,38 @@ impl Pieces {
     }
 }
 
+/// Which 4 KiB blocks of a text hold only ASCII: stepping over characters
+/// there is arithmetic, which reads none of the text (the regions of a
+/// pattern's pieces are spread over the whole text, so each read of it would
+/// be a cache miss).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AsciiBlocks(Vec<bool>);
+
+const ASCII_BLOCK: usize = 4096;
+
+impl AsciiBlocks {
+    /// The blocks of `text`.
+    pub fn of(text: &str) -> AsciiBlocks {
+        AsciiBlocks(
+            text.as_bytes()
+                .chunks(ASCII_BLOCK)
+                .map(<[u8]>::is_ascii)
+                .collect(),
+        )
+    }
+
+    /// Whether the bytes `range` of the text are known to be ASCII.
+    fn all(&self, range: Range<usize>) -> bool {
+        range.is_empty()
+            || (range.start / ASCII_BLOCK..=(range.end - 1) / ASCII_BLOCK)
+                .all(|b| self.0.get(b).copied().unwrap_or(false))
+    }
+}
+
 /// The offset `n` characters before `at` (or the text's start).
-fn back_chars(text: &str, at: usize, n: usize) -> usize {
+fn back_chars(text: &str, ascii: &AsciiBlocks, at: usize, n: usize) -> usize {
     let bytes = text.as_bytes();
-    if at >= n && bytes[at - n..at].is_ascii() {
+    if at >= n && (ascii.all(at - n..at) || bytes[at - n..at].is_ascii()) {
         return at - n;
     }
     let mut at = at;
@@ -440,9 +632,9 @@ fn back_chars(text: &str, at: usize, n: usize) -> usize {
 }
 
 /// The offset `n` characters after `at` (or the text's end).
-fn forward_chars(text: &str, at: usize, n: usize) -> usize {
+fn forward_chars(text: &str, ascii: &AsciiBlocks, at: usize, n: usize) -> usize {
     let bytes = text.as_bytes();
-    if at + n <= bytes.len() && bytes[at..at + n].is_ascii() {
+    if at + n <= bytes.len() && (ascii.all(at..at + n) || bytes[at..at + n].is_ascii()) {
         return at + n;
     }
     let mut at = at;
@@ -788,6 +980,30 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The stretches map every normalized byte where a table of one
+        /// entry per byte (the character's start in the article) did.
+        #[test]
+        fn stretches_map_every_byte_as_a_table_per_byte_did(
+            original in "[ab\u{e9}\u{2019}\u{201C}\u{2013} \t\r\n\u{a0}]{0,80}",
+        ) {
+            let mut table = Vec::new();
+            let mut in_space = false;
+            for (at, c) in original.char_indices() {
+                let c = match canonical(c) {
+                    None if in_space => continue,
+                    None => { in_space = true; ' ' }
+                    Some(c) => { in_space = false; c }
+                };
+                table.extend(std::iter::repeat_n(at, c.len_utf8()));
+            }
+            table.push(original.len());
+            let n = Normalized::new(&original);
+            prop_assert_eq!(table.len(), n.text.len() + 1);
+            for (i, &at) in table.iter().enumerate() {
+                prop_assert_eq!(n.start_of(i), at, "byte {}", i);
+            }
+        }
+
         #[test]
         fn bit_parallel_distances_equal_the_dynamic_program(
             hay in "[ab é\n]{0,300}",
@@ -812,14 +1028,49 @@ mod tests {
             k in 0usize..8,
         ) {
             if let Some(pieces) = Pieces::of(&pattern, k) {
-                let hits: Vec<Vec<usize>> = pieces
+                let hits: Vec<Vec<u32>> = pieces
                     .texts(&pattern)
-                    .map(|piece| memmem::find_iter(hay.as_bytes(), piece.as_bytes()).collect())
+                    .map(|piece| {
+                        memmem::find_iter(hay.as_bytes(), piece.as_bytes())
+                            .map(|at| at as u32)
+                            .collect()
+                    })
                     .collect();
-                let regions = pieces.regions(&hay, &hits);
+                let ascii = AsciiBlocks::of(&hay);
+                let regions = pieces.regions(&hay, &ascii, hits.iter().map(Vec::as_slice));
                 prop_assert_eq!(
-                    fuzzy_in(&hay, &pattern, k, &regions, true),
-                    fuzzy_in(&hay, &pattern, k, &regions, false)
+                    fuzzy_in(&hay, &ascii, &pattern, k, &regions, Some(k)),
+                    fuzzy_in(&hay, &ascii, &pattern, k, &regions, None)
+                );
+            }
+        }
+
+        /// Asked only for candidates under `under` edits, the sifted search
+        /// gives exactly those of the full one.
+        #[test]
+        fn candidates_under_a_bound_are_those_of_the_full_search(
+            hay in "[ab c]{0,400}",
+            pattern in "[ab c]{1,40}",
+            k in 0usize..8,
+            under in 0usize..9,
+        ) {
+            if let Some(pieces) = Pieces::of(&pattern, k) {
+                let hits: Vec<Vec<u32>> = pieces
+                    .texts(&pattern)
+                    .map(|piece| {
+                        memmem::find_iter(hay.as_bytes(), piece.as_bytes())
+                            .map(|at| at as u32)
+                            .collect()
+                    })
+                    .collect();
+                let ascii = AsciiBlocks::of(&hay);
+                let regions = pieces.regions(&hay, &ascii, hits.iter().map(Vec::as_slice));
+                let wanted = |found: Vec<Candidate>| -> Vec<Candidate> {
+                    found.into_iter().filter(|c| c.distance < under).collect()
+                };
+                prop_assert_eq!(
+                    wanted(fuzzy_in_regions(&hay, &ascii, &pattern, k, &regions, Some(under))),
+                    wanted(fuzzy_in(&hay, &ascii, &pattern, k, &regions, None))
                 );
             }
         }

@@ -89,20 +89,40 @@ pub(super) enum Outputs {
     Rebase(rebase::Plan),
 }
 
+/// Where one input's part of the report goes: `Direct`ly out, for a run of
+/// one input (a dry run's diff of a large input is then never held in
+/// memory), or into the input's [`Processed`] buffers, printed in the inputs'
+/// order once all are done.
+pub(super) enum Report<'w> {
+    Direct {
+        stdout: &'w mut dyn Write,
+        stderr: &'w mut dyn Write,
+    },
+    Buffered,
+}
+
 /// Reads, corrects and renders one input, and stages (or checks) its outputs.
-/// An input that cannot be evaluated gives its errors (with the input).
+/// An input that cannot be evaluated gives its errors (with the input); the
+/// outer error is a failure to write the report.
 pub(super) fn process(
     opts: &Options,
     job: Job,
     session: Option<&Session>,
-) -> Result<Processed, (String, Vec<Error>)> {
+    report: Report<'_>,
+) -> io::Result<Result<Processed, super::Unevaluated>> {
     let cwd = opts.layout.cwd.as_path();
     let input = job.input.clone();
-    let ev = evaluate(cwd, job, opts.tolerance).map_err(|errors| (input, errors))?;
+    let ev = match evaluate(cwd, job, opts.tolerance) {
+        Ok(ev) => ev,
+        Err(errors) => return Ok(Err((input, errors))),
+    };
     let mut rendered = render(opts, &ev);
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    report_input(opts, &ev, &rendered, &mut stdout, &mut stderr)
-        .expect("writing to memory cannot fail");
+    let (mut stdout_buffer, mut stderr_buffer) = (Vec::new(), Vec::new());
+    let (stdout, stderr): (&mut dyn Write, &mut dyn Write) = match report {
+        Report::Direct { stdout, stderr } => (stdout, stderr),
+        Report::Buffered => (&mut stdout_buffer, &mut stderr_buffer),
+    };
+    report_input(opts, &ev, &rendered, stdout, stderr)?;
     let mut diagnostics = match opts.format {
         Format::Rdjson => {
             annotations::rdjson_diagnostics(&ev.job.input, &ev.text, &ev.records, &ev.outcome)
@@ -128,14 +148,13 @@ pub(super) fn process(
     match opts.format {
         Format::Json => {
             let line = diagnostic::with_stale(&report_line, &stale);
-            writeln!(stdout, "{}", crate::inert::json(&line))
-                .expect("writing to memory cannot fail");
+            writeln!(stdout, "{}", crate::inert::json(&line))?;
         }
         Format::Github => {
-            stdout.extend_from_slice(report_line.as_bytes());
-            stale
-                .iter()
-                .for_each(|d| stdout.extend_from_slice(d.github().as_bytes()));
+            stdout.write_all(report_line.as_bytes())?;
+            for d in &stale {
+                stdout.write_all(d.github().as_bytes())?;
+            }
         }
         Format::Rdjson => diagnostics.extend(stale.iter().map(Diagnostic::rdjson)),
         Format::Text => {}
@@ -143,8 +162,8 @@ pub(super) fn process(
     let outcome = &ev.outcome;
     let processed = Processed {
         input: ev.job.input.clone(),
-        stdout,
-        stderr,
+        stdout: stdout_buffer,
+        stderr: stderr_buffer,
         failed: !outcome.succeeded(),
         records: ev.records.len(),
         applied: outcome.count(Status::Applied),
@@ -164,7 +183,7 @@ pub(super) fn process(
     if ev.text.len() >= crate::par::LARGE {
         rayon::spawn(move || drop(ev));
     }
-    Ok(processed)
+    Ok(Ok(processed))
 }
 
 /// One input's part of the report: failures and changes on stderr, the JSON line

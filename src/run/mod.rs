@@ -226,7 +226,7 @@ fn run_reporting(
     let plan_errors = std::mem::take(&mut plan.errors);
     let failed_plan = !plan_errors.is_empty();
     unreported.errors(opts, None, &plan_errors, stdout, stderr)?;
-    let (processed, unevaluated) = process_all(opts, jobs, session.as_ref());
+    let (processed, unevaluated) = process_all(opts, jobs, session.as_ref(), stdout, stderr)?;
     for (input, errors) in &unevaluated {
         unreported.errors(opts, Some(input), errors, stdout, stderr)?;
     }
@@ -272,34 +272,46 @@ fn run_reporting(
     )
 }
 
+/// An input that could not be evaluated, and why.
+type Unevaluated = (String, Vec<Error>);
+
 /// Processes every input, on every core (they are independent); the results
-/// keep the inputs' order.
+/// keep the inputs' order. One input reports straight to `stdout` and
+/// `stderr`; several buffer their reports, printed in order by the caller.
 fn process_all(
     opts: &Options,
     jobs: Vec<Job>,
     session: Option<&Session>,
-) -> (Vec<Processed>, Vec<(String, Vec<Error>)>) {
-    let mut errors = Vec::new();
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<(Vec<Processed>, Vec<Unevaluated>)> {
     let progress = Progress::new(opts.progress, jobs.len());
-    let one = |job| {
-        let result = input::process(opts, job, session);
-        progress.step();
-        result
-    };
-    let results: Vec<_> = match jobs.len() {
+    let results: Vec<_> = match <[Job; 1]>::try_from(jobs) {
         // One article: no thread pool to start (it would cost more than it saves).
-        0 | 1 => jobs.into_iter().map(one).collect(),
-        _ => jobs.into_par_iter().map(one).collect(),
+        Ok([job]) => vec![input::process(
+            opts,
+            job,
+            session,
+            input::Report::Direct { stdout, stderr },
+        )?],
+        Err(jobs) => jobs
+            .into_par_iter()
+            .map(|job| {
+                let result = input::process(opts, job, session, input::Report::Buffered);
+                progress.step();
+                result.expect("writing to memory cannot fail")
+            })
+            .collect(),
     };
     progress.done();
-    let mut processed = Vec::new();
+    let (mut processed, mut errors) = (Vec::new(), Vec::new());
     for result in results {
         match result {
             Ok(p) => processed.push(p),
             Err(e) => errors.push(e),
         }
     }
-    (processed, errors)
+    Ok((processed, errors))
 }
 
 /// A progress bar on stderr for a batch that takes more than a second: hidden

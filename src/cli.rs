@@ -137,8 +137,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write every page (one per subcommand).
+    Man {
+        /// Write correct.1, correct-record.1, … into this folder (made if
+        /// missing) instead of printing correct.1.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What a new record says beyond its texts; left as TODO placeholders (which
@@ -147,7 +152,7 @@ pub enum Command {
 pub struct Metadata {
     /// The kind of error: fact, date, name, number, attribution, spelling,
     /// grammar, style, clarity or other.
-    #[arg(long)]
+    #[arg(long, value_parser = categories())]
     pub category: Option<String>,
     /// Why the original is wrong.
     #[arg(long)]
@@ -220,6 +225,16 @@ pub struct LintArgs {
     /// correct.toml, else 6).
     #[arg(long, value_name = "N")]
     pub min_reason_words: Option<usize>,
+    /// How to report: text on stderr, or on stdout one JSON object per
+    /// finding per line, GitHub Actions annotations, or one reviewdog rdjson
+    /// document; each finding on its record's line in the record file.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+/// The record categories, as `--category` takes them (and completions offer).
+fn categories() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::record::Category::ALL.map(|c| c.as_str()))
 }
 
 /// A percentage from 0 to 50.

@@ -1,5 +1,6 @@
 //! The editors' subcommands: `record` (records from an edited copy), `new` (one
-//! record from flags), `lint`, `schema`, `completions` and `man`.
+//! record from flags), `lint`, `schema`, `completions` and `man` (the pages
+//! themselves are `manual`'s).
 //!
 //! Each reads what it needs, calls the library, and reports like the main run:
 //! results on stdout, diagnostics on stderr, exit codes 0/1/2.
@@ -34,12 +35,10 @@ pub fn run(
             clap_complete::generate(shell, &mut cli, "correct", stdout);
             Ok(Ok(EXIT_OK))
         }
-        Command::Man => clap_mangen::Man::new(cli)
-            .render(stdout)
-            .map(|()| Ok(EXIT_OK)),
+        Command::Man { out } => Ok(man_pages(cli, out.as_deref(), cwd, stdout)),
         Command::Record(args) => Ok(record_from_copy(&args, cwd, stdout, stderr)),
         Command::New(args) => Ok(new_record(&args, cwd, stderr)),
-        Command::Lint(args) => lint_records(&args, cwd, stderr, paint),
+        Command::Lint(args) => lint_records(&args, cwd, stdout, stderr, paint),
     }?;
     match result {
         Ok(code) => Ok(code),
@@ -48,6 +47,37 @@ pub fn run(
             Ok(code)
         }
     }
+}
+
+/// `correct man`: the main page on stdout, or every page into `out`.
+fn man_pages(
+    cli: clap::Command,
+    out: Option<&Path>,
+    cwd: &Path,
+    stdout: &mut dyn Write,
+) -> Result<u8, Failed> {
+    let cannot = |what: String, e: io::Error| failed(EXIT_ERROR, format!("{what}: {e}"));
+    let pages =
+        crate::manual::pages(cli).map_err(|e| cannot("cannot render the pages".into(), e))?;
+    let Some(out) = out else {
+        return stdout
+            .write_all(&pages[0].roff)
+            .map(|()| EXIT_OK)
+            .map_err(|e| cannot("cannot print the page".into(), e));
+    };
+    let dir = cwd.join(out);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| cannot(format!("cannot create {}", out.display()), e))?;
+    for page in &pages {
+        let path = dir.join(&page.file);
+        std::fs::write(&path, &page.roff).map_err(|e| {
+            cannot(
+                format!("cannot write {}", out.join(&page.file).display()),
+                e,
+            )
+        })?;
+    }
+    Ok(EXIT_OK)
 }
 
 /// A subcommand that could not do its job: the exit code and what to say.
@@ -495,10 +525,12 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
 fn lint_records(
     args: &LintArgs,
     cwd: &Path,
+    stdout: &mut dyn Write,
     stderr: &mut dyn Write,
     paint: Paint,
 ) -> io::Result<Result<u8, Failed>> {
-    let mut code = EXIT_OK;
+    // Files that could not be linted, as run errors are reported.
+    let mut errors: Vec<crate::error::Error> = Vec::new();
     let files: Vec<String> = if args.inputs.is_empty() {
         match json_files(cwd, Path::new("corrections")) {
             Ok(files) => files,
@@ -517,10 +549,7 @@ fn lint_records(
             Ok(plan) => plan,
             Err(e) => return Ok(Err(failed(EXIT_ERROR, e.to_string()))),
         };
-        for e in &plan.errors {
-            writeln!(stderr, "{}: {e}", paint.error("error"))?;
-            code = EXIT_ERROR;
-        }
+        errors.extend(plan.errors);
         plan.jobs.into_iter().flat_map(|j| j.record_files).collect()
     };
     let keys = match input_keys(cwd) {
@@ -539,64 +568,93 @@ fn lint_records(
                 rule: "orphan-file",
                 file: file.clone(),
                 id: None,
+                line: None,
                 message: format!("no input has the key `{key}` (looked for input/{key}.*); move or remove the file"),
             });
         }
-        let records = match crate::confine::read(
-            cwd,
-            Path::new(file),
-            crate::limits::MAX_RECORD_FILE_BYTES,
-        ) {
-            Ok(crate::confine::Bounded::TooLarge(_)) => {
-                writeln!(
-                    stderr,
-                    "{}: {file} is too large to lint",
-                    paint.error("error")
-                )?;
-                code = EXIT_ERROR;
-                continue;
-            }
-            Ok(crate::confine::Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
-                Ok(records) => records,
-                Err(problems) => {
-                    for p in problems {
-                        writeln!(stderr, "{}: {p}", paint.error("error"))?;
-                    }
-                    code = EXIT_ERROR;
-                    continue;
-                }
-            },
-            Err(e) => {
-                writeln!(stderr, "{}: cannot read {file}: {e}", paint.error("error"))?;
-                code = EXIT_ERROR;
-                continue;
-            }
-        };
-        findings.extend(lint::records(&records, min_reason_words));
+        match record::read_file(cwd, file) {
+            Ok(records) => findings.extend(lint::records(&records, min_reason_words)),
+            Err(problems) => errors.extend(problems),
+        }
     }
-    for f in &findings {
-        let record =
-            f.id.as_ref()
-                .map(|id| format!(" record `{id}`:"))
-                .unwrap_or_default();
-        writeln!(
-            stderr,
-            "{}: {}:{record} {}",
-            paint.warn(&format!("lint[{}]", f.rule)),
-            f.file,
-            f.message
-        )?;
-    }
+    let code = match (errors.is_empty(), findings.is_empty()) {
+        (false, _) => EXIT_ERROR,
+        (true, false) => EXIT_FAILED,
+        (true, true) => EXIT_OK,
+    };
+    report_lint(args.format, &errors, &findings, stdout, stderr, paint)?;
     writeln!(
         stderr,
         "{} finding(s) in {} record file(s)",
         findings.len(),
         files.len()
     )?;
-    if !findings.is_empty() {
-        code = code.max(EXIT_FAILED);
-    }
     Ok(Ok(code))
+}
+
+/// Lint's findings and errors in `format`: for people on stderr, or on stdout
+/// as JSON lines, GitHub annotations or one rdjson document, each placed on
+/// the record's line in its file.
+fn report_lint(
+    format: crate::cli::FormatArg,
+    errors: &[crate::error::Error],
+    findings: &[lint::Finding],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    paint: Paint,
+) -> io::Result<()> {
+    use crate::cli::FormatArg;
+    use crate::render::diagnostic::Diagnostic;
+    let diagnostics =
+        errors
+            .iter()
+            .map(|e| Diagnostic::of_error(e, None))
+            .chain(findings.iter().map(|f| Diagnostic {
+                kind: f.rule.to_owned(),
+                file: f.file.clone(),
+                at: f.line.map(|line| (line, 1)),
+                title: f.id.clone(),
+                message: f.message.clone(),
+            }));
+    match format {
+        FormatArg::Text => {
+            for e in errors {
+                writeln!(stderr, "{}: {e}", paint.error("error"))?;
+            }
+            for f in findings {
+                let record =
+                    f.id.as_ref()
+                        .map(|id| format!(" record `{id}`:"))
+                        .unwrap_or_default();
+                writeln!(
+                    stderr,
+                    "{}: {}:{record} {}",
+                    paint.warn(&format!("lint[{}]", f.rule)),
+                    f.file,
+                    f.message
+                )?;
+            }
+        }
+        FormatArg::Json => {
+            for d in diagnostics {
+                writeln!(stdout, "{}", crate::inert::json(&d.json().to_string()))?;
+            }
+        }
+        FormatArg::Github => {
+            for d in diagnostics {
+                stdout.write_all(d.github().as_bytes())?;
+            }
+        }
+        FormatArg::Rdjson => {
+            let document = serde_json::json!({
+                "source": {"name": "correct lint"},
+                "severity": "ERROR",
+                "diagnostics": diagnostics.map(|d| d.rdjson()).collect::<Vec<_>>(),
+            });
+            writeln!(stdout, "{}", crate::inert::json(&document.to_string()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Every file below `dir` (none if it does not exist), by the project's one

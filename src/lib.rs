@@ -38,6 +38,7 @@ pub mod limits;
 pub mod lines;
 pub mod lint;
 pub mod locate;
+mod manual;
 pub mod markdown;
 pub mod outcome;
 pub mod output;

@@ -11,6 +11,8 @@ pub struct Finding {
     pub file: String,
     /// The record, when the finding is about one.
     pub id: Option<String>,
+    /// The record's line in its file, when known.
+    pub line: Option<usize>,
     /// What is wrong and what to do.
     pub message: String,
 }
@@ -34,6 +36,7 @@ pub fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
                 rule,
                 file: r.file.clone(),
                 id: Some(r.id.clone()),
+                line: r.file_line,
                 message,
             });
         };

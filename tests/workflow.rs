@@ -213,6 +213,107 @@ fn completions_and_man_page_come_from_the_command_definition() {
     );
 }
 
+#[test]
+fn completions_offer_the_categories_not_file_names() {
+    let p = Project::new();
+    let bash = p.run(&["completions", "bash"]);
+    // bash completes `--category` of `new` and `record` from a word list.
+    let categories = "fact date name number attribution spelling grammar style clarity other";
+    let offered =
+        format!("--category)\n                    COMPREPLY=($(compgen -W \"{categories}\"");
+    // Both `new` and `record` take it.
+    assert_eq!(
+        (
+            bash.stdout.matches(&offered).count(),
+            bash.stdout.matches("--category)").count()
+        ),
+        (2, 2),
+        "{}",
+        bash.stdout
+            .lines()
+            .filter(|l| l.contains("category") || l.contains("compgen"))
+            .take(6)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let bad = p.run(&[
+        "new",
+        "input/a.txt",
+        "--find",
+        "a",
+        "--replace",
+        "b",
+        "--category",
+        "factt",
+    ]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(bad.stderr.contains("fact"), "{}", bad.stderr);
+}
+
+/// `correct man --out DIR` writes one page per command, each with EXIT STATUS,
+/// EXAMPLES and SEE ALSO, naming only pages that exist, and `man` renders each
+/// without a warning.
+#[test]
+fn man_writes_a_page_per_subcommand_that_man_renders_cleanly() {
+    use clap::CommandFactory as _;
+    let p = Project::new();
+    let run = p.run(&["man", "--out", "man"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let mut expected: Vec<String> = correct::cli::Cli::command()
+        .get_subcommands()
+        .map(|s| format!("correct-{}.1", s.get_name()))
+        .collect();
+    expected.push("correct.1".to_owned());
+    expected.sort();
+    assert_eq!(names(&p, "man"), expected);
+    for file in &expected {
+        let page = p.read(&format!("man/{file}"));
+        for section in [".SH \"EXIT STATUS\"", ".SH EXAMPLES", ".SH \"SEE ALSO\""] {
+            assert!(page.contains(section), "{file} has no {section}");
+        }
+        // Every page it refers to is one of the pages written.
+        let refs = page.split("\\fBcorrect").skip(1).filter_map(|r| {
+            let (name, rest) = r.split_once("\\fR")?;
+            rest.starts_with("(1)")
+                .then(|| format!("correct{name}.1").replace("\\-", "-"))
+        });
+        let refs: Vec<String> = refs.collect();
+        // The main page refers to every other page; each other one to it.
+        let wanted = if file == "correct.1" {
+            expected.len() - 1
+        } else {
+            1
+        };
+        assert_eq!(refs.len(), wanted, "{file}: {refs:?}");
+        for named in refs {
+            assert!(
+                expected.contains(&named),
+                "{file} refers to {named}, not written"
+            );
+        }
+        let out = std::process::Command::new("man")
+            .args(["--warnings", "-l", &format!("man/{file}")])
+            .env("MANWIDTH", "80")
+            .current_dir(p.path())
+            .output()
+            .expect("man is needed by the tests (.ci/run installs man-db)");
+        let (text, warnings) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(
+            out.status.success() && warnings.is_empty(),
+            "{file}: {warnings}"
+        );
+        assert!(
+            text.contains("EXIT STATUS") && text.contains("EXAMPLES"),
+            "{file}: {text}"
+        );
+    }
+    // Without --out, the main page on stdout, as before.
+    assert_eq!(p.run(&["man"]).stdout, p.read("man/correct.1"));
+}
+
 fn two_inputs() -> Project {
     let p = article();
     let mut year = record("year", "1945", "1941");
@@ -339,4 +440,180 @@ fn the_schema_accepts_every_committed_record_file_and_rejects_a_misspelt_field()
         record("x", "a", "b"),
         record("y", "c", "d")
     ])));
+}
+
+/// The hooks of `.pre-commit-hooks.yaml`, run by pre-commit itself from this
+/// repository (`pre-commit try-repo`, which builds `correct` with cargo as a
+/// user's pre-commit would): both pass on a current project, `correct-check`
+/// fails once a record changes and the outputs are not written again.
+#[test]
+fn pre_commit_hooks_pass_on_a_current_project_and_fail_on_a_stale_one() {
+    let p = article();
+    let mut year = record("year", "1945", "1941");
+    year["before"] = "signed in ".into();
+    year["reason"] = "The pact was signed in April 1941, four years earlier.".into();
+    p.records("corrections/a.json", &[year]);
+    assert_eq!(p.run(&[]).code, 0);
+    let git = |args: &[&str]| {
+        let mut all = vec!["-c", "user.name=t", "-c", "user.email=t@example.org"];
+        all.extend_from_slice(args);
+        let out = p.tool("git", &all, b"");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "records and outputs"]);
+    let repo = env!("CARGO_MANIFEST_DIR");
+    // Built once per checkout state, into the project's own target folder.
+    let target = std::path::Path::new(repo).join("target");
+    let hooks = |hook: &str| {
+        let out = std::process::Command::new("pre-commit")
+            .args(["try-repo", repo, hook, "--all-files"])
+            .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
+            .env("CARGO_TARGET_DIR", target.join("pre-commit"))
+            .current_dir(p.path())
+            .output()
+            .expect("pre-commit is needed by the tests (.ci/run installs it with pip)");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, log) = hooks("correct-check");
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.contains("correct --check") && log.contains("Passed"),
+        "{log}"
+    );
+    let (code, log) = hooks("correct-lint");
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.contains("correct lint") && log.contains("Passed"),
+        "{log}"
+    );
+    // A record edited without running `correct`: the committed outputs are stale.
+    let mut year = record("year", "1945", "1942");
+    year["before"] = "signed in ".into();
+    p.records("corrections/a.json", &[year]);
+    let (code, log) = hooks("correct-check");
+    assert_eq!(code, Some(1), "{log}");
+    assert!(
+        log.contains("Failed") && log.contains("output/a.txt"),
+        "{log}"
+    );
+}
+
+/// reviewdog's own JSON Schema of rdjson (tests/schemas/reviewdog).
+fn assert_valid_rdjson(document: &serde_json::Value) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/schemas/reviewdog/DiagnosticResult.json"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("reviewdog's schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{document:#}");
+}
+
+#[test]
+fn the_runs_rdjson_is_valid_against_reviewdogs_schema() {
+    let run = two_inputs().run(&["--format", "rdjson"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_rdjson(&doc);
+}
+
+/// `correct lint --format json|github|rdjson`: every finding, and every file
+/// that could not be linted, on stdout, placed on the record's line in its
+/// record file (where a pull request changes it).
+#[test]
+fn lint_machine_formats_carry_every_finding_on_the_records_line() {
+    let p = article();
+    let mut good = record("good", "1945 in Moscow", "1941 in Moscow");
+    good["reason"] = "The neutrality pact was signed in Moscow on 13 April 1941.".into();
+    let mut short = record("short", "war ended", "war ended in Asia");
+    short["reason"] = "Too short.".into();
+    p.records("corrections/a.json", &[good, short]);
+    p.write("input/b.txt", "Another article.\n");
+    p.write("corrections/b.json", "[{\"id\": \"x\",\n");
+    let file = p.read("corrections/a.json");
+    let lines: Vec<&str> = file.lines().collect();
+    let id_line = lines.iter().position(|l| l.contains("\"short\"")).unwrap();
+    let record_line = lines[..id_line]
+        .iter()
+        .rposition(|l| l.contains('{'))
+        .unwrap()
+        + 1;
+
+    let json = p.run(&["lint", "--format", "json"]);
+    assert_eq!(json.code, 2, "a malformed file: {json:?}");
+    let lines: Vec<serde_json::Value> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let short = lines.iter().find(|d| d["kind"] == "short-reason").unwrap();
+    assert_eq!(
+        (&short["file"], &short["line"], &short["id"]),
+        (
+            &serde_json::json!("corrections/a.json"),
+            &serde_json::json!(record_line),
+            &serde_json::json!("short")
+        ),
+        "{lines:?}"
+    );
+    let broken = lines.iter().find(|d| d["file"] == "corrections/b.json");
+    assert_eq!(
+        broken.map(|d| &d["kind"]),
+        Some(&serde_json::json!("malformed_json")),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    // The text format's lines for people stay on stderr, the machine ones off it.
+    assert!(
+        !json.stderr.contains("lint[short-reason]"),
+        "{}",
+        json.stderr
+    );
+
+    let github = p.run(&["lint", "--format", "github"]);
+    assert_eq!(github.code, 2);
+    assert!(
+        github.stdout.contains(&format!(
+            "::error file=corrections/a.json,line={record_line},col=1,title=short::short-reason: "
+        )),
+        "{}",
+        github.stdout
+    );
+    assert_eq!(github.stdout.lines().count(), 2, "{}", github.stdout);
+
+    let rdjson = p.run(&["lint", "--format", "rdjson"]);
+    let doc: serde_json::Value = serde_json::from_str(&rdjson.stdout).unwrap();
+    assert_valid_rdjson(&doc);
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 2, "{doc:#}");
+    assert_eq!(
+        diagnostics[1]["location"]["range"]["start"]["line"],
+        serde_json::json!(record_line),
+        "{doc:#}"
+    );
+
+    // Fixed, every format is empty and the exit code 0.
+    p.write("corrections/b.json", "[]");
+    let mut short = record("short", "war ended", "war ended in Asia");
+    short["reason"] = "The war in Asia ended later, in September 1945.".into();
+    let mut good = record("good", "1945 in Moscow", "1941 in Moscow");
+    good["reason"] = "The neutrality pact was signed in Moscow on 13 April 1941.".into();
+    p.records("corrections/a.json", &[good, short]);
+    for format in ["json", "github"] {
+        let run = p.run(&["lint", "--format", format]);
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, ""),
+            "{format}: {run:?}"
+        );
+    }
 }

@@ -247,6 +247,30 @@ pub(crate) const FIELDS: [&str; 17] = [
     "$schema",
 ];
 
+/// Reads and parses the record file `file` (as shown, relative to `cwd`)
+/// under the record-file size limit; every problem is returned.
+pub fn read_file(
+    cwd: &std::path::Path,
+    file: &str,
+) -> Result<Vec<Record>, Vec<crate::error::Error>> {
+    use crate::confine::Bounded;
+    use crate::error::Error;
+    use crate::limits;
+    let limit = limits::MAX_RECORD_FILE_BYTES;
+    match limits::read(cwd, std::path::Path::new(file), limit) {
+        Ok(Bounded::Read(bytes)) => parse_file(file, &bytes)
+            .map_err(|problems| problems.into_iter().map(Error::Record).collect()),
+        Ok(Bounded::TooLarge(size)) => Err(vec![Error::TooLarge {
+            path: file.to_owned(),
+            size: limits::size(size),
+            limit: limits::size(limit),
+            what: "a record file",
+            help: "split its records over several files in the article's corrections folder",
+        }]),
+        Err(denied) => Err(vec![Error::denied(cwd, file, denied)]),
+    }
+}
+
 /// Parses one record file.
 ///
 /// `file` is the name used in messages and in [`Record::file`]. A leading BOM is

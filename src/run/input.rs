@@ -278,19 +278,9 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
     let read_records = || {
         let (mut records, mut errors) = (Vec::new(), Vec::new());
         for file in &job.record_files {
-            match limits::read(cwd, Path::new(file), limits::MAX_RECORD_FILE_BYTES) {
-                Ok(Bounded::Read(bytes)) => match record::parse_file(file, &bytes) {
-                    Ok(mut rs) => records.append(&mut rs),
-                    Err(problems) => errors.extend(problems.into_iter().map(Error::Record)),
-                },
-                Ok(Bounded::TooLarge(size)) => errors.push(too_large(
-                    file,
-                    size,
-                    limits::MAX_RECORD_FILE_BYTES,
-                    "a record file",
-                    "split its records over several files in the article's corrections folder",
-                )),
-                Err(denied) => errors.push(Error::denied(cwd, file, denied)),
+            match record::read_file(cwd, file) {
+                Ok(mut rs) => records.append(&mut rs),
+                Err(mut problems) => errors.append(&mut problems),
             }
         }
         (records, errors)

@@ -77,7 +77,7 @@ pub struct Cli {
     pub append_notice: bool,
 
     /// Report format on stdout: text, one JSON changelog per input per line,
-    /// reviewdog's rdjson, or GitHub Actions annotations.
+    /// reviewdog's rdjson, SARIF 2.1.0, or GitHub Actions annotations.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
@@ -226,8 +226,9 @@ pub struct LintArgs {
     #[arg(long, value_name = "N")]
     pub min_reason_words: Option<usize>,
     /// How to report: text on stderr, or on stdout one JSON object per
-    /// finding per line, GitHub Actions annotations, or one reviewdog rdjson
-    /// document; each finding on its record's line in the record file.
+    /// finding per line, GitHub Actions annotations, one reviewdog rdjson
+    /// document or one SARIF log; each finding on its record's line in the
+    /// record file.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 }
@@ -259,6 +260,8 @@ pub enum FormatArg {
     Json,
     /// reviewdog's diagnostic format (one document), each edit a suggestion.
     Rdjson,
+    /// SARIF 2.1.0 (one log, for GitHub code scanning), each edit a fix.
+    Sarif,
     /// GitHub Actions annotations: ::error for failures, ::notice for edits.
     Github,
 }
@@ -378,6 +381,7 @@ impl Cli {
                 FormatArg::Text => Format::Text,
                 FormatArg::Json => Format::Json,
                 FormatArg::Rdjson => Format::Rdjson,
+                FormatArg::Sarif => Format::Sarif,
                 FormatArg::Github => Format::Github,
             },
             config: found.map(|f| f.shown),

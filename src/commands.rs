@@ -593,8 +593,8 @@ fn lint_records(
 }
 
 /// Lint's findings and errors in `format`: for people on stderr, or on stdout
-/// as JSON lines, GitHub annotations or one rdjson document, each placed on
-/// the record's line in its file.
+/// as JSON lines, GitHub annotations, one rdjson document or one SARIF log,
+/// each placed on the record's line in its file.
 fn report_lint(
     format: crate::cli::FormatArg,
     errors: &[crate::error::Error],
@@ -645,13 +645,14 @@ fn report_lint(
                 stdout.write_all(d.github().as_bytes())?;
             }
         }
-        FormatArg::Rdjson => {
-            let document = serde_json::json!({
-                "source": {"name": "correct lint"},
-                "severity": "ERROR",
-                "diagnostics": diagnostics.map(|d| d.rdjson()).collect::<Vec<_>>(),
-            });
-            writeln!(stdout, "{}", crate::inert::json(&document.to_string()))?;
+        FormatArg::Rdjson | FormatArg::Sarif => {
+            use crate::render::annotations::{self, Annotation};
+            let all: Vec<Annotation> = diagnostics.map(Annotation::Failure).collect();
+            let document = match format {
+                FormatArg::Sarif => crate::render::sarif::log(&all),
+                _ => annotations::rdjson("correct lint", &all),
+            };
+            stdout.write_all(document.as_bytes())?;
         }
     }
     Ok(())

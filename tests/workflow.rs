@@ -463,14 +463,56 @@ fn pre_commit_hooks_pass_on_a_current_project_and_fail_on_a_stale_one() {
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-qm", "records and outputs"]);
-    let repo = env!("CARGO_MANIFEST_DIR");
-    // Built once per checkout state, into the project's own target folder.
-    let target = std::path::Path::new(repo).join("target");
+    // The hooks repository: this working tree as it is (new files included,
+    // ignored ones left out), committed in a scratch repository, as
+    // pre-commit takes a repository at a commit.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().unwrap();
+    let listed = std::process::Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .expect("git lists the repository's files");
+    assert!(listed.status.success(), "{listed:?}");
+    for name in listed.stdout.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = std::str::from_utf8(name).unwrap();
+        let (from, to) = (root.join(name), copy.path().join(name));
+        if from.is_file() {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
+    let in_copy = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(copy.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    in_copy(&["init", "-q"]);
+    in_copy(&["add", "-A"]);
+    in_copy(&["commit", "-qm", "the hooks"]);
+    let repo = copy.path().to_str().unwrap();
+    // Built into this project's own target folder, so a rerun only rebuilds
+    // what changed.
+    let target = root.join("target");
     let hooks = |hook: &str| {
         let out = std::process::Command::new("pre-commit")
             .args(["try-repo", repo, hook, "--all-files"])
             .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
             .env("CARGO_TARGET_DIR", target.join("pre-commit"))
+            // The hook's behaviour does not depend on optimization, and CI's
+            // two cores build an unoptimized binary in a fraction of the time.
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
             .current_dir(p.path())
             .output()
             .expect("pre-commit is needed by the tests (.ci/run installs it with pip)");
@@ -517,6 +559,89 @@ fn assert_valid_rdjson(document: &serde_json::Value) {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:?}\n{document:#}");
+}
+
+/// The SARIF 2.1.0 JSON Schema (OASIS, tests/schemas/sarif).
+fn assert_valid_sarif(log: &serde_json::Value) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/schemas/sarif/sarif-schema-2.1.0.json"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{log:#}");
+}
+
+/// `--format sarif`: one SARIF 2.1.0 log, valid against the official schema,
+/// with a `note` and a fix per edit, an `error` on the record in its file per
+/// failure, an `error` on each stale output, and run errors that name no file
+/// as tool notifications.
+#[test]
+fn sarif_is_valid_and_carries_every_edit_failure_and_stale_output() {
+    let run = two_inputs().run(&["--format", "sarif"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let levels: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(levels, [("correction", "note"), ("not_found", "error")]);
+    let failure = &results[1]["locations"][0]["physicalLocation"];
+    assert_eq!(failure["artifactLocation"]["uri"], "corrections/a.json");
+    assert!(
+        failure["region"]["startLine"].as_u64().unwrap() > 1,
+        "{failure}"
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+
+    // Stale outputs under --check, and a broken record file (no input runs).
+    let p = article();
+    let mut year = record("year", "1945", "1941");
+    year["before"] = "signed in ".into();
+    p.records("corrections/a.json", &[year]);
+    assert_eq!(p.run(&[]).code, 0);
+    p.write("output/a.diff", "edited by hand\n");
+    let run = p.run(&["--check", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let stale: Vec<&serde_json::Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error")
+        .collect();
+    assert_eq!(stale.len(), 1, "{log:#}");
+    assert_eq!(
+        stale[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "output/a.diff"
+    );
+    p.write("corrections/a.json", "[{\"id\": ");
+    let run = p.run(&["--format", "sarif"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let broken = &log["runs"][0]["results"][0];
+    assert_eq!(broken["ruleId"], "malformed_json", "{log:#}");
+
+    // lint's SARIF too.
+    let lint = p.run(&["lint", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "malformed_json");
 }
 
 #[test]
@@ -616,4 +741,91 @@ fn lint_machine_formats_carry_every_finding_on_the_records_line() {
             "{format}: {run:?}"
         );
     }
+}
+
+/// Applying every rdjson suggestion (its range replaced by its text, in the
+/// input's bytes) gives the corrected article that `correct` writes, for a
+/// plain edit and for a Markdown match across inline markup, where the edit
+/// is only the changed word and not the record's whole `replace`.
+#[test]
+fn rdjson_suggestions_rebuild_the_corrected_article() {
+    let p = Project::new();
+    p.write(
+        "input/a.md",
+        "The *Red* Army won in 1945.\n\nThe Red Army stayed.\n",
+    );
+    let mut army = record("army", "Red Army won", "Soviet Army won");
+    army["reason"] = "The Red Army was the Soviet Union's army, named so here.".into();
+    let mut stayed = record("stayed", "Red Army stayed", "Soviet Army stayed");
+    stayed["reason"] = "The same army, under the name the article uses.".into();
+    p.records("corrections/a.json", &[army, stayed]);
+    let run = p.run(&["--tolerant", "--format", "rdjson"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(p.run(&["--tolerant"]).code, 0);
+    let corrected = p.read("output/a.md");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_rdjson(&doc);
+    let original = p.read("input/a.md");
+    let offset = |pos: &serde_json::Value| -> usize {
+        let line = pos["line"].as_u64().unwrap() as usize;
+        let start: usize = original
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        start + pos["column"].as_u64().unwrap() as usize - 1
+    };
+    let mut edits: Vec<(usize, usize, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["suggestions"].as_array().cloned().unwrap_or_default())
+        .map(|s| {
+            let range = &s["range"];
+            (
+                offset(&range["start"]),
+                offset(&range["end"]),
+                s["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(edits.len(), 2, "{doc:#}");
+    edits.sort();
+    let mut rebuilt = original.clone();
+    for (start, end, text) in edits.into_iter().rev() {
+        rebuilt.replace_range(start..end, &text);
+    }
+    assert_eq!(rebuilt, corrected);
+
+    // SARIF's fixes, by byte offset, rebuild it too.
+    let run = p.run(&["--tolerant", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let mut fixes: Vec<(usize, usize, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["fixes"][0]["artifactChanges"][0]["replacements"]
+                .as_array()
+                .cloned()
+        })
+        .flatten()
+        .map(|r| {
+            let at = r["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
+            let length = r["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
+            (
+                at,
+                at + length,
+                r["insertedContent"]["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(fixes.len(), 2, "{log:#}");
+    fixes.sort();
+    let mut rebuilt = original.clone();
+    for (start, end, text) in fixes.into_iter().rev() {
+        rebuilt.replace_range(start..end, &text);
+    }
+    assert_eq!(rebuilt, corrected);
 }

@@ -1,6 +1,8 @@
-//! Pull-request annotations: reviewdog's diagnostic format (`--format rdjson`),
-//! with each correction as a suggested change, and GitHub Actions workflow
-//! commands (`--format github`): `::error` for failures, `::notice` for edits.
+//! Pull-request annotations: every edit and failure as data ([`Annotation`]),
+//! rendered as reviewdog's diagnostic format (`--format rdjson`) with each
+//! correction a suggested change (SARIF is [`super::sarif`]), and GitHub
+//! Actions workflow commands (`--format github`): `::error` for failures,
+//! `::notice` for edits.
 
 use serde_json::{Value, json};
 
@@ -9,51 +11,111 @@ use crate::outcome::Outcome;
 use crate::record::Record;
 use crate::render::diagnostic::Diagnostic;
 
-/// An rdjson position: 1-based line, and column in UTF-8 bytes from 1.
-fn position(text: &str, lines: &LineIndex, offset: usize) -> Value {
-    let line = lines.line_of(offset);
-    let start = lines.line_range(text, line).start;
-    json!({"line": line + 1, "column": offset - start + 1})
+/// A place in an input, in the units each format counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Byte offset.
+    pub offset: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in UTF-8 bytes (rdjson's unit).
+    pub byte_column: usize,
+    /// 1-based column in Unicode scalar values (SARIF's `unicodeCodePoints`).
+    pub char_column: usize,
 }
 
-/// The diagnostics of one input: an `INFO` with a suggestion per edit, an
-/// `ERROR` per failed record.
-pub fn rdjson_diagnostics(
-    input: &str,
-    text: &str,
-    records: &[Record],
-    outcome: &Outcome,
-) -> Vec<Value> {
+impl Place {
+    fn of(text: &str, lines: &LineIndex, offset: usize) -> Place {
+        let line = lines.line_of(offset);
+        let start = lines.line_range(text, line).start;
+        Place {
+            offset,
+            line: line + 1,
+            byte_column: offset - start + 1,
+            char_column: text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
+/// One edit as a suggested change: the input's bytes `start..end` become `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The input, as shown.
+    pub path: String,
+    /// Where the replaced bytes start.
+    pub start: Place,
+    /// Where they end (exclusive).
+    pub end: Place,
+    /// The edit's own replacement (for a match across Markdown markup, only
+    /// the changed words, not the record's whole `replace`).
+    pub text: String,
+    /// The record's id.
+    pub id: String,
+    /// Its category, as record files spell it.
+    pub category: &'static str,
+    /// Its reason.
+    pub reason: String,
+}
+
+/// What a document format (rdjson, SARIF) reports: every edit as a
+/// suggestion, every failure where it must be fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Annotation {
+    /// An edit.
+    Suggestion(Suggestion),
+    /// A failure, a run error or a stale output, located.
+    Failure(Diagnostic),
+}
+
+/// The annotations of one input: a suggestion per edit, and each record's
+/// failure on the record in its file.
+pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) -> Vec<Annotation> {
     let lines = &outcome.original_lines;
-    let mut diagnostics = Vec::new();
+    let mut all = Vec::new();
     for c in &outcome.corrections {
         let record = &records[c.record];
         for e in &c.edits {
-            let range = json!({
-                "start": position(text, lines, e.original.start),
-                "end": position(text, lines, e.original.end),
-            });
-            diagnostics.push(json!({
-                "message": format!("{} ({}): {}", record.id, record.category.as_str(), record.reason),
-                "location": {"path": input, "range": range},
-                "severity": "INFO",
-                "code": {"value": record.id},
-                "suggestions": [{"range": range, "text": record.replace}],
+            all.push(Annotation::Suggestion(Suggestion {
+                path: input.to_owned(),
+                start: Place::of(text, lines, e.original.start),
+                end: Place::of(text, lines, e.original.end),
+                text: outcome.corrected[e.corrected.start..e.corrected.end].to_owned(),
+                id: record.id.clone(),
+                category: record.category.as_str(),
+                reason: record.reason.clone(),
             }));
         }
         // A failure belongs to the record: it is placed on the record in its
         // file, which is what must change.
         if let Some(f) = &c.failure {
-            diagnostics.push(Diagnostic::of_failure(record, f).rdjson());
+            all.push(Annotation::Failure(Diagnostic::of_failure(record, f)));
         }
     }
-    diagnostics
+    all
 }
 
-/// One rdjson document for the whole run.
-pub fn rdjson(diagnostics: Vec<Value>) -> String {
+/// One rdjson document (reviewdog) for the whole run: an `INFO` with a
+/// suggestion per edit, an `ERROR` per failure.
+pub fn rdjson(source: &str, all: &[Annotation]) -> String {
+    let position = |p: &Place| json!({"line": p.line, "column": p.byte_column});
+    let diagnostics: Vec<Value> = all
+        .iter()
+        .map(|a| match a {
+            Annotation::Suggestion(s) => {
+                let range = json!({"start": position(&s.start), "end": position(&s.end)});
+                json!({
+                    "message": format!("{} ({}): {}", s.id, s.category, s.reason),
+                    "location": {"path": s.path, "range": range},
+                    "severity": "INFO",
+                    "code": {"value": s.id},
+                    "suggestions": [{"range": range, "text": s.text}],
+                })
+            }
+            Annotation::Failure(d) => d.rdjson(),
+        })
+        .collect();
     let document = json!({
-        "source": {"name": "correct"},
+        "source": {"name": source},
         "diagnostics": diagnostics,
     });
     let text = serde_json::to_string(&document).expect("diagnostics serialise");
@@ -122,7 +184,9 @@ mod tests {
         };
         let records = [year, gone];
         let outcome = crate::outcome::correct(text, &records);
-        let d = rdjson_diagnostics("input/a.txt", text, &records, &outcome);
+        let all = of_input("input/a.txt", text, &records, &outcome);
+        let doc: Value = serde_json::from_str(&rdjson("correct", &all)).unwrap();
+        let d = doc["diagnostics"].as_array().unwrap();
         assert_eq!(d.len(), 2);
         assert_eq!(
             d[0]["location"]["range"]["start"],

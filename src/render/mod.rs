@@ -9,4 +9,5 @@ pub mod html;
 pub mod notice;
 pub mod report;
 pub mod review;
+pub mod sarif;
 pub mod words;

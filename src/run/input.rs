@@ -8,8 +8,6 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
 use super::{Format, Mode, Options};
 use crate::error::Error;
 use crate::evidence::Evidence;
@@ -21,10 +19,11 @@ use crate::output::{self, Contents, OutputFile, Session, Staged, Stale};
 use crate::project::{self, Job};
 use crate::rebase;
 use crate::record::{self, Record};
+use crate::render::annotations::{self, Annotation};
 use crate::render::changelog::{self, Written};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
-use crate::render::{annotations, diff, html, notice, review};
+use crate::render::{diff, html, notice, review};
 
 /// One input after loading and correcting.
 struct Evaluated {
@@ -66,8 +65,8 @@ pub(super) struct Processed {
     pub(super) already: usize,
     pub(super) failures: usize,
     pub(super) edits: usize,
-    /// Its rdjson diagnostics (`--format rdjson`).
-    pub(super) diagnostics: Vec<Value>,
+    /// Its edits and failures, for the document formats (rdjson, SARIF).
+    pub(super) annotations: Vec<Annotation>,
     /// How many output files it has.
     pub(super) files: usize,
     /// Its key and its output files, as shown (for orphans).
@@ -123,11 +122,9 @@ pub(super) fn process(
         Report::Buffered => (&mut stdout_buffer, &mut stderr_buffer),
     };
     report_input(opts, &ev, &rendered, stdout, stderr)?;
-    let mut diagnostics = match opts.format {
-        Format::Rdjson => {
-            annotations::rdjson_diagnostics(&ev.job.input, &ev.text, &ev.records, &ev.outcome)
-        }
-        _ => Vec::new(),
+    let mut annotations = match opts.format.is_document() {
+        true => annotations::of_input(&ev.job.input, &ev.text, &ev.records, &ev.outcome),
+        false => Vec::new(),
     };
     let plan =
         (opts.mode == Mode::Rebase).then(|| rebase::plan(&ev.text, &ev.records, &ev.outcome));
@@ -156,7 +153,9 @@ pub(super) fn process(
                 stdout.write_all(d.github().as_bytes())?;
             }
         }
-        Format::Rdjson => diagnostics.extend(stale.iter().map(Diagnostic::rdjson)),
+        Format::Rdjson | Format::Sarif => {
+            annotations.extend(stale.into_iter().map(Annotation::Failure));
+        }
         Format::Text => {}
     }
     let outcome = &ev.outcome;
@@ -170,7 +169,7 @@ pub(super) fn process(
         already: outcome.count(Status::AlreadyApplied),
         failures: outcome.count(Status::Failed),
         edits: outcome.edit_count(),
-        diagnostics,
+        annotations,
         files: files.len(),
         key: ev.job.key.clone(),
         paths: files.iter().map(|f| f.path.clone()).collect(),
@@ -216,7 +215,7 @@ fn report_input(
         // Written once the outputs are checked (with the stale ones).
         Format::Json | Format::Github => {}
         // One document for the run, printed by `run`.
-        Format::Rdjson => {}
+        Format::Rdjson | Format::Sarif => {}
         Format::Text if opts.mode == Mode::DryRun && ok => {
             let original = Indexed {
                 text: &ev.text,
@@ -500,7 +499,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let report_line = match opts.format {
         Format::Json => changelog::to_line(&log),
         Format::Github => annotations::github(&ev.job.input, &ev.records, &ev.outcome),
-        Format::Text | Format::Rdjson => String::new(),
+        Format::Text | Format::Rdjson | Format::Sarif => String::new(),
     };
     let mut rendered = Rendered {
         text,

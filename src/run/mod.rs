@@ -10,9 +10,10 @@ use crate::locate::Tolerance;
 use crate::output::{self, Session, Stale};
 use crate::project::{self, Job, Layout};
 use crate::rebase;
+use crate::render::annotations::{self, Annotation};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
-use crate::render::{annotations, diff};
+use crate::render::{diff, sarif};
 
 mod input;
 
@@ -43,8 +44,18 @@ pub enum Format {
     Json,
     /// One reviewdog rdjson document for the run.
     Rdjson,
+    /// One SARIF 2.1.0 log for the run (code scanning), each edit a fix.
+    Sarif,
     /// GitHub Actions annotations.
     Github,
+}
+
+impl Format {
+    /// Whether the run's report is one document printed at its end (rdjson,
+    /// SARIF), gathered from every input.
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Rdjson | Format::Sarif)
+    }
 }
 
 /// Validated options for one run.
@@ -98,8 +109,8 @@ impl Options {
 /// formats, which print them with the rest.
 #[derive(Default)]
 struct Unreported {
-    /// rdjson diagnostics of the whole run.
-    rdjson: Vec<serde_json::Value>,
+    /// The document formats' annotations of the whole run.
+    document: Vec<Annotation>,
     /// Outputs stale on their own (orphans, an interrupted run).
     stale: Vec<Diagnostic>,
 }
@@ -133,16 +144,16 @@ impl Unreported {
                     stdout.write_all(d.github().as_bytes())?;
                 }
             }
-            Format::Rdjson => self
-                .rdjson
-                .extend(diagnostics.iter().map(Diagnostic::rdjson)),
+            Format::Rdjson | Format::Sarif => self
+                .document
+                .extend(diagnostics.into_iter().map(Annotation::Failure)),
             _ => {}
         }
         Ok(())
     }
 
     /// Prints what is left at the end of the run: the stale outputs of no
-    /// input, and the rdjson document.
+    /// input, and the document (rdjson, SARIF).
     fn finish(self, opts: &Options, stdout: &mut dyn Write) -> io::Result<()> {
         match opts.format {
             Format::Json if !self.stale.is_empty() => {
@@ -154,10 +165,14 @@ impl Unreported {
                     stdout.write_all(d.github().as_bytes())?;
                 }
             }
-            Format::Rdjson => {
-                let mut all = self.rdjson;
-                all.extend(self.stale.iter().map(Diagnostic::rdjson));
-                stdout.write_all(annotations::rdjson(all).as_bytes())?;
+            Format::Rdjson | Format::Sarif => {
+                let mut all = self.document;
+                all.extend(self.stale.into_iter().map(Annotation::Failure));
+                let document = match opts.format {
+                    Format::Sarif => sarif::log(&all),
+                    _ => annotations::rdjson("correct", &all),
+                };
+                stdout.write_all(document.as_bytes())?;
             }
             _ => {}
         }
@@ -226,7 +241,7 @@ fn run_reporting(
     let plan_errors = std::mem::take(&mut plan.errors);
     let failed_plan = !plan_errors.is_empty();
     unreported.errors(opts, None, &plan_errors, stdout, stderr)?;
-    let (processed, unevaluated) = process_all(opts, jobs, session.as_ref(), stdout, stderr)?;
+    let (mut processed, unevaluated) = process_all(opts, jobs, session.as_ref(), stdout, stderr)?;
     for (input, errors) in &unevaluated {
         unreported.errors(opts, Some(input), errors, stdout, stderr)?;
     }
@@ -245,9 +260,11 @@ fn run_reporting(
         stderr.write_all(&p.stderr)?;
         stdout.write_all(&p.stdout)?;
     }
-    unreported
-        .rdjson
-        .extend(processed.iter().flat_map(|p| p.diagnostics.iter().cloned()));
+    unreported.document.extend(
+        processed
+            .iter_mut()
+            .flat_map(|p| std::mem::take(&mut p.annotations)),
+    );
     write_summary(&processed, paint, stderr)?;
     if code == EXIT_OK && opts.mode == Mode::Rebase {
         return rebase_all(opts, processed, stdout, stderr, paint);

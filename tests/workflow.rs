@@ -354,27 +354,72 @@ fn rdjson_gives_reviewdog_suggestions_and_errors() {
 }
 
 #[test]
-fn github_format_annotates_failures() {
+fn github_format_annotates_failures_first_and_edits_on_their_records() {
     let p = two_inputs();
     let run = p.run(&["--format", "github"]);
     assert_eq!(run.code, 1, "{run:?}");
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{run:?}");
-    assert_eq!(
-        lines[0],
-        "::notice file=input/a.txt,line=1,col=24,endLine=1,title=year::1945 -> 1941: The original is wrong."
-    );
-    // The failure is placed on the record, in the file that must change.
+    // Each on its record, in the file that must change (a correction's pull
+    // request changes the record files, not the article).
     let records = p.read("corrections/a.json");
-    let object = records[..records.find("\"gone\"").unwrap()]
-        .rfind('{')
-        .unwrap();
-    let line = records[..object].matches('\n').count() + 1;
+    let line_of = |id: &str| {
+        let object = records[..records.find(&format!("\"{id}\"")).unwrap()]
+            .rfind('{')
+            .unwrap();
+        records[..object].matches('\n').count() + 1
+    };
     assert!(
-        lines[1].starts_with(&format!(
-            "::error file=corrections/a.json,line={line},col=1,title=gone::not_found: \"absent text\" was not found"
+        lines[0].starts_with(&format!(
+            "::error file=corrections/a.json,line={},col=1,title=gone::not_found: \"absent text\" was not found",
+            line_of("gone")
         )),
         "{run:?}"
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "::notice file=corrections/a.json,line={},col=1,title=year::input/a.txt:1:24: 1945 -> 1941: The original is wrong.",
+            line_of("year")
+        )
+    );
+}
+
+/// GitHub shows at most 10 annotations of a kind per step: past that, the
+/// tenth says how many more there are, so none is dropped without a word.
+#[test]
+fn github_annotations_stay_within_githubs_limit_and_count_the_rest() {
+    let p = Project::new();
+    let words: Vec<String> = (0..30).map(|i| format!("w{i}z")).collect();
+    p.write("input/a.txt", format!("{}\n", words.join(" ")));
+    let mut records: Vec<serde_json::Value> = (0..12)
+        .map(|i| record(&format!("fix{i}"), &words[i], &format!("Word{i}")))
+        .collect();
+    records.extend((0..25).map(|i| record(&format!("gone{i}"), &format!("absent{i}"), "x")));
+    p.records("corrections/a.json", &records);
+    let run = p.run(&["--format", "github"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let errors: Vec<&&str> = lines.iter().filter(|l| l.starts_with("::error")).collect();
+    let notices: Vec<&&str> = lines.iter().filter(|l| l.starts_with("::notice")).collect();
+    assert_eq!(
+        (errors.len(), notices.len(), lines.len()),
+        (10, 10, 20),
+        "{run:?}"
+    );
+    assert!(
+        lines[..10].iter().all(|l| l.starts_with("::error")),
+        "errors first"
+    );
+    assert!(
+        errors[9].starts_with("::error title=correct::16 more failures"),
+        "{}",
+        errors[9]
+    );
+    assert!(
+        notices[9].starts_with("::notice title=correct::3 more edits"),
+        "{}",
+        notices[9]
     );
 }
 

@@ -46,9 +46,15 @@ pub struct Suggestion {
     pub start: Place,
     /// Where they end (exclusive).
     pub end: Place,
+    /// The article's text there.
+    pub original: String,
     /// The edit's own replacement (for a match across Markdown markup, only
     /// the changed words, not the record's whole `replace`).
     pub text: String,
+    /// The record's file, as shown.
+    pub record_file: String,
+    /// The record's line in it, when known.
+    pub record_line: Option<usize>,
     /// The record's id.
     pub id: String,
     /// Its category, as record files spell it.
@@ -79,7 +85,10 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
                 path: input.to_owned(),
                 start: Place::of(text, lines, e.original.start),
                 end: Place::of(text, lines, e.original.end),
+                original: text[e.original.start..e.original.end].to_owned(),
                 text: outcome.corrected[e.corrected.start..e.corrected.end].to_owned(),
+                record_file: record.file.clone(),
+                record_line: record.file_line,
                 id: record.id.clone(),
                 category: record.category.as_str(),
                 reason: record.reason.clone(),
@@ -139,33 +148,88 @@ pub(crate) fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// GitHub Actions annotations for one input.
+/// GitHub shows at most this many annotations of one kind (error, notice)
+/// from one step; the rest are dropped without a word.
+pub const GITHUB_LIMIT: usize = 10;
+
+/// GitHub Actions annotations for the run: failures first, then edits, each
+/// kind within [`GITHUB_LIMIT`] (past it, the last one shown says how many
+/// more there are and where to read them all). Each sits on a line a
+/// correction's pull request changes: a failure where it must be fixed (the
+/// record in its record file, the stale output), an edit on its record:
 ///
-/// `::notice file=input/a.txt,line=3,col=5,endLine=3,endColumn=9,title=year::1945 -> 1939: The battle was in 1939.`
-pub fn github(input: &str, records: &[Record], outcome: &Outcome) -> String {
+/// `::notice file=corrections/a.json,line=3,col=1,title=year::input/a.txt:1:24: 1945 -> 1941: The pact was signed in 1941.`
+pub fn github(all: &[Annotation]) -> String {
+    let failures: Vec<&Diagnostic> = all
+        .iter()
+        .filter_map(|a| match a {
+            Annotation::Failure(d) => Some(d),
+            Annotation::Suggestion(_) => None,
+        })
+        .collect();
+    let edits: Vec<&Suggestion> = all
+        .iter()
+        .filter_map(|a| match a {
+            Annotation::Suggestion(s) => Some(s),
+            Annotation::Failure(_) => None,
+        })
+        .collect();
     let mut out = String::new();
-    let file = property(input);
-    for c in &outcome.corrections {
-        let record = &records[c.record];
-        for e in &c.edits {
-            let (from, to) = (e.original.at, e.original.end);
-            let end = outcome.original_lines.line_of(to) + 1;
-            out.push_str(&format!(
-                "::notice file={file},line={},col={},endLine={end},title={}::{}\n",
-                from.line,
-                from.column,
-                property(&record.id),
-                data(&format!(
-                    "{} -> {}: {}",
-                    record.find, record.replace, record.reason
-                )),
-            ));
-        }
-        if let Some(f) = &c.failure {
-            out.push_str(&Diagnostic::of_failure(record, f).github());
-        }
+    let shown = within_limit(failures.len());
+    for d in &failures[..shown] {
+        out.push_str(&d.github());
+    }
+    if shown < failures.len() {
+        out.push_str(&format!(
+            "::error title=correct::{} more failures are not shown as annotations (GitHub shows {GITHUB_LIMIT} per step); the job log's text report, or `--format json`, lists every one\n",
+            failures.len() - shown
+        ));
+    }
+    let shown = within_limit(edits.len());
+    for s in &edits[..shown] {
+        out.push_str(&notice(s));
+    }
+    if shown < edits.len() {
+        out.push_str(&format!(
+            "::notice title=correct::{} more edits are not shown as annotations (GitHub shows {GITHUB_LIMIT} per step); output/KEY.changelog.json lists every one\n",
+            edits.len() - shown
+        ));
     }
     out
+}
+
+/// How many of `n` annotations of a kind to show: all within the limit,
+/// else one fewer, leaving room for the one that counts the rest.
+fn within_limit(n: usize) -> usize {
+    if n <= GITHUB_LIMIT {
+        n
+    } else {
+        GITHUB_LIMIT - 1
+    }
+}
+
+/// An edit's `::notice`, on its record (or on the article, for a record that
+/// came from no file).
+fn notice(s: &Suggestion) -> String {
+    let place = match s.record_line {
+        Some(line) if !s.record_file.is_empty() => {
+            format!("file={},line={line},col=1", property(&s.record_file))
+        }
+        _ => format!(
+            "file={},line={},col={}",
+            property(&s.path),
+            s.start.line,
+            s.start.char_column
+        ),
+    };
+    format!(
+        "::notice {place},title={}::{}\n",
+        property(&s.id),
+        data(&format!(
+            "{}:{}:{}: {} -> {}: {}",
+            s.path, s.start.line, s.start.char_column, s.original, s.text, s.reason
+        )),
+    )
 }
 
 #[cfg(test)]
@@ -199,10 +263,38 @@ mod tests {
             "on the record, not the article"
         );
 
-        let g = github("input/a.txt", &records, &outcome);
-        assert!(g.starts_with("::notice file=input/a.txt,line=2,col=11,endLine=2,title=year::1945 -> 1941: The pact was signed in 1941.\n"), "{g}");
+        let g = github(&all);
+        let lines: Vec<&str> = g.lines().collect();
         assert!(
-            g.contains("::error file=r.json,line=4,col=1,title=gone::not_found: "),
+            lines[0].starts_with("::error file=r.json,line=4,col=1,title=gone::not_found: "),
+            "failures first: {g}"
+        );
+        assert_eq!(
+            lines[1],
+            "::notice file=input/a.txt,line=2,col=11,title=year::input/a.txt:2:11: 1945 -> 1941: The pact was signed in 1941."
+        );
+    }
+
+    #[test]
+    fn past_the_limit_the_last_annotation_counts_the_rest() {
+        let failure = |i: usize| {
+            Annotation::Failure(Diagnostic {
+                kind: "not_found".into(),
+                file: "corrections/a.json".into(),
+                at: Some((i, 1)),
+                title: Some(format!("r{i}")),
+                message: "gone".into(),
+            })
+        };
+        let exactly: Vec<Annotation> = (1..=GITHUB_LIMIT).map(failure).collect();
+        assert_eq!(github(&exactly).lines().count(), GITHUB_LIMIT);
+        assert!(!github(&exactly).contains("more failures"));
+        let over: Vec<Annotation> = (1..=25).map(failure).collect();
+        let g = github(&over);
+        let lines: Vec<&str> = g.lines().collect();
+        assert_eq!(lines.len(), GITHUB_LIMIT, "{g}");
+        assert!(
+            lines[GITHUB_LIMIT - 1].starts_with("::error title=correct::16 more failures"),
             "{g}"
         );
     }

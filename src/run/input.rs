@@ -147,13 +147,7 @@ pub(super) fn process(
             let line = diagnostic::with_stale(&report_line, &stale);
             writeln!(stdout, "{}", crate::inert::json(&line))?;
         }
-        Format::Github => {
-            stdout.write_all(report_line.as_bytes())?;
-            for d in &stale {
-                stdout.write_all(d.github().as_bytes())?;
-            }
-        }
-        Format::Rdjson | Format::Sarif => {
+        Format::Rdjson | Format::Sarif | Format::Github => {
             annotations.extend(stale.into_iter().map(Annotation::Failure));
         }
         Format::Text => {}
@@ -213,9 +207,9 @@ fn report_input(
     }
     match opts.format {
         // Written once the outputs are checked (with the stale ones).
-        Format::Json | Format::Github => {}
-        // One document for the run, printed by `run`.
-        Format::Rdjson | Format::Sarif => {}
+        Format::Json => {}
+        // Printed by `run` at the end, gathered from every input.
+        Format::Rdjson | Format::Sarif | Format::Github => {}
         Format::Text if opts.mode == Mode::DryRun && ok => {
             let original = Indexed {
                 text: &ev.text,
@@ -498,8 +492,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     );
     let report_line = match opts.format {
         Format::Json => changelog::to_line(&log),
-        Format::Github => annotations::github(&ev.job.input, &ev.records, &ev.outcome),
-        Format::Text | Format::Rdjson | Format::Sarif => String::new(),
+        Format::Text | Format::Rdjson | Format::Sarif | Format::Github => String::new(),
     };
     let mut rendered = Rendered {
         text,

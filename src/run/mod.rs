@@ -51,10 +51,11 @@ pub enum Format {
 }
 
 impl Format {
-    /// Whether the run's report is one document printed at its end (rdjson,
-    /// SARIF), gathered from every input.
+    /// Whether the run's report is printed at its end, gathered from every
+    /// input: one document (rdjson, SARIF), or GitHub's annotations, which
+    /// put failures first and count what their limit leaves out.
     pub fn is_document(self) -> bool {
-        matches!(self, Format::Rdjson | Format::Sarif)
+        matches!(self, Format::Rdjson | Format::Sarif | Format::Github)
     }
 }
 
@@ -139,12 +140,7 @@ impl Unreported {
                 let line = diagnostic::json_line(input, &diagnostics, &[]);
                 writeln!(stdout, "{}", crate::inert::json(&line))?;
             }
-            Format::Github => {
-                for d in &diagnostics {
-                    stdout.write_all(d.github().as_bytes())?;
-                }
-            }
-            Format::Rdjson | Format::Sarif => self
+            Format::Rdjson | Format::Sarif | Format::Github => self
                 .document
                 .extend(diagnostics.into_iter().map(Annotation::Failure)),
             _ => {}
@@ -160,16 +156,12 @@ impl Unreported {
                 let line = diagnostic::json_line(None, &[], &self.stale);
                 writeln!(stdout, "{}", crate::inert::json(&line))?;
             }
-            Format::Github => {
-                for d in &self.stale {
-                    stdout.write_all(d.github().as_bytes())?;
-                }
-            }
-            Format::Rdjson | Format::Sarif => {
+            Format::Rdjson | Format::Sarif | Format::Github => {
                 let mut all = self.document;
                 all.extend(self.stale.into_iter().map(Annotation::Failure));
                 let document = match opts.format {
                     Format::Sarif => sarif::log(&all),
+                    Format::Github => annotations::github(&all),
                     _ => annotations::rdjson("correct", &all),
                 };
                 stdout.write_all(document.as_bytes())?;

@@ -77,9 +77,15 @@ pub struct Cli {
     pub append_notice: bool,
 
     /// Report format on stdout: text, one JSON changelog per input per line,
-    /// reviewdog's rdjson, SARIF 2.1.0, or GitHub Actions annotations.
+    /// reviewdog's rdjson, SARIF 2.1.0, GitHub Actions annotations, or the
+    /// pull-request comment (Markdown).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+
+    /// With --format comment: put this before each review page's path to link
+    /// it, e.g. https://github.com/OWNER/REPO/blob/SHA/ (the pull request's files).
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 
     /// Also write output/KEY.html (the corrected article) and
     /// output/KEY.review.html (the redline) as standalone pages.
@@ -262,6 +268,9 @@ pub enum FormatArg {
     Rdjson,
     /// SARIF 2.1.0 (one log, for GitHub code scanning), each edit a fix.
     Sarif,
+    /// The pull-request comment: one Markdown document (summary, problems,
+    /// each change in context), within GitHub's 65,536 characters.
+    Comment,
     /// GitHub Actions annotations: ::error for failures, ::notice for edits.
     Github,
 }
@@ -382,9 +391,11 @@ impl Cli {
                 FormatArg::Json => Format::Json,
                 FormatArg::Rdjson => Format::Rdjson,
                 FormatArg::Sarif => Format::Sarif,
+                FormatArg::Comment => Format::Comment,
                 FormatArg::Github => Format::Github,
             },
             config: found.map(|f| f.shown),
+            link_base: self.link_base.clone(),
             unconfigured,
         })
     }

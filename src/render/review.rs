@@ -401,25 +401,7 @@ fn note(record: &Record) -> String {
         escape_line(&one_line(&record.reason))
     );
     if !record.sources.is_empty() {
-        let sources: Vec<String> = record
-            .sources
-            .iter()
-            .map(|s| match &s.url {
-                Some(url) if crate::inert::link_allowed(url) => format!(
-                    "[{}](<{}>)",
-                    escape_line(&one_line(&s.title)),
-                    url.replace(['<', '>', ' '], "")
-                ),
-                // Not a web or mail link: shown as text that nothing links.
-                Some(url) => format!(
-                    "{} ({})",
-                    escape_line(&one_line(&s.title)),
-                    escape_line(&one_line(url)).replace(':', "&#58;")
-                ),
-                None => escape_line(&one_line(&s.title)),
-            })
-            .collect();
-        let _ = write!(note, " Sources: {}.", sources.join("; "));
+        let _ = write!(note, " Sources: {}.", sources(&record.sources));
     }
     if let Some(notice) = &record.notice {
         let _ = write!(note, " Notice: {}", escape_line(&one_line(notice)));
@@ -427,7 +409,31 @@ fn note(record: &Record) -> String {
     note
 }
 
-fn one_line(text: &str) -> String {
+/// A record's sources as inert Markdown: a link for each web or mail address,
+/// text for anything else, separated by `; `.
+pub(crate) fn sources(sources: &[crate::record::Source]) -> String {
+    let sources: Vec<String> = sources
+        .iter()
+        .map(|s| match &s.url {
+            Some(url) if crate::inert::link_allowed(url) => format!(
+                "[{}](<{}>)",
+                escape_line(&one_line(&s.title)),
+                url.replace(['<', '>', ' '], "")
+            ),
+            // Not a web or mail link: shown as text that nothing links.
+            Some(url) => format!(
+                "{} ({})",
+                escape_line(&one_line(&s.title)),
+                escape_line(&one_line(url)).replace(':', "&#58;")
+            ),
+            None => escape_line(&one_line(&s.title)),
+        })
+        .collect();
+    sources.join("; ")
+}
+
+/// `text` with every run of whitespace one space.
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -611,7 +617,7 @@ fn block_marker(line: &str) -> usize {
 }
 
 /// Text escaped as one whole line.
-fn escape_line(text: &str) -> String {
+pub(crate) fn escape_line(text: &str) -> String {
     let mut out = Vec::new();
     escape_into(&mut out, text.as_bytes(), true);
     String::from_utf8(out).expect("escapes are ASCII put before ASCII characters")

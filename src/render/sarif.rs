@@ -31,6 +31,7 @@ pub fn log(all: &[Annotation]) -> String {
                 "descriptor": {"id": d.kind},
             })),
             Annotation::Failure(d) => results.push(failure(d, rules.index(&d.kind))),
+            Annotation::Article(_) => {}
         }
     }
     let log = json!({

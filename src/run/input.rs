@@ -123,7 +123,25 @@ pub(super) fn process(
     };
     report_input(opts, &ev, &rendered, stdout, stderr)?;
     let mut annotations = match opts.format.is_document() {
-        true => annotations::of_input(&ev.job.input, &ev.text, &ev.records, &ev.outcome),
+        true => {
+            let outcome = &ev.outcome;
+            let article = annotations::Article {
+                path: ev.job.input.clone(),
+                review: ev.job.outputs.review.clone(),
+                records: ev.records.len(),
+                applied: outcome.count(Status::Applied),
+                already: outcome.count(Status::AlreadyApplied),
+                failed: outcome.count(Status::Failed),
+            };
+            let mut all = vec![Annotation::Article(article)];
+            all.extend(annotations::of_input(
+                &ev.job.input,
+                &ev.text,
+                &ev.records,
+                outcome,
+            ));
+            all
+        }
         false => Vec::new(),
     };
     let plan =
@@ -147,7 +165,7 @@ pub(super) fn process(
             let line = diagnostic::with_stale(&report_line, &stale);
             writeln!(stdout, "{}", crate::inert::json(&line))?;
         }
-        Format::Rdjson | Format::Sarif | Format::Github => {
+        Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
             annotations.extend(stale.into_iter().map(Annotation::Failure));
         }
         Format::Text => {}
@@ -209,7 +227,7 @@ fn report_input(
         // Written once the outputs are checked (with the stale ones).
         Format::Json => {}
         // Printed by `run` at the end, gathered from every input.
-        Format::Rdjson | Format::Sarif | Format::Github => {}
+        Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {}
         Format::Text if opts.mode == Mode::DryRun && ok => {
             let original = Indexed {
                 text: &ev.text,
@@ -492,7 +510,9 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     );
     let report_line = match opts.format {
         Format::Json => changelog::to_line(&log),
-        Format::Text | Format::Rdjson | Format::Sarif | Format::Github => String::new(),
+        Format::Text | Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
+            String::new()
+        }
     };
     let mut rendered = Rendered {
         text,

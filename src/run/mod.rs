@@ -13,7 +13,7 @@ use crate::rebase;
 use crate::render::annotations::{self, Annotation};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
-use crate::render::{diff, sarif};
+use crate::render::{comment, diff, sarif};
 
 mod input;
 
@@ -46,6 +46,8 @@ pub enum Format {
     Rdjson,
     /// One SARIF 2.1.0 log for the run (code scanning), each edit a fix.
     Sarif,
+    /// The pull-request comment: one Markdown document for the run.
+    Comment,
     /// GitHub Actions annotations.
     Github,
 }
@@ -55,7 +57,10 @@ impl Format {
     /// input: one document (rdjson, SARIF), or GitHub's annotations, which
     /// put failures first and count what their limit leaves out.
     pub fn is_document(self) -> bool {
-        matches!(self, Format::Rdjson | Format::Sarif | Format::Github)
+        matches!(
+            self,
+            Format::Rdjson | Format::Sarif | Format::Github | Format::Comment
+        )
     }
 }
 
@@ -84,6 +89,8 @@ pub struct Options {
     pub progress: bool,
     /// The project configuration read, as shown (`correct.toml`).
     pub config: Option<String>,
+    /// `--link-base`: put before review-page paths to link them (`--format comment`).
+    pub link_base: Option<String>,
     /// Flags given that change outputs but are not in the configuration, with
     /// the configuration line that would say the same.
     pub unconfigured: Vec<(&'static str, String)>,
@@ -140,7 +147,7 @@ impl Unreported {
                 let line = diagnostic::json_line(input, &diagnostics, &[]);
                 writeln!(stdout, "{}", crate::inert::json(&line))?;
             }
-            Format::Rdjson | Format::Sarif | Format::Github => self
+            Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => self
                 .document
                 .extend(diagnostics.into_iter().map(Annotation::Failure)),
             _ => {}
@@ -156,12 +163,13 @@ impl Unreported {
                 let line = diagnostic::json_line(None, &[], &self.stale);
                 writeln!(stdout, "{}", crate::inert::json(&line))?;
             }
-            Format::Rdjson | Format::Sarif | Format::Github => {
+            Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
                 let mut all = self.document;
                 all.extend(self.stale.into_iter().map(Annotation::Failure));
                 let document = match opts.format {
                     Format::Sarif => sarif::log(&all),
                     Format::Github => annotations::github(&all),
+                    Format::Comment => comment::render(&all, opts.link_base.as_deref()),
                     _ => annotations::rdjson("correct", &all),
                 };
                 stdout.write_all(document.as_bytes())?;

@@ -1,0 +1,205 @@
+//! The pull-request comment (`--format comment`): one GitHub-flavoured
+//! Markdown document for the run, for a reviewer to read first. A hidden
+//! marker (so that a workflow updates its one comment in place), a summary
+//! (articles, records by status, edits by category), every failure, then each
+//! change with a few words of context as a word diff, its reason and sources,
+//! and each article's review page. It stays within GitHub's 65,536 characters
+//! for a comment: past that it says how many changes it leaves out and where
+//! they are, rather than cutting a change short.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::annotations::{Annotation, Article, Suggestion};
+use super::diagnostic::Diagnostic;
+use super::review::{escape_line, one_line, sources};
+
+/// The first line of every comment, which finds it again to update it.
+pub const MARKER: &str = "<!-- correct: pull-request comment -->";
+
+/// GitHub's limit on a comment's body, in characters.
+pub const LIMIT: usize = 65_536;
+
+/// Room kept for the closing lines.
+const RESERVE: usize = 1_000;
+
+/// The comment for a run's annotations. `link_base`, when given, is put
+/// before each review page's path to link it (the pull request's files, e.g.
+/// `https://github.com/OWNER/REPO/blob/SHA/`).
+pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
+    let articles: Vec<&Article> = all
+        .iter()
+        .filter_map(|a| match a {
+            Annotation::Article(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let edits: Vec<&Suggestion> = all
+        .iter()
+        .filter_map(|a| match a {
+            Annotation::Suggestion(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let failures: Vec<&Diagnostic> = all
+        .iter()
+        .filter_map(|a| match a {
+            Annotation::Failure(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(out, "{MARKER}");
+    let _ = writeln!(out, "### Corrections\n");
+    let total = |f: fn(&Article) -> usize| articles.iter().map(|a| f(a)).sum::<usize>();
+    let _ = writeln!(
+        out,
+        "**{} article(s), {} record(s): {} applied, {} already applied, {} failed; {} edit(s); {} problem(s).**\n",
+        articles.len(),
+        total(|a| a.records),
+        total(|a| a.applied),
+        total(|a| a.already),
+        total(|a| a.failed),
+        edits.len(),
+        failures.len(),
+    );
+    let page = |path: &str| match link_base {
+        Some(base) => format!(
+            "[{}](<{base}{}>)",
+            escape_line(path),
+            path.replace(['<', '>', ' '], "")
+        ),
+        None => format!("`{}`", path.replace('`', "'")),
+    };
+    if !articles.is_empty() {
+        out.push_str("| article | records | applied | already applied | failed | review page |\n");
+        out.push_str("|---|---:|---:|---:|---:|---|\n");
+        for a in &articles {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                table_cell(&a.path),
+                a.records,
+                a.applied,
+                a.already,
+                a.failed,
+                page(&a.review)
+            );
+        }
+        out.push('\n');
+    }
+    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &edits {
+        *by_category.entry(e.category).or_default() += 1;
+    }
+    if !by_category.is_empty() {
+        out.push_str("| category | edits |\n|---|---:|\n");
+        for (category, n) in &by_category {
+            let _ = writeln!(out, "| {category} | {n} |");
+        }
+        out.push('\n');
+    }
+    let mut left_out = (0, 0);
+    if !failures.is_empty() {
+        out.push_str("#### Problems\n\n");
+        for (i, d) in failures.iter().enumerate() {
+            let item = problem(d);
+            if out.len() + item.len() > LIMIT - RESERVE {
+                left_out.0 = failures.len() - i;
+                break;
+            }
+            out.push_str(&item);
+        }
+        out.push('\n');
+    }
+    if !edits.is_empty() {
+        out.push_str("#### Changes\n");
+        let mut article = None;
+        for (i, e) in edits.iter().enumerate() {
+            let mut item = String::new();
+            if article != Some(e.path.as_str()) {
+                let _ = write!(item, "\n**{}**\n\n", escape_line(&e.path));
+            }
+            item.push_str(&change(e));
+            if out.len() + item.len() > LIMIT - RESERVE {
+                left_out.1 = edits.len() - i;
+                break;
+            }
+            article = Some(e.path.as_str());
+            out.push_str(&item);
+        }
+        out.push('\n');
+    }
+    if left_out != (0, 0) {
+        let _ = writeln!(
+            out,
+            "**Not listed here: {} problem(s) and {} change(s)**, which would take this comment past GitHub's {LIMIT} characters. Every one is in the job's log, in `correct --format json`, and in each article's review page above.",
+            left_out.0, left_out.1
+        );
+    }
+    out
+}
+
+/// A failure: its kind, where to fix it, and what to do.
+fn problem(d: &Diagnostic) -> String {
+    let place = match d.at {
+        Some((line, _)) => format!("{} line {line}", escape_line(&d.file)),
+        None => escape_line(&d.file),
+    };
+    let title = d
+        .title
+        .as_ref()
+        .map(|t| format!(" `{}`", t.replace('`', "'")))
+        .unwrap_or_default();
+    format!(
+        "- **{}** {place}{title}: {}\n",
+        escape_line(&d.kind),
+        escape_line(&one_line(&d.message))
+    )
+}
+
+/// One change: its record, its line, a word diff in context, and why.
+fn change(e: &Suggestion) -> String {
+    let mut item = format!(
+        "- `{}` ({}), line {}: …{}<del>{}</del><ins>{}</ins>{}… — {}",
+        e.id.replace('`', "'"),
+        e.category,
+        e.start.line,
+        escape_line(&squash(&e.before)),
+        escape_line(&squash(&e.original)),
+        escape_line(&squash(&e.text)),
+        escape_line(&squash(&e.after)),
+        escape_line(&one_line(&e.reason)),
+    );
+    if !e.sources.is_empty() {
+        let _ = write!(item, " Sources: {}.", sources(&e.sources));
+    }
+    item.push('\n');
+    item
+}
+
+/// `text` with each run of whitespace one space (a line break would end the
+/// list item), its edges kept.
+fn squash(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        match c.is_whitespace() {
+            true if space => {}
+            true => {
+                out.push(' ');
+                space = true;
+            }
+            false => {
+                out.push(c);
+                space = false;
+            }
+        }
+    }
+    out
+}
+
+/// Text in a table cell: escaped, and its pipes too.
+fn table_cell(text: &str) -> String {
+    escape_line(text).replace('|', "\\|")
+}

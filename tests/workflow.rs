@@ -590,15 +590,15 @@ fn pre_commit_hooks_pass_on_a_current_project_and_fail_on_a_stale_one() {
     );
 }
 
-/// reviewdog's own JSON Schema of rdjson (tests/schemas/reviewdog).
-fn assert_valid_rdjson(document: &serde_json::Value) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/schemas/reviewdog/DiagnosticResult.json"
-    );
+/// `document` is valid against the JSON Schema stored at `schema` (below
+/// tests/schemas).
+fn assert_valid(schema: &str, document: &serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/schemas")
+        .join(schema);
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("reviewdog's schema compiles");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(document)
         .map(|e| format!("{e} at {}", e.instance_path()))
@@ -606,20 +606,14 @@ fn assert_valid_rdjson(document: &serde_json::Value) {
     assert!(errors.is_empty(), "{errors:?}\n{document:#}");
 }
 
-/// The SARIF 2.1.0 JSON Schema (OASIS, tests/schemas/sarif).
+/// reviewdog's own JSON Schema of rdjson.
+fn assert_valid_rdjson(document: &serde_json::Value) {
+    assert_valid("reviewdog/DiagnosticResult.json", document);
+}
+
+/// The SARIF 2.1.0 JSON Schema (OASIS).
 fn assert_valid_sarif(log: &serde_json::Value) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/schemas/sarif/sarif-schema-2.1.0.json"
-    );
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}\n{log:#}");
+    assert_valid("sarif/sarif-schema-2.1.0.json", log);
 }
 
 /// `--format sarif`: one SARIF 2.1.0 log, valid against the official schema,

@@ -161,6 +161,13 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
     let Some(pieces) = Pieces::of(pattern, k) else {
         return Vec::new();
     };
+    let (ascii, regions) = regions_of(hay, pattern, &pieces);
+    fuzzy_in_regions(hay, &ascii, pattern, k, &regions, None)
+}
+
+/// The regions of `pattern`'s pieces in `hay`, each piece searched on its own
+/// (the locate stage searches all records' pieces in one pass instead).
+fn regions_of(hay: &str, pattern: &str, pieces: &Pieces) -> (AsciiBlocks, Regions) {
     let hits: Vec<Vec<u32>> = pieces
         .texts(pattern)
         .map(|piece| {
@@ -170,14 +177,8 @@ pub fn fuzzy_find(hay: &str, pattern: &str, k: usize) -> Vec<Candidate> {
         })
         .collect();
     let ascii = AsciiBlocks::of(hay);
-    fuzzy_in_regions(
-        hay,
-        &ascii,
-        pattern,
-        k,
-        &pieces.regions(hay, &ascii, hits.iter().map(Vec::as_slice)),
-        None,
-    )
+    let regions = pieces.regions(hay, &ascii, hits.iter().map(Vec::as_slice));
+    (ascii, regions)
 }
 
 /// [`fuzzy_find`] in the regions that [`Pieces::regions`] gave (the locate
@@ -1028,16 +1029,7 @@ mod tests {
             k in 0usize..8,
         ) {
             if let Some(pieces) = Pieces::of(&pattern, k) {
-                let hits: Vec<Vec<u32>> = pieces
-                    .texts(&pattern)
-                    .map(|piece| {
-                        memmem::find_iter(hay.as_bytes(), piece.as_bytes())
-                            .map(|at| at as u32)
-                            .collect()
-                    })
-                    .collect();
-                let ascii = AsciiBlocks::of(&hay);
-                let regions = pieces.regions(&hay, &ascii, hits.iter().map(Vec::as_slice));
+                let (ascii, regions) = regions_of(&hay, &pattern, &pieces);
                 prop_assert_eq!(
                     fuzzy_in(&hay, &ascii, &pattern, k, &regions, Some(k)),
                     fuzzy_in(&hay, &ascii, &pattern, k, &regions, None)
@@ -1055,16 +1047,7 @@ mod tests {
             under in 0usize..9,
         ) {
             if let Some(pieces) = Pieces::of(&pattern, k) {
-                let hits: Vec<Vec<u32>> = pieces
-                    .texts(&pattern)
-                    .map(|piece| {
-                        memmem::find_iter(hay.as_bytes(), piece.as_bytes())
-                            .map(|at| at as u32)
-                            .collect()
-                    })
-                    .collect();
-                let ascii = AsciiBlocks::of(&hay);
-                let regions = pieces.regions(&hay, &ascii, hits.iter().map(Vec::as_slice));
+                let (ascii, regions) = regions_of(&hay, &pattern, &pieces);
                 let wanted = |found: Vec<Candidate>| -> Vec<Candidate> {
                     found.into_iter().filter(|c| c.distance < under).collect()
                 };

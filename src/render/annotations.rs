@@ -100,6 +100,32 @@ pub enum Annotation {
     Failure(Diagnostic),
 }
 
+/// A run's annotations, sorted by kind (each in the run's order).
+#[derive(Debug, Default)]
+pub struct Parts<'a> {
+    /// The evaluated inputs.
+    pub articles: Vec<&'a Article>,
+    /// The edits.
+    pub suggestions: Vec<&'a Suggestion>,
+    /// The failures.
+    pub failures: Vec<&'a Diagnostic>,
+}
+
+impl<'a> Parts<'a> {
+    /// Sorts `all` by kind.
+    pub fn of(all: &'a [Annotation]) -> Parts<'a> {
+        let mut parts = Parts::default();
+        for a in all {
+            match a {
+                Annotation::Article(a) => parts.articles.push(a),
+                Annotation::Suggestion(s) => parts.suggestions.push(s),
+                Annotation::Failure(d) => parts.failures.push(d),
+            }
+        }
+        parts
+    }
+}
+
 /// Words of context a suggestion carries on each side (within its line, and
 /// at most [`CONTEXT_CHARS`] characters).
 const CONTEXT_WORDS: usize = 4;
@@ -244,20 +270,11 @@ pub const GITHUB_LIMIT: usize = 10;
 ///
 /// `::notice file=corrections/a.json,line=3,col=1,title=year::input/a.txt:1:24: 1945 -> 1941: The pact was signed in 1941.`
 pub fn github(all: &[Annotation]) -> String {
-    let failures: Vec<&Diagnostic> = all
-        .iter()
-        .filter_map(|a| match a {
-            Annotation::Failure(d) => Some(d),
-            _ => None,
-        })
-        .collect();
-    let edits: Vec<&Suggestion> = all
-        .iter()
-        .filter_map(|a| match a {
-            Annotation::Suggestion(s) => Some(s),
-            _ => None,
-        })
-        .collect();
+    let Parts {
+        failures,
+        suggestions: edits,
+        ..
+    } = Parts::of(all);
     let mut out = String::new();
     let shown = within_limit(failures.len());
     for d in &failures[..shown] {

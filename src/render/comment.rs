@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::annotations::{Annotation, Article, Suggestion};
+use super::annotations::{Annotation, Article, Parts, Suggestion};
 use super::diagnostic::Diagnostic;
 use super::review::{escape_line, one_line, sources};
 
@@ -27,27 +27,11 @@ const RESERVE: usize = 1_000;
 /// before each review page's path to link it (the pull request's files, e.g.
 /// `https://github.com/OWNER/REPO/blob/SHA/`).
 pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
-    let articles: Vec<&Article> = all
-        .iter()
-        .filter_map(|a| match a {
-            Annotation::Article(a) => Some(a),
-            _ => None,
-        })
-        .collect();
-    let edits: Vec<&Suggestion> = all
-        .iter()
-        .filter_map(|a| match a {
-            Annotation::Suggestion(s) => Some(s),
-            _ => None,
-        })
-        .collect();
-    let failures: Vec<&Diagnostic> = all
-        .iter()
-        .filter_map(|a| match a {
-            Annotation::Failure(d) => Some(d),
-            _ => None,
-        })
-        .collect();
+    let Parts {
+        articles,
+        suggestions: edits,
+        failures,
+    } = Parts::of(all);
     let mut out = String::new();
     let _ = writeln!(out, "{MARKER}");
     let _ = writeln!(out, "### Corrections\n");

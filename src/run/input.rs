@@ -65,7 +65,8 @@ pub(super) struct Processed {
     pub(super) already: usize,
     pub(super) failures: usize,
     pub(super) edits: usize,
-    /// Its edits and failures, for the document formats (rdjson, SARIF).
+    /// Its counts, edits and failures, for the formats printed at the end of
+    /// the run (rdjson, SARIF, GitHub annotations, the comment).
     pub(super) annotations: Vec<Annotation>,
     /// How many output files it has.
     pub(super) files: usize,

@@ -92,6 +92,11 @@ pub struct Cli {
     #[arg(long)]
     pub html: bool,
 
+    /// Also write output/KEY.corrections.jsonld: a schema.org CorrectionComment
+    /// per dated record, for a CMS to embed in the article's page.
+    #[arg(long)]
+    pub jsonld: bool,
+
     /// Match `find` exactly only (the default, as the contract says); beats
     /// `tolerant = true` in correct.toml.
     #[arg(long, conflicts_with = "tolerant")]
@@ -307,6 +312,9 @@ impl Cli {
                 "html = true",
                 (|c: &Config| c.html) as fn(&Config) -> Option<bool>,
             ),
+            (self.jsonld, "--jsonld", "jsonld = true", |c: &Config| {
+                c.jsonld
+            }),
             (
                 self.append_notice,
                 "--append-notice",
@@ -383,6 +391,7 @@ impl Cli {
                 corrections: self.corrections,
                 out,
                 html: self.html || from_config(|c| c.html),
+                jsonld: self.jsonld || from_config(|c| c.jsonld),
                 shard: self.shard,
             },
             mode,

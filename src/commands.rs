@@ -543,6 +543,7 @@ fn lint_records(
             corrections: None,
             out: PathBuf::from("output"),
             html: false,
+            jsonld: false,
             shard: None,
         };
         let plan = match project::plan(&layout) {

@@ -11,6 +11,7 @@
 //! # correct.toml
 //! out = "output"          # the output folder, relative to this file
 //! html = true             # also write output/K.html and output/K.review.html
+//! jsonld = false          # also write output/K.corrections.jsonld (schema.org)
 //! append_notice = false   # add the notices to the corrected article
 //! tolerant = false        # also normalized and fuzzy matches (default: exact only)
 //! fuzzy = 10              # fuzzy tier: percent of a find that may differ (0: off)
@@ -46,6 +47,8 @@ pub struct Config {
     pub out: Option<PathBuf>,
     /// Also write `output/K.html` and `output/K.review.html`.
     pub html: Option<bool>,
+    /// Also write `output/K.corrections.jsonld` (schema.org corrections).
+    pub jsonld: Option<bool>,
     /// Add the records' notices as a "Corrections" section to the corrected
     /// article.
     pub append_notice: Option<bool>,
@@ -71,9 +74,10 @@ pub struct Lint {
 }
 
 /// The keys of the top level, and of `[lint]`.
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "out",
     "html",
+    "jsonld",
     "append_notice",
     "strict",
     "tolerant",
@@ -197,7 +201,7 @@ mod tests {
     fn every_key_is_read() {
         let config = parse(
             "c",
-            "out = \"o\"\nhtml = true\nappend_notice = true\nstrict = true\nfuzzy = 0\n[lint]\nmin_reason_words = 3\n",
+            "out = \"o\"\nhtml = true\njsonld = true\nappend_notice = true\nstrict = true\nfuzzy = 0\n[lint]\nmin_reason_words = 3\n",
         )
         .unwrap();
         assert_eq!(
@@ -205,6 +209,7 @@ mod tests {
             Config {
                 out: Some("o".into()),
                 html: Some(true),
+                jsonld: Some(true),
                 append_notice: Some(true),
                 strict: Some(true),
                 tolerant: None,

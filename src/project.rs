@@ -23,6 +23,8 @@ pub struct Layout {
     pub out: PathBuf,
     /// `--html`: HTML pages among the outputs.
     pub html: bool,
+    /// `--jsonld`: the schema.org corrections among the outputs.
+    pub jsonld: bool,
     /// `--shard K/N`: only the inputs (and orphaned outputs) of this shard.
     pub shard: Option<Shard>,
 }
@@ -104,6 +106,8 @@ pub struct Outputs {
     pub notice: String,
     /// With `--html`: `output/K.html` and `output/K.review.html`.
     pub html: Option<(String, String)>,
+    /// With `--jsonld`: `output/K.corrections.jsonld`.
+    pub jsonld: Option<String>,
 }
 
 impl Outputs {
@@ -119,6 +123,7 @@ impl Outputs {
         if let Some((page, review)) = &self.html {
             all.extend([page.as_str(), review.as_str()]);
         }
+        all.extend(self.jsonld.as_deref());
         all
     }
 }
@@ -194,6 +199,7 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
             &key,
             extension(&shown),
             layout.html,
+            layout.jsonld,
         );
         plan.jobs.push(Job {
             input: shown,
@@ -325,7 +331,7 @@ fn extension(path: &str) -> Option<&str> {
         .map(|(_, ext)| ext)
 }
 
-fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool) -> Outputs {
+fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool, jsonld: bool) -> Outputs {
     let base = if out.is_empty() || out == "." {
         key.to_owned()
     } else {
@@ -341,6 +347,7 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool) -> Outputs {
         review: format!("{base}.review.md"),
         notice: format!("{base}.notice.md"),
         html: html.then(|| (format!("{base}.html"), format!("{base}.review.html"))),
+        jsonld: jsonld.then(|| format!("{base}.corrections.jsonld")),
     }
 }
 
@@ -591,7 +598,7 @@ mod tests {
 
     #[test]
     fn outputs_keep_the_input_extension() {
-        let o = outputs_for("output", "2024/war", Some("md"), false);
+        let o = outputs_for("output", "2024/war", Some("md"), false, false);
         assert_eq!(
             o.all(),
             [
@@ -603,7 +610,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            outputs_for("out", "readme", None, false).corrected,
+            outputs_for("out", "readme", None, false, false).corrected,
             "out/readme"
         );
     }
@@ -612,7 +619,7 @@ mod tests {
         let key = key_of(input);
         Job {
             input: input.into(),
-            outputs: outputs_for(out, &key, extension(input), false),
+            outputs: outputs_for(out, &key, extension(input), false, false),
             key,
             record_files: vec![],
             markdown: false,

@@ -1040,3 +1040,67 @@ fn the_action_and_its_workflow_pass_actionlint_and_githubs_schemas() {
     );
     assert!(keys.contains("'comment'"), "{keys}");
 }
+
+/// `jsonld = true`: `output/K.corrections.jsonld`, a schema.org
+/// `CorrectionComment` per dated record, which PyLD (a JSON-LD processor)
+/// expands with every entry's type, text and date; an undated record gets
+/// none; the file is an output like the others (`--check`, orphans).
+#[test]
+fn jsonld_gives_each_dated_correction_as_schema_org() {
+    let p = article();
+    p.write("correct.toml", "jsonld = true\n");
+    let mut year = record("year", "signed in 1945", "signed in 1941");
+    year["category"] = "date".into();
+    year["date"] = "2026-12-04".into();
+    year["notice"] = "An earlier version gave the year of the pact as 1945.".into();
+    year["sources"] = serde_json::json!([{"title": "Soviet–Japanese Neutrality Pact", "url": "https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact"}]);
+    let mut undated = record("undated", "Moscow", "Moscow, USSR");
+    undated["reason"] = "The city is named with its country, as the house style asks.".into();
+    p.records("corrections/a.json", &[year, undated]);
+    let run = p.run(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let text = p.read("output/a.corrections.jsonld");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let graph = doc["@graph"].as_array().unwrap();
+    assert_eq!(graph.len(), 1, "{doc:#}");
+    assert_eq!(
+        graph[0]["text"],
+        "An earlier version gave the year of the pact as 1945."
+    );
+    let expanded = p.tool(
+        "python3",
+        &[
+            "-c",
+            "import json, sys\n\
+             from pyld import jsonld\n\
+             doc = json.load(open('output/a.corrections.jsonld'))\n\
+             entries = jsonld.expand(doc)\n\
+             s = 'https://schema.org/'\n\
+             assert len(entries) == 1, entries\n\
+             for e in entries:\n\
+             \x20   assert e['@type'] == [s + 'CorrectionComment'], e\n\
+             \x20   assert e[s + 'text'][0]['@value'], e\n\
+             \x20   assert e[s + 'datePublished'][0]['@value'] == '2026-12-04', e\n\
+             \x20   assert e[s + 'citation'][0][s + 'url'][0]['@value'].startswith('https://'), e\n\
+             print('expanded', len(entries))",
+        ],
+        b"",
+    );
+    assert!(
+        expanded.status.success(),
+        "PyLD (pip install pyld; .ci/run installs it): {}",
+        String::from_utf8_lossy(&expanded.stderr)
+    );
+    assert_eq!(p.run(&["--check"]).code, 0);
+    // Turned off in the configuration, the file is an orphan.
+    p.write("correct.toml", "");
+    let check = p.run(&["--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(
+        check
+            .stderr
+            .contains("output/a.corrections.jsonld is an orphan"),
+        "{}",
+        check.stderr
+    );
+}

@@ -840,8 +840,9 @@ fn refusal(tree: &Tree, cwd: &Path, path: &str, denied: Denied) -> Stale {
 }
 
 /// The kinds of output file, by the end of their names.
-const SUFFIXES: [&str; 6] = [
+const SUFFIXES: [&str; 7] = [
     ".changelog.json",
+    ".corrections.jsonld",
     ".review.html",
     ".review.md",
     ".notice.md",
@@ -941,7 +942,7 @@ pub fn orphans(
                 // and the configuration; the other outputs always exist.
                 let optional = matches!(
                     SUFFIXES.get(*kind),
-                    Some(&(".notice.md" | ".html" | ".review.html"))
+                    Some(&(".notice.md" | ".html" | ".review.html" | ".corrections.jsonld"))
                 );
                 if optional && !expected.contains(&shown(rel)) {
                     stale.push(Stale::Orphan(

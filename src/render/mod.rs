@@ -7,6 +7,7 @@ pub mod comment;
 pub mod diagnostic;
 pub mod diff;
 pub mod html;
+pub mod jsonld;
 pub mod notice;
 pub mod report;
 pub mod review;

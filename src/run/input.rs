@@ -23,7 +23,7 @@ use crate::render::annotations::{self, Annotation};
 use crate::render::changelog::{self, Written};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
-use crate::render::{diff, html, notice, review};
+use crate::render::{diff, html, jsonld, notice, review};
 
 /// One input after loading and correcting.
 struct Evaluated {
@@ -392,6 +392,8 @@ struct Pages<'e> {
     notice: Option<String>,
     /// With `--html`: the article's page and the redline's page.
     html: Option<(String, String)>,
+    /// With `--jsonld`: the schema.org corrections.
+    jsonld: Option<String>,
 }
 
 impl<'e> Rendered<'e> {
@@ -456,6 +458,12 @@ impl<'e> Rendered<'e> {
             files.push(OutputFile {
                 path: review_path.clone(),
                 contents: review.into(),
+            });
+        }
+        if let (Some(document), Some(path)) = (pages.jsonld, &outputs.jsonld) {
+            files.push(OutputFile {
+                path: path.clone(),
+                contents: document.into(),
             });
         }
         files
@@ -560,6 +568,10 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         review,
         notice: notice::page(&notices),
         html,
+        jsonld: outputs
+            .jsonld
+            .as_ref()
+            .map(|_| jsonld::document(&outputs.corrected, &ev.records, &ev.outcome)),
     });
     rendered
 }

@@ -1104,3 +1104,58 @@ fn jsonld_gives_each_dated_correction_as_schema_org() {
         check.stderr
     );
 }
+
+/// A file name is the user's bytes: in the comment, one with a newline, a
+/// pipe, a tag, a Markdown link and a mention stays one table row of six
+/// cells, links only where `correct` links (percent-encoded below the base),
+/// and makes no markup (rendered by cmark-gfm).
+#[test]
+fn the_comment_keeps_a_hostile_file_name_inert() {
+    let p = Project::new();
+    let name = "a\n| b <x> [l](javascript:alert(1)) @team";
+    p.write(
+        &format!("input/{name}.txt"),
+        "The pact was signed in 1945.\n",
+    );
+    p.records(
+        &format!("corrections/{name}.json"),
+        &[record("year", "1945", "1941")],
+    );
+    let run = p.run(&[
+        "--dry-run",
+        "--format",
+        "comment",
+        "--link-base",
+        "https://x.example/blob/s/",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let html = p.tool(
+        "cmark-gfm",
+        &["--unsafe", "-e", "table", "-e", "autolink"],
+        run.stdout.as_bytes(),
+    );
+    let html = String::from_utf8(html.stdout).unwrap();
+    let table = &html[html.find("<table>").unwrap()..html.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<tr>").count(),
+        2,
+        "a head and one row: {table}"
+    );
+    assert_eq!(table.matches("<td").count(), 6, "{table}");
+    let hrefs: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap()])
+        .collect();
+    // The review page's link, and the record's own source.
+    assert_eq!(hrefs.len(), 2, "{html}");
+    assert_eq!(hrefs[1], "https://example.org/ref");
+    assert!(
+        hrefs[0].starts_with("https://x.example/blob/s/output/a%0A%7C"),
+        "{hrefs:?}"
+    );
+    assert!(
+        !html.contains("<x>") && !html.contains("javascript:alert(1)\""),
+        "{html}"
+    );
+}

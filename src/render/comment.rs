@@ -47,13 +47,16 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         edits.len(),
         failures.len(),
     );
+    // A path's bytes are the user's: shown with its control characters as
+    // escapes, and linked percent-encoded.
     let page = |path: &str| match link_base {
         Some(base) => format!(
-            "[{}](<{base}{}>)",
-            escape_line(path),
-            path.replace(['<', '>', ' '], "")
+            "[{}](<{}{}>)",
+            shown(path),
+            base.replace(['<', '>', ' ', '\n', '\r'], ""),
+            super::sarif::uri(path)
         ),
-        None => format!("`{}`", path.replace('`', "'")),
+        None => shown(path),
     };
     if !articles.is_empty() {
         out.push_str("| article | records | applied | already applied | failed | review page |\n");
@@ -62,7 +65,7 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
-                table_cell(&a.path),
+                shown(&a.path),
                 a.records,
                 a.applied,
                 a.already,
@@ -102,7 +105,7 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         for (i, e) in edits.iter().enumerate() {
             let mut item = String::new();
             if article != Some(e.path.as_str()) {
-                let _ = write!(item, "\n**{}**\n\n", escape_line(&e.path));
+                let _ = write!(item, "\n**{}**\n\n", shown(&e.path));
             }
             item.push_str(&change(e));
             if out.len() + item.len() > LIMIT - RESERVE {
@@ -127,8 +130,8 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
 /// A failure: its kind, where to fix it, and what to do.
 fn problem(d: &Diagnostic) -> String {
     let place = match d.at {
-        Some((line, _)) => format!("{} line {line}", escape_line(&d.file)),
-        None => escape_line(&d.file),
+        Some((line, _)) => format!("{} line {line}", shown(&d.file)),
+        None => shown(&d.file),
     };
     let title = d
         .title
@@ -183,7 +186,16 @@ fn squash(text: &str) -> String {
     out
 }
 
-/// Text in a table cell: escaped, and its pipes too.
-fn table_cell(text: &str) -> String {
-    escape_line(text).replace('|', "\\|")
+/// A path (or any text meant for one line) as inert Markdown that is safe in
+/// a table cell: control characters (a newline in a file name) shown as
+/// escapes, the rest escaped (`|` included) so that nothing becomes markup.
+fn shown(text: &str) -> String {
+    let visible: String = text
+        .chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect();
+    escape_line(&visible)
 }

@@ -97,7 +97,7 @@ fn rule(id: &str) -> Value {
 
 /// A file's URI: its path as shown, relative, with every byte outside
 /// RFC 3986's unreserved set and `/` percent-encoded.
-fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {

@@ -972,7 +972,9 @@ fn the_pull_request_comment_fits_and_its_redline_is_the_changelogs() {
     assert!(left > 0, "{} of 400 listed", listed.len());
     {
         assert!(
-            comment.contains(&format!("0 problem(s) and {left} change(s)**")),
+            comment.contains(&format!(
+                "0 article(s), 0 problem(s) and {left} change(s)**"
+            )),
             "{}",
             &comment[comment.len() - 400..]
         );
@@ -1157,5 +1159,50 @@ fn the_comment_keeps_a_hostile_file_name_inert() {
     assert!(
         !html.contains("<x>") && !html.contains("javascript:alert(1)\""),
         "{html}"
+    );
+}
+
+/// An archive too large for one comment: the articles' table takes at most
+/// half of it, and the comment says how many articles, problems and changes
+/// it leaves out.
+#[test]
+fn the_comment_of_a_large_archive_counts_what_it_leaves_out() {
+    let p = Project::new();
+    for i in 0..1500 {
+        let key = format!("archive/2025/section-{:02}/story-{i:04}", i % 40);
+        p.write(&format!("input/{key}.txt"), "Signed in 1945.\n");
+        p.records(
+            &format!("corrections/{key}.json"),
+            &[record("year", "1945", "1941")],
+        );
+    }
+    let run = p.run(&["--dry-run", "--format", "comment"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let comment = run.stdout;
+    assert!(
+        comment.chars().count() <= 65_536,
+        "{}",
+        comment.chars().count()
+    );
+    let rows = comment
+        .lines()
+        .filter(|l| l.starts_with("| input/"))
+        .count();
+    let listed = comment
+        .lines()
+        .filter(|l| l.starts_with("- `year`"))
+        .count();
+    assert!(
+        rows > 0 && rows < 1500 && listed < 1500,
+        "{rows} rows, {listed} changes"
+    );
+    assert!(
+        comment.contains(&format!(
+            "**Not listed here: {} article(s), 0 problem(s) and {} change(s)**",
+            1500 - rows,
+            1500 - listed
+        )),
+        "{}",
+        &comment[comment.len() - 500..]
     );
 }

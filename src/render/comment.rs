@@ -58,13 +58,14 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         ),
         None => shown(path),
     };
+    // What the limit leaves out: articles, problems, changes.
+    let mut left_out = (0, 0, 0);
     if !articles.is_empty() {
         out.push_str("| article | records | applied | already applied | failed | review page |\n");
         out.push_str("|---|---:|---:|---:|---:|---|\n");
-        for a in &articles {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
+        for (i, a) in articles.iter().enumerate() {
+            let row = format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
                 shown(&a.path),
                 a.records,
                 a.applied,
@@ -72,6 +73,12 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
                 a.failed,
                 page(&a.review)
             );
+            // Half the comment at most, so that the problems and changes have room.
+            if out.len() + row.len() > LIMIT / 2 {
+                left_out.0 = articles.len() - i;
+                break;
+            }
+            out.push_str(&row);
         }
         out.push('\n');
     }
@@ -86,13 +93,12 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         }
         out.push('\n');
     }
-    let mut left_out = (0, 0);
     if !failures.is_empty() {
         out.push_str("#### Problems\n\n");
         for (i, d) in failures.iter().enumerate() {
             let item = problem(d);
             if out.len() + item.len() > LIMIT - RESERVE {
-                left_out.0 = failures.len() - i;
+                left_out.1 = failures.len() - i;
                 break;
             }
             out.push_str(&item);
@@ -109,7 +115,7 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
             }
             item.push_str(&change(e));
             if out.len() + item.len() > LIMIT - RESERVE {
-                left_out.1 = edits.len() - i;
+                left_out.2 = edits.len() - i;
                 break;
             }
             article = Some(e.path.as_str());
@@ -117,11 +123,11 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         }
         out.push('\n');
     }
-    if left_out != (0, 0) {
+    if left_out != (0, 0, 0) {
         let _ = writeln!(
             out,
-            "**Not listed here: {} problem(s) and {} change(s)**, which would take this comment past GitHub's {LIMIT} characters. Every one is in the job's log, in `correct --format json`, and in each article's review page above.",
-            left_out.0, left_out.1
+            "**Not listed here: {} article(s), {} problem(s) and {} change(s)**, which would take this comment past GitHub's {LIMIT} characters. Every one is in the job's log, in `correct --format json`, and in each article's review page (`output/KEY.review.md`).",
+            left_out.0, left_out.1, left_out.2
         );
     }
     out

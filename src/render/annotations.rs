@@ -32,7 +32,9 @@ impl Place {
             offset,
             line: line + 1,
             byte_column: offset - start + 1,
-            char_column: text[start..offset].chars().count() + 1,
+            // From the index's block table: counting from the line's start
+            // would be quadratic in the edits of one long line.
+            char_column: lines.line_col(text, offset).column,
         }
     }
 }
@@ -131,52 +133,58 @@ impl<'a> Parts<'a> {
 const CONTEXT_WORDS: usize = 4;
 const CONTEXT_CHARS: usize = 60;
 
-/// Up to [`CONTEXT_WORDS`] words before `at`, on its line.
+/// Up to [`CONTEXT_WORDS`] words before `at`, on its line. Only the
+/// [`CONTEXT_CHARS`] characters before `at` are read: a word cut at that
+/// edge starts there, which is where the cap would cut it anyway.
 fn context_before(text: &str, at: usize) -> String {
-    let line = &text[text[..at].rfind('\n').map_or(0, |n| n + 1)..at];
-    let starts: Vec<usize> = line
+    let from = text[..at]
+        .char_indices()
+        .rev()
+        .take(CONTEXT_CHARS)
+        .take_while(|&(_, c)| c != '\n')
+        .last()
+        .map_or(at, |(i, _)| i);
+    let near = &text[from..at];
+    let starts: Vec<usize> = near
         .char_indices()
         .filter(|&(i, c)| {
             !c.is_whitespace()
-                && line[..i]
+                && near[..i]
                     .chars()
                     .next_back()
                     .is_none_or(char::is_whitespace)
         })
         .map(|(i, _)| i)
         .collect();
-    let from = starts
+    let first = starts
         .len()
         .checked_sub(CONTEXT_WORDS)
         .map_or(0, |k| starts[k]);
-    let near: usize = line[from..]
-        .char_indices()
-        .rev()
-        .nth(CONTEXT_CHARS - 1)
-        .map_or(from, |(i, _)| from + i);
-    line[near..].to_owned()
+    near[first..].to_owned()
 }
 
-/// Up to [`CONTEXT_WORDS`] words after `at`, on its line.
+/// Up to [`CONTEXT_WORDS`] words after `at`, on its line, reading at most
+/// [`CONTEXT_CHARS`] characters.
 fn context_after(text: &str, at: usize) -> String {
-    let line = &text[at..text[at..].find('\n').map_or(text.len(), |n| at + n)];
-    let ends: Vec<usize> = line
+    let to = text[at..]
+        .char_indices()
+        .take(CONTEXT_CHARS)
+        .take_while(|&(_, c)| c != '\n')
+        .last()
+        .map_or(at, |(i, c)| at + i + c.len_utf8());
+    let near = &text[at..to];
+    let ends: Vec<usize> = near
         .char_indices()
         .filter(|&(i, c)| {
             !c.is_whitespace()
-                && line[i + c.len_utf8()..]
+                && near[i + c.len_utf8()..]
                     .chars()
                     .next()
                     .is_none_or(char::is_whitespace)
         })
         .map(|(i, c)| i + c.len_utf8())
         .collect();
-    let to = ends.get(CONTEXT_WORDS - 1).copied().unwrap_or(line.len());
-    let near = line[..to]
-        .char_indices()
-        .nth(CONTEXT_CHARS)
-        .map_or(to, |(i, _)| i);
-    line[..near].to_owned()
+    near[..ends.get(CONTEXT_WORDS - 1).copied().unwrap_or(near.len())].to_owned()
 }
 
 /// The annotations of one input: a suggestion per edit, and each record's

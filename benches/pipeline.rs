@@ -105,6 +105,7 @@ fn stages(c: &mut Criterion) {
             regenerate: "correct input/a.txt",
             markdown: false,
             appended: "",
+            wdiff: "output/a.wdiff",
         };
         group.bench_with_input(BenchmarkId::new("review", mb), &text, |b, text| {
             b.iter(|| review::render(header, text, &records, &outcome))

@@ -118,9 +118,11 @@ pub fn apply(case: Case) {
         regenerate: "correct input/a.txt",
         markdown: case.markdown,
         appended: "",
+        wdiff: "output/a.wdiff",
     };
     correct::render::review::render(header, text, &records, &outcome);
     correct::render::diff::word_diff("input/a.txt", text, &outcome.corrected);
+    correct::render::wdiff::render("input/a.txt", text, &records, &outcome, "");
 }
 
 /// The diff renderer: for any two texts the diff applies with an independent

@@ -102,6 +102,8 @@ pub struct Outputs {
     pub changelog: String,
     /// `output/K.review.md`.
     pub review: String,
+    /// `output/K.wdiff`: the changes as a word diff.
+    pub wdiff: String,
     /// `output/K.notice.md`, written only when some record has a notice.
     pub notice: String,
     /// With `--html`: `output/K.html` and `output/K.review.html`.
@@ -118,6 +120,7 @@ impl Outputs {
             &self.diff,
             &self.changelog,
             &self.review,
+            &self.wdiff,
             &self.notice,
         ];
         if let Some((page, review)) = &self.html {
@@ -345,6 +348,7 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool, jsonld: bool
         diff: format!("{base}.diff"),
         changelog: format!("{base}.changelog.json"),
         review: format!("{base}.review.md"),
+        wdiff: format!("{base}.wdiff"),
         notice: format!("{base}.notice.md"),
         html: html.then(|| (format!("{base}.html"), format!("{base}.review.html"))),
         jsonld: jsonld.then(|| format!("{base}.corrections.jsonld")),
@@ -606,6 +610,7 @@ mod tests {
                 "output/2024/war.diff",
                 "output/2024/war.changelog.json",
                 "output/2024/war.review.md",
+                "output/2024/war.wdiff",
                 "output/2024/war.notice.md"
             ]
         );
@@ -637,11 +642,13 @@ mod tests {
 
     #[test]
     fn an_input_named_like_an_output_of_another_is_an_error() {
-        let errors = collisions(&[job("input/a.diff", "output")]);
-        assert!(
-            errors.iter().any(|e| matches!(e, Error::Overwrite { .. })),
-            "{errors:?}"
-        );
+        for input in ["input/a.diff", "input/a.wdiff"] {
+            let errors = collisions(&[job(input, "output")]);
+            assert!(
+                errors.iter().any(|e| matches!(e, Error::Overwrite { .. })),
+                "{input}: {errors:?}"
+            );
+        }
     }
 
     #[test]

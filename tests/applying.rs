@@ -465,7 +465,7 @@ fn a_batch_larger_than_the_open_file_limit_is_written_whole() {
         "{run:?}"
     );
     assert!(
-        run.stderr.contains("wrote 1600 files under output"),
+        run.stderr.contains("wrote 2000 files under output"),
         "{run:?}"
     );
     assert_eq!(p.read("output/batch/a399.txt"), "article 399: the end");

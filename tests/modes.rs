@@ -17,7 +17,7 @@ fn check_passes_when_outputs_are_current() {
     let run = p.run(&["--check", "input/a.txt"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stderr.contains("outputs are current (4 files checked)"),
+        run.stderr.contains("outputs are current (5 files checked)"),
         "{run:?}"
     );
     assert_eq!(p.snapshot(), before);

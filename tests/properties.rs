@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use correct::lines::{Indexed, LineIndex};
 use correct::outcome::correct;
 use correct::record::{Occurrence, Record};
-use correct::render::{diff, report, review};
+use correct::render::{diff, report, review, wdiff};
 
 use crate::support::Project;
 
@@ -146,10 +146,12 @@ proptest! {
             regenerate: "correct input/a.txt",
             markdown: false,
             appended: "",
+            wdiff: "output/a.wdiff",
         };
         review::render(header, &text, &records, &outcome);
         report::changes("input/a.txt", &text, &records, &outcome, report::Paint { enabled: false });
         diff::word_diff("input/a.txt", &text, &outcome.corrected);
+        wdiff::render("input/a.txt", &text, &records, &outcome, "");
 
         // `patch -p1` turns the input into the corrected text, with the diff of
         // the whole texts and with the diff built from the edits alone.

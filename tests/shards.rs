@@ -22,6 +22,9 @@ fn archive() -> Project {
 }
 
 /// Every file below `output/`, by path.
+/// The corrected text, diff, changelog, review page and word diff.
+const OUTPUTS_PER_ARTICLE: usize = 5;
+
 fn outputs(project: &Project) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let out = project.path().join("output");
     project
@@ -37,7 +40,7 @@ fn the_shards_of_a_run_write_what_the_whole_run_writes() {
     let run = whole.run(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     let expected = outputs(&whole);
-    assert_eq!(expected.len(), 12 * 4);
+    assert_eq!(expected.len(), 12 * OUTPUTS_PER_ARTICLE);
 
     let sharded = archive();
     let mut counts = Vec::new();
@@ -46,7 +49,7 @@ fn the_shards_of_a_run_write_what_the_whole_run_writes() {
         let shard = format!("{k}/3");
         let run = sharded.run(&["--shard", &shard]);
         assert_eq!(run.code, 0, "{run:?}");
-        counts.push((outputs(&sharded).len() - before) / 4);
+        counts.push((outputs(&sharded).len() - before) / OUTPUTS_PER_ARTICLE);
         // Each shard's check passes once it is written, whatever the others did.
         let check = sharded.run(&["--check", "--shard", &shard]);
         assert_eq!(check.code, 0, "{check:?}");

@@ -6,6 +6,7 @@ mod support;
 mod applying;
 mod browser;
 mod catalogue;
+mod changes;
 mod diff_tools;
 mod drift;
 mod errors;

@@ -840,12 +840,13 @@ fn refusal(tree: &Tree, cwd: &Path, path: &str, denied: Denied) -> Stale {
 }
 
 /// The kinds of output file, by the end of their names.
-const SUFFIXES: [&str; 7] = [
+const SUFFIXES: [&str; 8] = [
     ".changelog.json",
     ".corrections.jsonld",
     ".review.html",
     ".review.md",
     ".notice.md",
+    ".wdiff",
     ".diff",
     ".html",
 ];

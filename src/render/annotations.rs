@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::lines::LineIndex;
 use crate::outcome::Outcome;
 use crate::record::Record;
+use crate::render::changes::{context_after, context_before};
 use crate::render::diagnostic::Diagnostic;
 
 /// A place in an input, in the units each format counts.
@@ -129,63 +130,9 @@ impl<'a> Parts<'a> {
 }
 
 /// Words of context a suggestion carries on each side (within its line, and
-/// at most [`CONTEXT_CHARS`] characters).
+/// read from at most [`CONTEXT_CHARS`] characters).
 const CONTEXT_WORDS: usize = 4;
 const CONTEXT_CHARS: usize = 60;
-
-/// Up to [`CONTEXT_WORDS`] words before `at`, on its line. Only the
-/// [`CONTEXT_CHARS`] characters before `at` are read: a word cut at that
-/// edge starts there, which is where the cap would cut it anyway.
-fn context_before(text: &str, at: usize) -> String {
-    let from = text[..at]
-        .char_indices()
-        .rev()
-        .take(CONTEXT_CHARS)
-        .take_while(|&(_, c)| c != '\n')
-        .last()
-        .map_or(at, |(i, _)| i);
-    let near = &text[from..at];
-    let starts: Vec<usize> = near
-        .char_indices()
-        .filter(|&(i, c)| {
-            !c.is_whitespace()
-                && near[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(char::is_whitespace)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let first = starts
-        .len()
-        .checked_sub(CONTEXT_WORDS)
-        .map_or(0, |k| starts[k]);
-    near[first..].to_owned()
-}
-
-/// Up to [`CONTEXT_WORDS`] words after `at`, on its line, reading at most
-/// [`CONTEXT_CHARS`] characters.
-fn context_after(text: &str, at: usize) -> String {
-    let to = text[at..]
-        .char_indices()
-        .take(CONTEXT_CHARS)
-        .take_while(|&(_, c)| c != '\n')
-        .last()
-        .map_or(at, |(i, c)| at + i + c.len_utf8());
-    let near = &text[at..to];
-    let ends: Vec<usize> = near
-        .char_indices()
-        .filter(|&(i, c)| {
-            !c.is_whitespace()
-                && near[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_none_or(char::is_whitespace)
-        })
-        .map(|(i, c)| i + c.len_utf8())
-        .collect();
-    near[..ends.get(CONTEXT_WORDS - 1).copied().unwrap_or(near.len())].to_owned()
-}
 
 /// The annotations of one input: a suggestion per edit, and each record's
 /// failure on the record in its file.
@@ -201,8 +148,8 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
                 end: Place::of(text, lines, e.original.end),
                 original: text[e.original.start..e.original.end].to_owned(),
                 text: outcome.corrected[e.corrected.start..e.corrected.end].to_owned(),
-                before: context_before(text, e.original.start),
-                after: context_after(text, e.original.end),
+                before: context_before(text, e.original.start, CONTEXT_WORDS, CONTEXT_CHARS),
+                after: context_after(text, e.original.end, CONTEXT_WORDS, CONTEXT_CHARS),
                 sources: record.sources.clone(),
                 record_file: record.file.clone(),
                 record_line: record.file_line,
@@ -412,13 +359,40 @@ mod tests {
     fn context_is_a_few_words_of_the_line() {
         let text = "first line\none two three four five SIX seven eight nine ten eleven\nlast";
         let at = text.find("SIX").unwrap();
-        assert_eq!(context_before(text, at), "two three four five ");
-        assert_eq!(context_after(text, at + 3), " seven eight nine ten");
-        assert_eq!(context_before(text, text.find("two").unwrap()), "one ");
-        assert_eq!(context_after(text, text.len() - 2), "st");
+        assert_eq!(
+            context_before(text, at, CONTEXT_WORDS, CONTEXT_CHARS),
+            "two three four five "
+        );
+        assert_eq!(
+            context_after(text, at + 3, CONTEXT_WORDS, CONTEXT_CHARS),
+            " seven eight nine ten"
+        );
+        assert_eq!(
+            context_before(
+                text,
+                text.find("two").unwrap(),
+                CONTEXT_WORDS,
+                CONTEXT_CHARS
+            ),
+            "one "
+        );
+        assert_eq!(
+            context_after(text, text.len() - 2, CONTEXT_WORDS, CONTEXT_CHARS),
+            "st"
+        );
         let long = "x".repeat(500);
-        assert_eq!(context_before(&long, 400).chars().count(), CONTEXT_CHARS);
-        assert_eq!(context_after(&long, 100).chars().count(), CONTEXT_CHARS);
+        assert_eq!(
+            context_before(&long, 400, CONTEXT_WORDS, CONTEXT_CHARS)
+                .chars()
+                .count(),
+            CONTEXT_CHARS
+        );
+        assert_eq!(
+            context_after(&long, 100, CONTEXT_WORDS, CONTEXT_CHARS)
+                .chars()
+                .count(),
+            CONTEXT_CHARS
+        );
     }
 
     #[test]

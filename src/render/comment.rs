@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::annotations::{Annotation, Article, Parts, Suggestion};
+use super::changes::squash;
 use super::diagnostic::Diagnostic;
 use super::review::{escape_line, one_line, sources};
 
@@ -169,27 +170,6 @@ fn change(e: &Suggestion) -> String {
     }
     item.push('\n');
     item
-}
-
-/// `text` with each run of whitespace one space (a line break would end the
-/// list item), its edges kept.
-fn squash(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        match c.is_whitespace() {
-            true if space => {}
-            true => {
-                out.push(' ');
-                space = true;
-            }
-            false => {
-                out.push(c);
-                space = false;
-            }
-        }
-    }
-    out
 }
 
 /// A path (or any text meant for one line) as inert Markdown that is safe in

@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod changelog;
+pub mod changes;
 pub mod comment;
 pub mod diagnostic;
 pub mod diff;
@@ -12,4 +13,5 @@ pub mod notice;
 pub mod report;
 pub mod review;
 pub mod sarif;
+pub mod wdiff;
 pub mod words;

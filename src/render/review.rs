@@ -33,7 +33,19 @@ pub struct Header<'a> {
     pub markdown: bool,
     /// Text added after the article (the `--append-notice` section), or empty.
     pub appended: &'a str,
+    /// The word diff's path (`output/K.wdiff`), which lists every change
+    /// when the page's index stops at [`INDEX_LIMIT`].
+    pub wdiff: &'a str,
 }
+
+/// The most changes the page's index lists.
+pub const INDEX_LIMIT: usize = 200;
+
+/// Words of context around each change in the index.
+const INDEX_CONTEXT: usize = 4;
+
+/// Removed or added text in the index is cut after this many words.
+const INDEX_WORDS: usize = 12;
 
 /// Renders the review page.
 pub fn render(header: Header<'_>, original: &str, records: &[Record], outcome: &Outcome) -> String {
@@ -75,6 +87,7 @@ fn write_in_parts(
 ) -> io::Result<()> {
     let mut head = String::new();
     write_header(&mut head, header, records, outcome);
+    write_index(&mut head, header, original, records, outcome);
     out.write_all(head.as_bytes())?;
 
     let mut edits: Vec<_> = outcome
@@ -334,8 +347,102 @@ fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outco
     );
     page.push_str(
         "Removed text is marked <del>like this</del>, added text <ins>like this</ins>; \
-         each change links to a note with its reason and sources.\n\n---\n\n",
+         each change links to a note with its reason and sources.\n\n",
     );
+}
+
+/// The index of changes: each change with a few words around it, its
+/// records, their categories and files; then the rule before the article.
+fn write_index(
+    page: &mut String,
+    header: Header<'_>,
+    original: &str,
+    records: &[Record],
+    outcome: &Outcome,
+) {
+    let hunks = crate::render::changes::hunks(original, outcome, INDEX_CONTEXT);
+    if !hunks.is_empty() {
+        let _ = writeln!(page, "## Changes\n");
+        page.push_str("| line | change | record | category | record file |\n");
+        page.push_str("|---:|---|---|---|---|\n");
+        for hunk in hunks.iter().take(INDEX_LIMIT) {
+            let (starts, ends) = hunk.whole_line(original);
+            let keep = |text: &str| escape_inside(&cell(text));
+            let change = hunk.marked(keep, |del, ins| {
+                let mut marked = String::new();
+                if !del.is_empty() {
+                    let _ = write!(marked, "<del>{}</del>", escape_inside(&cell(&cut(del))));
+                }
+                if !ins.is_empty() {
+                    let _ = write!(marked, "<ins>{}</ins>", escape_inside(&cell(&cut(ins))));
+                }
+                marked
+            });
+            let each = |f: &dyn Fn(&Record) -> String| {
+                hunk.records
+                    .iter()
+                    .map(|&r| f(&records[r]))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            };
+            let _ = writeln!(
+                page,
+                "| {} | {}{change}{} | {} | {} | {} |",
+                hunk.at.line,
+                if starts { "" } else { "…" },
+                if ends { "" } else { "…" },
+                each(&|r| format!("`{}`", r.id.replace('`', "'"))),
+                each(&|r| r.category.to_string()),
+                each(&|r| escape_line(&cell(&r.file))),
+            );
+        }
+        if hunks.len() > INDEX_LIMIT {
+            let _ = writeln!(
+                page,
+                "\nThe index stops at {INDEX_LIMIT} of {} changes; {} lists them all.",
+                hunks.len(),
+                escape_line(header.wdiff)
+            );
+        }
+        page.push('\n');
+    }
+    page.push_str("---\n\n");
+}
+
+/// `text` for a table cell: on one line, control characters as escapes.
+fn cell(text: &str) -> String {
+    crate::render::changes::squash(text)
+        .chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// At most [`INDEX_WORDS`] words of `text`, with `…` when it goes on.
+fn cut(text: &str) -> String {
+    let mut words = text.split_whitespace();
+    let shown: Vec<&str> = words.by_ref().take(INDEX_WORDS).collect();
+    let mut out = shown.join(" ");
+    if words.next().is_some() {
+        out.push('…');
+    }
+    // The edges' spaces separate the change from its context.
+    if text.starts_with(char::is_whitespace) {
+        out.insert(0, ' ');
+    }
+    if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
+        out.push(' ');
+    }
+    out
+}
+
+/// Text escaped inside a line (nothing it starts with opens a block).
+fn escape_inside(text: &str) -> String {
+    let mut out = Vec::new();
+    escape_into(&mut out, text.as_bytes(), false);
+    String::from_utf8(out).expect("escapes are ASCII put before ASCII characters")
 }
 
 /// The start of the page's footnote labels: `fix-`, or `fix1-`, `fix2-`, …
@@ -856,13 +963,6 @@ mod tests {
         }
     }
 
-    /// Text escaped where it does not start a line.
-    fn escape_inside(text: &str) -> String {
-        let mut out = Vec::new();
-        escape_into(&mut out, text.as_bytes(), false);
-        String::from_utf8(out).unwrap()
-    }
-
     /// The body of plain `pieces` (as the page writes them between edits, from a
     /// line start) escaped character by character, one line at a time: what the
     /// one-pass [`Body::plain`] must give.
@@ -956,6 +1056,7 @@ mod tests {
                 regenerate: "correct input/a.txt",
                 markdown,
                 appended: "\n## Notice",
+                wdiff: "output/a.wdiff",
             };
             let page = |part| {
                 let mut page = Vec::new();

@@ -23,7 +23,7 @@ use crate::render::annotations::{self, Annotation};
 use crate::render::changelog::{self, Written};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
-use crate::render::{diff, html, jsonld, notice, review};
+use crate::render::{diff, html, jsonld, notice, review, wdiff};
 
 /// One input after loading and correcting.
 struct Evaluated {
@@ -389,6 +389,8 @@ struct Pages<'e> {
     /// Streamed to its file (it is as large as the article), unless `--html`
     /// needs it whole.
     review: Contents<'e>,
+    /// The changes as a word diff.
+    wdiff: String,
     notice: Option<String>,
     /// With `--html`: the article's page and the redline's page.
     html: Option<(String, String)>,
@@ -441,6 +443,10 @@ impl<'e> Rendered<'e> {
             OutputFile {
                 path: outputs.review.clone(),
                 contents: pages.review,
+            },
+            OutputFile {
+                path: outputs.wdiff.clone(),
+                contents: pages.wdiff.into(),
             },
         ];
         if let Some(notice) = pages.notice {
@@ -535,6 +541,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         return rendered;
     };
     let regenerate = regenerate_command(opts, &[&ev.job.input]);
+    let word_diff = wdiff::render(&ev.job.input, &ev.text, &ev.records, &ev.outcome, &appended);
     let (input_sha256, output_sha256) = (log.input.sha256.clone(), output.sha256.clone());
     let review_page = move |out: &mut (dyn Write + Send)| {
         let header = review::Header {
@@ -545,6 +552,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
             regenerate: &regenerate,
             markdown: ev.job.markdown,
             appended: &appended,
+            wdiff: &outputs.wdiff,
         };
         review::write(out, header, &ev.text, &ev.records, &ev.outcome)
     };
@@ -566,6 +574,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         // Serialised as it is written, beside the other outputs.
         changelog: Contents::Streamed(Box::new(move |out| changelog::write_file(out, &log))),
         review,
+        wdiff: word_diff,
         notice: notice::page(&notices),
         html,
         jsonld: outputs

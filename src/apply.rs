@@ -32,6 +32,7 @@ impl Edit {
 /// Marks records whose spans overlap as failed `conflict`, naming every record
 /// each one overlaps. Spans that only touch do not conflict.
 pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]) {
+    yield_shared(records, locations);
     let mut spans: Vec<(Range<usize>, usize)> = locations
         .iter()
         .enumerate()
@@ -89,6 +90,57 @@ pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]
                 .to_owned(),
             first_match,
         });
+    }
+}
+
+/// An article's own records win over shared ones (house style from
+/// `corrections/_all/`): a shared record's hits that overlap an own record's
+/// span are dropped, and a shared record left with none did not match.
+fn yield_shared(records: &[Record], locations: &mut [Location]) {
+    if !records.iter().any(|r| r.shared) {
+        return;
+    }
+    let mut own: Vec<Range<usize>> = locations
+        .iter()
+        .zip(records)
+        .filter(|(_, r)| !r.shared)
+        .filter_map(|(l, _)| match l {
+            Location::Found(found) => Some(found.spans()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    own.sort_by_key(|s| (s.start, s.end));
+    // The furthest end among the spans up to each one: overlap in one search.
+    let mut reach = Vec::with_capacity(own.len());
+    let mut furthest = 0;
+    for s in &own {
+        furthest = furthest.max(s.end);
+        reach.push(furthest);
+    }
+    let overlaps_own = |span: &Range<usize>| {
+        let before = own.partition_point(|s| s.start < span.end);
+        before > 0 && reach[before - 1] > span.start
+    };
+    for (location, record) in locations.iter_mut().zip(records) {
+        let Location::Found(found) = location else {
+            continue;
+        };
+        if !record.shared || !found.hits.iter().any(|h| overlaps_own(&h.span)) {
+            continue;
+        }
+        found.hits.retain(|h| !overlaps_own(&h.span));
+        if found.hits.is_empty() {
+            *location = Location::Failed(Failure {
+                kind: FailureKind::NotFound,
+                message: format!(
+                    "every match of `{}` lies inside this article's own records",
+                    record.id
+                ),
+                help: "the article's own records win over those in corrections/_all/".to_owned(),
+                first_match: None,
+            });
+        }
     }
 }
 

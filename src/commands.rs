@@ -551,7 +551,13 @@ fn lint_records(
             Err(e) => return Ok(Err(failed(EXIT_ERROR, e.to_string()))),
         };
         errors.extend(plan.errors);
-        plan.jobs.into_iter().flat_map(|j| j.record_files).collect()
+        let shared = match plan.jobs.iter().any(|j| !j.shared.is_empty()) {
+            true => project::shared_record_files(cwd).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let mut files: Vec<String> = plan.jobs.into_iter().flat_map(|j| j.record_files).collect();
+        files.extend(shared);
+        files
     };
     let keys = match input_keys(cwd) {
         Ok(keys) => keys,
@@ -564,7 +570,9 @@ fn lint_records(
     let min_reason_words = args.min_reason_words.or(configured).unwrap_or(6);
     let mut findings = Vec::new();
     for file in &files {
-        if let Some(key) = key_of_record_file(file).filter(|k| !keys.contains(k)) {
+        let key = key_of_record_file(file);
+        let shared = key.as_deref() == Some(project::SHARED_KEY);
+        if let Some(key) = key.filter(|k| !shared && !keys.contains(k)) {
             findings.push(lint::Finding {
                 rule: "orphan-file",
                 file: file.clone(),
@@ -574,10 +582,18 @@ fn lint_records(
             });
         }
         match record::read_file(cwd, file) {
-            Ok(records) => findings.extend(lint::records(&records, min_reason_words)),
+            Ok(mut records) => {
+                if shared {
+                    errors.extend(project::share(&mut records));
+                }
+                findings.extend(lint::records(&records, min_reason_words));
+            }
             Err(problems) => errors.extend(problems),
         }
     }
+    // The plan has read the shared files too: each problem once.
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|e| seen.insert(e.to_string()));
     let code = match (errors.is_empty(), findings.is_empty()) {
         (false, _) => EXIT_ERROR,
         (true, false) => EXIT_FAILED,

@@ -249,6 +249,16 @@ pub enum Error {
         /// Its key.
         key: String,
     },
+    /// An input's key is the one whose records apply to every article.
+    #[error(
+        "{input}: its key `{key}` is where the records for every article live (corrections/_all/); rename or move the input"
+    )]
+    ReservedKey {
+        /// The input.
+        input: String,
+        /// Its key.
+        key: String,
+    },
     /// A record file could not be rebased; it is as it was.
     #[error("cannot rebase {path}: {message}; the file is unchanged")]
     Rebase {
@@ -285,9 +295,10 @@ impl Error {
             Error::CorrectionsMissing { .. } | Error::NoRecords { .. } => "no_records",
             Error::Read { .. } => "read",
             Error::NotUtf8 { .. } => "not_utf8",
-            Error::SameKey { .. } | Error::Overwrite { .. } | Error::UnsafeKey { .. } => {
-                "collision"
-            }
+            Error::SameKey { .. }
+            | Error::Overwrite { .. }
+            | Error::UnsafeKey { .. }
+            | Error::ReservedKey { .. } => "collision",
             Error::Record(problem) if problem.message.contains("invalid JSON") => "malformed_json",
             Error::Record(_) => "schema",
             Error::DuplicateId { .. } => "duplicate_id",
@@ -329,6 +340,7 @@ impl Error {
             Error::NoRecords { input, .. }
             | Error::Overwrite { input, .. }
             | Error::UnsafeKey { input, .. }
+            | Error::ReservedKey { input, .. }
             | Error::OutsideProject { input, .. }
             | Error::TooManyRecords { input, .. } => input,
             Error::SameKey { second, .. } => second,

@@ -98,6 +98,12 @@ impl Outcome {
             .count()
     }
 
+    /// How many records the outcome lists: all of them, but for shared records
+    /// (house style) the article lacks.
+    pub fn record_count(&self) -> usize {
+        self.corrections.len()
+    }
+
     /// Total number of edits.
     pub fn edit_count(&self) -> usize {
         self.corrections.iter().map(|c| c.edits.len()).sum()
@@ -208,6 +214,13 @@ pub fn correct_with_evidence(
                 failure: Some(failure),
                 found: None,
             },
+        })
+        // A shared record the article lacks is not the article's business.
+        .filter(|c| {
+            !(records[c.record].shared
+                && c.failure
+                    .as_ref()
+                    .is_some_and(|f| f.kind == FailureKind::NotFound))
         })
         .collect();
     corrections.sort_by(|a, b| {

@@ -6,9 +6,15 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::confine::{self, Kind, Place};
 use crate::error::Error;
+use crate::record::{Occurrence, Record};
+
+/// The key whose records apply to every article (house style):
+/// `corrections/_all.json` and `corrections/_all/*.json`.
+pub const SHARED_KEY: &str = "_all";
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -89,6 +95,8 @@ pub struct Job {
     pub outputs: Outputs,
     /// The input is Markdown (`.md`, `.markdown`).
     pub markdown: bool,
+    /// The house-style records (see [`SHARED_KEY`]), read once for every job.
+    pub shared: Arc<[Record]>,
 }
 
 /// The output paths of one input, as shown to users (relative, `/` separators).
@@ -151,6 +159,17 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
         });
     }
     let mut plan = Plan::default();
+    // `--corrections PATH` names every record the one input gets.
+    let shared: Arc<[Record]> = match layout.corrections {
+        Some(_) => Arc::from([]),
+        None => match shared_records(&layout.cwd) {
+            Ok(records) => records.into(),
+            Err(errors) => {
+                plan.errors.extend(errors);
+                Arc::from([])
+            }
+        },
+    };
     let inputs = inputs(layout)?;
     if layout.corrections.is_some() && inputs.len() != 1 {
         return Err(Error::CorrectionsNeedOneInput {
@@ -167,12 +186,16 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
             plan.errors.push(Error::UnsafeKey { input: shown, key });
             continue;
         }
+        if key == SHARED_KEY || key.starts_with("_all/") {
+            plan.errors.push(Error::ReservedKey { input: shown, key });
+            continue;
+        }
         let found = match &layout.corrections {
             Some(path) => explicit_records(&layout.cwd, path),
             None => conventional_records(&layout.cwd, &key),
         };
         let record_files = match found {
-            Ok(files) if !files.is_empty() => files,
+            Ok(files) if !files.is_empty() || !shared.is_empty() => files,
             Ok(_) if !explicit => {
                 plan.notes.push(format!(
                     "skipped {shown}: no records ({})",
@@ -210,6 +233,7 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
             record_files,
             outputs,
             markdown,
+            shared: Arc::clone(&shared),
         });
     }
     plan.errors.extend(collisions(&plan.jobs));
@@ -457,6 +481,59 @@ fn conventional_records(cwd: &Path, key: &str) -> Result<Vec<String>, Error> {
     Ok(files)
 }
 
+/// The house-style record files: `corrections/_all.json`, then
+/// `corrections/_all/*.json` in file-name order.
+pub fn shared_record_files(cwd: &Path) -> Result<Vec<String>, Error> {
+    conventional_records(cwd, SHARED_KEY)
+}
+
+/// The house-style records, marked [`Record::shared`]: every problem in
+/// their files, and a pinned `occurrence` or a `line` (which could mean only
+/// one article), is an error. Their `occurrence` is `"all"`.
+pub fn shared_records(cwd: &Path) -> Result<Vec<Record>, Vec<Error>> {
+    let files = shared_record_files(cwd).map_err(|e| vec![e])?;
+    let (mut records, mut errors) = (Vec::new(), Vec::new());
+    for file in &files {
+        match crate::record::read_file(cwd, file) {
+            Ok(mut rs) => records.append(&mut rs),
+            Err(mut problems) => errors.append(&mut problems),
+        }
+    }
+    errors.extend(share(&mut records));
+    match errors.is_empty() {
+        true => Ok(records),
+        false => Err(errors),
+    }
+}
+
+/// Marks house-style records [`Record::shared`], with `occurrence` `"all"`;
+/// a pinned `occurrence` or a `line` (which could mean only one article) is
+/// an error.
+pub fn share(records: &mut [Record]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for record in records {
+        let pinned = match (record.occurrence, record.line) {
+            (Occurrence::Nth(k), _) => Some(format!("`occurrence`: {k}")),
+            (_, Some(line)) => Some(format!("`line`: {line}")),
+            _ => None,
+        };
+        if let Some(pinned) = pinned {
+            errors.push(Error::Record(crate::record::Problem {
+                file: record.file.clone(),
+                record: Some(record.id.clone()),
+                message: format!(
+                    "{pinned} points into one article, but records in corrections/_all/ apply to \
+                     every article; remove it, or move the record to that article's corrections"
+                ),
+                at: record.file_line.map(|line| (line, 1)),
+            }));
+        }
+        record.occurrence = Occurrence::All;
+        record.shared = true;
+    }
+    errors
+}
+
 fn explicit_records(cwd: &Path, path: &Path) -> Result<Vec<String>, Error> {
     let shown = display(cwd, path);
     match confine::kind(cwd, path).map_err(|e| refused(cwd, &shown, e))? {
@@ -628,6 +705,7 @@ mod tests {
             key,
             record_files: vec![],
             markdown: false,
+            shared: std::sync::Arc::from([]),
         }
     }
 

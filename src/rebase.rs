@@ -71,6 +71,15 @@ pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
         }
         let mut rebased = record.clone();
         rebased.find = text[first.span.clone()].to_owned();
+        if record.case == crate::record::Case::Preserve
+            && rebased.find != rebased.find.to_lowercase()
+        {
+            plan.skipped.push(format!(
+                "`{}`: its `case` is \"preserve\", which needs `find` in lower case, and the article's text is not; rewrite it by hand",
+                record.id
+            ));
+            continue;
+        }
         rebased.before = first.before.clone().map(|r| text[r].to_owned());
         rebased.after = first.after.clone().map(|r| text[r].to_owned());
         let strict = Tolerance {

@@ -42,6 +42,10 @@ pub struct RecordSchema {
     occurrence: Option<OccurrenceSchema>,
     /// Match only where `find` is not joined to letters or digits.
     whole_word: Option<bool>,
+    /// "preserve": `find`, written in lower case, also matches its Title and
+    /// UPPER forms, and the replacement takes the form of the match. Default
+    /// "exact".
+    case: Option<CaseSchema>,
     /// The line (1-based) where `find` is expected: picks the nearest of several
     /// approximate matches.
     #[schemars(range(min = 1))]
@@ -68,6 +72,10 @@ pub struct RecordSchema {
     /// The sentence readers see in the corrections notice.
     #[schemars(regex(pattern = r"\S"))]
     notice: Option<String>,
+    /// A fact-checker's rating of the claim corrected ("False", "Misleading",
+    /// …): published as a schema.org ClaimReview.
+    #[schemars(regex(pattern = r"\S"), length(max = 100))]
+    rating: Option<String>,
     /// Ignored: lets editors point at this schema.
     #[serde(rename = "$schema")]
     schema: Option<String>,
@@ -102,6 +110,17 @@ pub enum ScopeSchema {
     Prose,
     /// Anywhere in the source.
     Any,
+}
+
+/// `case`.
+#[derive(JsonSchema)]
+#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[serde(rename_all = "lowercase")]
+pub enum CaseSchema {
+    /// `find` matches as written.
+    Exact,
+    /// `find` also matches its Title and UPPER forms.
+    Preserve,
 }
 
 /// `structure`.

@@ -14,6 +14,7 @@ mod faults;
 mod fuzz_replay;
 mod honest;
 mod hostile;
+mod house_style;
 mod markdown;
 mod modes;
 mod notices;

@@ -1046,7 +1046,8 @@ fn the_action_and_its_workflow_pass_actionlint_and_githubs_schemas() {
 /// `jsonld = true`: `output/K.corrections.jsonld`, a schema.org
 /// `CorrectionComment` per dated record, which PyLD (a JSON-LD processor)
 /// expands with every entry's type, text and date; an undated record gets
-/// none; the file is an output like the others (`--check`, orphans).
+/// none; a rated record also gives a `ClaimReview` with its rating; the
+/// file is an output like the others (`--check`, orphans).
 #[test]
 fn jsonld_gives_each_dated_correction_as_schema_org() {
     let p = article();
@@ -1055,6 +1056,7 @@ fn jsonld_gives_each_dated_correction_as_schema_org() {
     year["category"] = "date".into();
     year["date"] = "2026-12-04".into();
     year["notice"] = "An earlier version gave the year of the pact as 1945.".into();
+    year["rating"] = "False".into();
     year["sources"] = serde_json::json!([{"title": "Soviet–Japanese Neutrality Pact", "url": "https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact"}]);
     let mut undated = record("undated", "Moscow", "Moscow, USSR");
     undated["reason"] = "The city is named with its country, as the house style asks.".into();
@@ -1064,7 +1066,7 @@ fn jsonld_gives_each_dated_correction_as_schema_org() {
     let text = p.read("output/a.corrections.jsonld");
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let graph = doc["@graph"].as_array().unwrap();
-    assert_eq!(graph.len(), 1, "{doc:#}");
+    assert_eq!(graph.len(), 2, "{doc:#}");
     assert_eq!(
         graph[0]["text"],
         "An earlier version gave the year of the pact as 1945."
@@ -1078,9 +1080,16 @@ fn jsonld_gives_each_dated_correction_as_schema_org() {
              doc = json.load(open('output/a.corrections.jsonld'))\n\
              entries = jsonld.expand(doc)\n\
              s = 'https://schema.org/'\n\
-             assert len(entries) == 1, entries\n\
+             assert len(entries) == 2, entries\n\
+             comment, review = entries\n\
+             assert review['@type'] == [s + 'ClaimReview'], review\n\
+             assert review[s + 'claimReviewed'][0]['@value'] == 'signed in 1945', review\n\
+             rating = review[s + 'reviewRating'][0]\n\
+             assert rating['@type'] == [s + 'Rating'], rating\n\
+             assert rating[s + 'alternateName'][0]['@value'] == 'False', rating\n\
+             assert review[s + 'itemReviewed'][0]['@type'] == [s + 'Claim'], review\n\
              for e in entries:\n\
-             \x20   assert e['@type'] == [s + 'CorrectionComment'], e\n\
+             \x20   assert e['@type'] in ([s + 'CorrectionComment'], [s + 'ClaimReview']), e\n\
              \x20   assert e[s + 'text'][0]['@value'], e\n\
              \x20   assert e[s + 'datePublished'][0]['@value'] == '2026-12-04', e\n\
              \x20   assert e[s + 'citation'][0][s + 'url'][0]['@value'].startswith('https://'), e\n\

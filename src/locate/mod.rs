@@ -13,6 +13,7 @@ use crate::markdown::{self, Protected};
 use matcher::Matcher;
 
 mod batch;
+mod cased;
 mod matcher;
 mod tiers;
 pub mod tolerant;
@@ -225,6 +226,22 @@ pub fn locate_with_evidence(
     prose: Option<&Protected>,
     evidence: Option<&crate::evidence::Evidence>,
 ) -> Vec<Location> {
+    if !cased::any(records) {
+        return locate_as_written(text, records, tolerance, prose, evidence);
+    }
+    let written = cased::as_written(records);
+    let locations = locate_as_written(text, &written, tolerance, prose, evidence);
+    cased::merge(text, records, prose, locations)
+}
+
+/// [`locate_with_evidence`] for `find` as written, whatever the record's `case`.
+fn locate_as_written(
+    text: &str,
+    records: &[Record],
+    tolerance: Tolerance,
+    prose: Option<&Protected>,
+    evidence: Option<&crate::evidence::Evidence>,
+) -> Vec<Location> {
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
@@ -288,6 +305,9 @@ pub fn locate_with_evidence(
             };
             match applied {
                 Some(at) => locations[i] = Some(Location::AlreadyApplied { at }),
+                // House style matches as written or not at all: most articles
+                // lack most of its `find`s, and a guess would be a silent edit.
+                None if record.shared => locations[i] = Some(Location::Failed(absent(record))),
                 None => tolerant.push(i),
             }
             in_contexts.push(in_context);
@@ -410,6 +430,17 @@ fn in_prose<'i>(
             .to_owned(),
         first_match: Some(at),
     })
+}
+
+/// A shared record's `find` that the article lacks (such a record is left out
+/// of the article's changelog, see [`Record::shared`]).
+fn absent(record: &Record) -> Failure {
+    Failure {
+        kind: FailureKind::NotFound,
+        message: format!("{} does not occur in this article", quoted(&record.find)),
+        help: "a record in corrections/_all/ applies only where it matches exactly".to_owned(),
+        first_match: None,
+    }
 }
 
 /// An exact hit: its context stands right beside it.

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::limits;
 
-use super::{Category, FIELDS, Occurrence, Record, Source, type_name};
+use super::{Case, Category, FIELDS, Occurrence, Record, Source, type_name};
 
 /// Reads the fields of one record object, collecting every problem.
 pub(super) struct Fields<'a> {
@@ -44,6 +44,21 @@ impl Fields<'_> {
         let after = self.string("after", false);
         let occurrence = self.occurrence();
         let whole_word = self.boolean("whole_word");
+        let case = self
+            .choice("case", &["exact", "preserve"])
+            .map(|c| match c {
+                Some("preserve") => Case::Preserve,
+                _ => Case::Exact,
+            });
+        if case == Some(Case::Preserve)
+            && let Some(find) = &find
+            && *find != find.to_lowercase()
+        {
+            self.errors.push(format!(
+                "`case`: \"preserve\" needs `find` in lower case (it then also matches the Title and UPPER forms); write {:?}",
+                find.to_lowercase()
+            ));
+        }
         let line = self.line();
         let anywhere = self
             .choice("scope", &["prose", "any"])
@@ -88,6 +103,17 @@ impl Fields<'_> {
                     .to_owned(),
             );
         }
+        let rating = self.string("rating", false);
+        match &rating {
+            Some(r) if r.trim().is_empty() => self.errors.push(
+                "`rating` is empty; give the claim's rating (such as \"False\" or \"Misleading\"), or leave the field out".to_owned(),
+            ),
+            Some(r) if r.chars().count() > MAX_RATING_CHARS => self.errors.push(format!(
+                "`rating` is {} characters long; a rating is a word or two of at most {MAX_RATING_CHARS} characters (put the explanation in `reason`)",
+                r.chars().count()
+            )),
+            _ => {}
+        }
         self.string("$schema", false);
         Some(Record {
             id: id?,
@@ -97,17 +123,20 @@ impl Fields<'_> {
             after,
             occurrence: occurrence?,
             whole_word: whole_word?,
+            case: case?,
             category: category?,
             reason: reason?,
             sources: sources?,
             author,
             date,
             notice,
+            rating,
             line: line?,
             anywhere: anywhere?,
             changes_structure: changes_structure?,
             file: file.to_owned(),
             file_line: None,
+            shared: false,
         })
     }
 
@@ -312,6 +341,9 @@ impl Fields<'_> {
 
 /// The longest id: a short name, shown in every message about its record.
 pub(crate) const MAX_ID_CHARS: usize = 128;
+
+/// The longest `rating` (a word or two, as fact-checkers rate claims).
+const MAX_RATING_CHARS: usize = 100;
 
 /// Whether a value is a placeholder left for the editor by `correct record` or
 /// `correct new` ("TODO: ..."): such a record is refused until it is filled in.

@@ -113,6 +113,17 @@ pub enum Occurrence {
     All,
 }
 
+/// How `find` meets the article's letter case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `find` matches as written (the default).
+    Exact,
+    /// `"case": "preserve"`: `find`, written in lower case, also matches its
+    /// Title and UPPER forms, and the replacement takes the form of the match
+    /// (`teh`, `Teh`, `TEH` -> `the`, `The`, `THE`), as typos and codespell do.
+    Preserve,
+}
+
 /// Where the correct version can be checked.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Source {
@@ -140,6 +151,8 @@ pub struct Record {
     pub occurrence: Occurrence,
     /// Match only where `find` is not joined to letters or digits.
     pub whole_word: bool,
+    /// Whether the Title and UPPER forms of `find` match too.
+    pub case: Case,
     /// Kind of error.
     pub category: Category,
     /// Why the original is wrong.
@@ -152,6 +165,9 @@ pub struct Record {
     pub date: Option<String>,
     /// The sentence readers see in the corrections notice, if the fix needs one.
     pub notice: Option<String>,
+    /// A fact-checker's rating of the claim the record corrects (`False`,
+    /// `Misleading`, …): published as a schema.org `ClaimReview`.
+    pub rating: Option<String>,
     /// The line where the record expects `find` (1-based): a hint that picks the
     /// nearest of several approximate matches.
     pub line: Option<usize>,
@@ -166,6 +182,10 @@ pub struct Record {
     /// The line of that file where the record starts (1-based), when it came
     /// from a file: failures are reported there, in the file that must change.
     pub file_line: Option<usize>,
+    /// A house-style record from `corrections/_all/`, applied to every
+    /// article: it matches exactly or not at all, an article's own records win
+    /// where they overlap it, and an article it does not match does not list it.
+    pub shared: bool,
 }
 
 impl Record {
@@ -188,17 +208,20 @@ impl Record {
             after: None,
             occurrence: Occurrence::Unique,
             whole_word: false,
+            case: Case::Exact,
             category: Category::Other,
             reason: String::new(),
             sources: Vec::new(),
             author: None,
             date: None,
             notice: None,
+            rating: None,
             file_line: None,
             line: None,
             anywhere: false,
             changes_structure: false,
             file: String::new(),
+            shared: false,
         }
     }
 }
@@ -227,7 +250,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every field a record may have.
-pub(crate) const FIELDS: [&str; 17] = [
+pub(crate) const FIELDS: [&str; 19] = [
     "id",
     "find",
     "replace",
@@ -235,6 +258,7 @@ pub(crate) const FIELDS: [&str; 17] = [
     "after",
     "occurrence",
     "whole_word",
+    "case",
     "line",
     "scope",
     "structure",
@@ -244,6 +268,7 @@ pub(crate) const FIELDS: [&str; 17] = [
     "author",
     "date",
     "notice",
+    "rating",
     "$schema",
 ];
 

@@ -70,7 +70,7 @@ pub fn build<'a>(
         output: written.map(|w| FileDigest::of(w.output, w.text)),
         diff: written.map(|w| w.diff),
         summary: Summary {
-            records: records.len(),
+            records: outcome.record_count(),
             applied: outcome.count(Status::Applied),
             already_applied: outcome.count(Status::AlreadyApplied),
             failed: outcome.count(Status::Failed),

@@ -306,7 +306,9 @@ fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outco
     let by_category: Vec<String> = Category::ALL
         .iter()
         .filter_map(|&c| {
-            let n = records.iter().filter(|r| r.category == c).count();
+            let n = (outcome.corrections.iter())
+                .filter(|k| records[k.record].category == c)
+                .count();
             (n > 0).then(|| format!("{c} {n}"))
         })
         .collect();
@@ -326,7 +328,7 @@ fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outco
     let _ = writeln!(
         page,
         "| Records | {}: {} applied, {} already applied, {} failed |",
-        records.len(),
+        outcome.record_count(),
         outcome.count(Status::Applied),
         outcome.count(Status::AlreadyApplied),
         outcome.count(Status::Failed)

@@ -129,7 +129,7 @@ pub(super) fn process(
             let article = annotations::Article {
                 path: ev.job.input.clone(),
                 review: ev.job.outputs.review.clone(),
-                records: ev.records.len(),
+                records: ev.outcome.record_count(),
                 applied: outcome.count(Status::Applied),
                 already: outcome.count(Status::AlreadyApplied),
                 failed: outcome.count(Status::Failed),
@@ -177,7 +177,7 @@ pub(super) fn process(
         stdout: stdout_buffer,
         stderr: stderr_buffer,
         failed: !outcome.succeeded(),
-        records: ev.records.len(),
+        records: ev.outcome.record_count(),
         applied: outcome.count(Status::Applied),
         already: outcome.count(Status::AlreadyApplied),
         failures: outcome.count(Status::Failed),
@@ -295,6 +295,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
                 Err(mut problems) => errors.append(&mut problems),
             }
         }
+        records.extend(job.shared.iter().cloned());
         (records, errors)
     };
     // A large article is read while its records are parsed.

@@ -103,7 +103,7 @@ fn stages(c: &mut Criterion) {
             output: "output/a.txt",
             output_sha256: "0",
             regenerate: "correct input/a.txt",
-            markdown: false,
+            syntax: correct::syntax::Syntax::Plain,
             appended: "",
             wdiff: "output/a.wdiff",
         };

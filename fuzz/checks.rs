@@ -116,7 +116,10 @@ pub fn apply(case: Case) {
         output: "output/a.txt",
         output_sha256: "1",
         regenerate: "correct input/a.txt",
-        markdown: case.markdown,
+        syntax: match case.markdown {
+            true => correct::syntax::Syntax::Markdown,
+            false => correct::syntax::Syntax::Plain,
+        },
         appended: "",
         wdiff: "output/a.wdiff",
     };
@@ -152,8 +155,12 @@ pub fn markdown(case: Case) {
         }
     }
     let records = to_records(case.records);
-    let outcome =
-        correct::outcome::correct_with(text, &records, correct::locate::Tolerance::default(), true);
+    let outcome = correct::outcome::correct_with(
+        text,
+        &records,
+        correct::locate::Tolerance::default(),
+        correct::syntax::Syntax::Markdown,
+    );
     if outcome.succeeded() && outcome.edit_count() > 0 {
         assert_eq!(
             correct::markdown::broken(text, &outcome.corrected),

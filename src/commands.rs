@@ -222,10 +222,9 @@ fn read_text(cwd: &Path, path: &Path) -> Result<String, Failed> {
     }
 }
 
-/// Whether `path` names a Markdown article (`.md`, `.markdown`).
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e == "md" || e == "markdown")
+/// The syntax of the article at `path`.
+fn syntax_of(path: &Path) -> crate::syntax::Syntax {
+    crate::syntax::Syntax::of_path(&path.to_string_lossy())
 }
 
 /// The records folder of an article: `--to`, or `corrections/KEY/`.
@@ -347,12 +346,12 @@ fn record_from_copy(
     for d in &mut derived {
         d.record.id = derive::unique_id(&mut taken, &d.record.id, "");
     }
-    let markdown = is_markdown(&args.original);
-    if markdown {
+    let syntax = syntax_of(&args.original);
+    if syntax != crate::syntax::Syntax::Plain {
         // A change outside prose, or to the structure, is marked as meant, so
         // that `correct` applies the records it writes (and the review shows it).
         let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
-        let check = outcome::correct_with(&original, &records, Tolerance::default(), true);
+        let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
         for c in &check.corrections {
             let (Some(failure), d) = (&c.failure, &mut derived[c.record]) else {
                 continue;
@@ -360,7 +359,7 @@ fn record_from_copy(
             let what = match failure.kind {
                 crate::locate::FailureKind::Structure => {
                     d.record.changes_structure = true;
-                    "changes the Markdown structure: written with \"structure\": \"changes\""
+                    "changes the document's structure: written with \"structure\": \"changes\""
                 }
                 _ => {
                     d.record.anywhere = true;
@@ -372,7 +371,7 @@ fn record_from_copy(
         }
     }
     let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
-    let check = outcome::correct_with(&original, &records, Tolerance::default(), markdown);
+    let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
     if !check.succeeded() || check.corrected != edited {
         return Err(failed(
             EXIT_ERROR,
@@ -470,8 +469,8 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
         strict: true,
         ..Tolerance::default()
     };
-    let markdown = is_markdown(&args.input);
-    let prose = markdown.then(|| crate::markdown::Protected::of(&text));
+    let syntax = syntax_of(&args.input);
+    let prose = syntax.protected(&text);
     let start =
         match locate::locate_with(&text, std::slice::from_ref(&record), strict, prose.as_ref())
             .remove(0)
@@ -492,7 +491,7 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
         };
     // The new record must also live with the article's other records.
     others.push(record.clone());
-    let together = outcome::correct_with(&text, &others, Tolerance::default(), markdown);
+    let together = outcome::correct_with(&text, &others, Tolerance::default(), syntax);
     if let Some(f) = together
         .corrections
         .iter()

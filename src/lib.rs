@@ -49,4 +49,5 @@ pub mod record;
 pub mod render;
 pub mod run;
 pub mod schema;
+pub mod syntax;
 pub mod wire;

@@ -91,6 +91,14 @@ pub enum Kind {
     TaskBox,
     /// YAML or TOML front matter.
     FrontMatter,
+    /// HTML: a tag and its attributes.
+    Tag,
+    /// HTML: a comment, doctype or CDATA section.
+    Comment,
+    /// HTML: a `script`, `style`, `title`, `textarea` or other raw-text element.
+    RawText,
+    /// HTML: text in `code`, `pre`, `kbd`, `samp` or `template`.
+    Code,
 }
 
 impl Kind {
@@ -106,6 +114,10 @@ impl Kind {
             Kind::Reference => "a character reference or escape",
             Kind::TaskBox => "a task list box",
             Kind::FrontMatter => "front matter",
+            Kind::Tag => "an HTML tag or its attributes",
+            Kind::Comment => "an HTML comment",
+            Kind::RawText => "a script, style, title or other raw-text element",
+            Kind::Code => "code or preformatted text",
         }
     }
 }
@@ -118,6 +130,9 @@ type OpenLink = (Range<usize>, Vec<Range<usize>>, bool);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Protected {
     ranges: Vec<(Range<usize>, Kind)>,
+    /// The furthest end among the ranges up to each one: the ranges a span
+    /// overlaps are found by a binary search, not a scan from the start.
+    reach: Vec<usize>,
     /// The prose as it reads, for finds that run across inline markup.
     pub prose: Prose,
 }
@@ -254,16 +269,43 @@ impl Protected {
                 ranges.push((link, Kind::Autolink));
             }
         }
-        ranges.sort_by_key(|(r, _)| (r.start, r.end));
-        Protected { ranges, prose }
+        Protected::from_parts(ranges, prose)
     }
 
-    /// The kind of the first protected part that `span` overlaps, if any.
-    pub fn overlapping(&self, span: Range<usize>) -> Option<Kind> {
-        self.ranges
+    /// Protected parts found by a syntax (see [`crate::syntax`]).
+    pub(crate) fn from_parts(mut ranges: Vec<(Range<usize>, Kind)>, prose: Prose) -> Protected {
+        ranges.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut furthest = 0;
+        let reach = ranges
             .iter()
-            .take_while(|(r, _)| r.start < span.end.max(span.start + 1))
-            .find(|(r, _)| r.start < span.end.max(span.start + 1) && span.start < r.end)
+            .map(|(r, _)| {
+                furthest = furthest.max(r.end);
+                furthest
+            })
+            .collect();
+        Protected {
+            ranges,
+            reach,
+            prose,
+        }
+    }
+
+    /// The kind of the first protected part that `span` overlaps, if any. A
+    /// character reference wholly inside a non-empty span is not cut by it.
+    pub fn overlapping(&self, span: Range<usize>) -> Option<Kind> {
+        let end = span.end.max(span.start + 1);
+        let before = self.ranges.partition_point(|(r, _)| r.start < end);
+        // The ranges that start before the span ends and reach into it.
+        let from = self.reach[..before].partition_point(|&reach| reach <= span.start);
+        self.ranges[from..before]
+            .iter()
+            .filter(|(r, _)| span.start < r.end)
+            .find(|(r, kind)| {
+                !(*kind == Kind::Reference
+                    && !span.is_empty()
+                    && span.start <= r.start
+                    && r.end <= span.end)
+            })
             .map(|(_, kind)| *kind)
     }
 }
@@ -426,8 +468,15 @@ pub struct Prose {
 }
 
 impl Prose {
+    /// Adds a piece that reads as `text` but is not written so (a character
+    /// reference): never cut.
+    pub(crate) fn push_decoded(&mut self, text: &str, range: Range<usize>) {
+        self.pieces.push((self.text.len(), range, false));
+        self.text.push_str(text);
+    }
+
     /// Adds one text event (`text`, standing at `range` of `source`).
-    fn push(&mut self, source: &str, text: &str, range: Range<usize>) {
+    pub(crate) fn push(&mut self, source: &str, text: &str, range: Range<usize>) {
         let verbatim = source.get(range.clone()) == Some(text);
         self.pieces.push((self.text.len(), range, verbatim));
         self.text.push_str(text);

@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use crate::apply::{self, Edit};
 use crate::lines::{Indexed, LineCol, LineIndex};
 use crate::locate::{self, Failure, FailureKind, Found, Location, Matched, Tolerance};
-use crate::markdown::{self, Protected};
 use crate::record::Record;
+use crate::syntax::Syntax;
 
 /// What happened to one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,19 +120,19 @@ impl Outcome {
 /// assert!(outcome.succeeded());
 /// ```
 pub fn correct(text: &str, records: &[Record]) -> Outcome {
-    correct_with(text, records, Tolerance::default(), false)
+    correct_with(text, records, Tolerance::default(), Syntax::Plain)
 }
 
 /// Locates (with `tolerance`) and applies `records` to `text`. For a Markdown
-/// text, matches outside prose are skipped and records that would change the
-/// document's structure fail (see [`crate::markdown`]).
+/// or HTML text, matches outside prose are skipped and records that would
+/// change the document's structure fail (see [`crate::syntax`]).
 pub fn correct_with(
     text: &str,
     records: &[Record],
     tolerance: Tolerance,
-    markdown: bool,
+    syntax: Syntax,
 ) -> Outcome {
-    correct_with_evidence(text, records, tolerance, markdown, None)
+    correct_with_evidence(text, records, tolerance, syntax, None)
 }
 
 /// [`correct_with`], where a record whose `find` has no match may be
@@ -142,15 +142,15 @@ pub fn correct_with_evidence(
     text: &str,
     records: &[Record],
     tolerance: Tolerance,
-    markdown: bool,
+    syntax: Syntax,
     evidence: Option<&crate::evidence::Evidence>,
 ) -> Outcome {
-    let prose = markdown.then(|| Protected::of(text));
+    let prose = syntax.protected(text);
     let mut locations =
         locate::locate_with_evidence(text, records, tolerance, prose.as_ref(), evidence);
     apply::mark_conflicts(text, records, &mut locations);
-    if markdown {
-        mark_structure_changes(text, records, &mut locations);
+    if syntax != Syntax::Plain {
+        mark_structure_changes(text, records, syntax, &mut locations);
     }
     let edits = apply::edits(&locations);
     // Both line indexes are built while the corrected text is: the corrected
@@ -239,13 +239,18 @@ pub fn correct_with_evidence(
 
 /// Marks as failed (`structure`) every record whose edits change the Markdown
 /// structure of `text`, unless it says `"structure": "changes"`.
-fn mark_structure_changes(text: &str, records: &[Record], locations: &mut [Location]) {
+fn mark_structure_changes(
+    text: &str,
+    records: &[Record],
+    syntax: Syntax,
+    locations: &mut [Location],
+) {
     let checked = |locations: &[Location], only: Option<usize>| -> Option<(String, usize)> {
         let edits: Vec<Edit> = apply::edits(locations)
             .into_iter()
             .filter(|e| only.is_none_or(|i| e.record == i) && !records[e.record].changes_structure)
             .collect();
-        markdown::broken(text, &apply::apply(text, records, &edits))
+        syntax.broken(text, &apply::apply(text, records, &edits))
     };
     if checked(locations, None).is_none() {
         return;

@@ -93,8 +93,8 @@ pub struct Job {
     pub record_files: Vec<String>,
     /// Where its outputs go.
     pub outputs: Outputs,
-    /// The input is Markdown (`.md`, `.markdown`).
-    pub markdown: bool,
+    /// The input's syntax (by its extension).
+    pub syntax: crate::syntax::Syntax,
     /// The house-style records (see [`SHARED_KEY`]), read once for every job.
     pub shared: Arc<[Record]>,
 }
@@ -114,8 +114,9 @@ pub struct Outputs {
     pub wdiff: String,
     /// `output/K.notice.md`, written only when some record has a notice.
     pub notice: String,
-    /// With `--html`: `output/K.html` and `output/K.review.html`.
-    pub html: Option<(String, String)>,
+    /// With `--html`: `output/K.html` (none for an HTML input: the corrected
+    /// article is a page) and `output/K.review.html`.
+    pub html: Option<(Option<String>, String)>,
     /// With `--jsonld`: `output/K.corrections.jsonld`.
     pub jsonld: Option<String>,
 }
@@ -132,7 +133,8 @@ impl Outputs {
             &self.notice,
         ];
         if let Some((page, review)) = &self.html {
-            all.extend([page.as_str(), review.as_str()]);
+            all.extend(page.as_deref());
+            all.push(review);
         }
         all.extend(self.jsonld.as_deref());
         all
@@ -219,7 +221,7 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
                 continue;
             }
         };
-        let markdown = matches!(extension(&shown), Some("md" | "markdown"));
+        let syntax = crate::syntax::Syntax::of_path(&shown);
         let outputs = outputs_for(
             &display(&layout.cwd, &layout.out),
             &key,
@@ -232,7 +234,7 @@ pub fn plan(layout: &Layout) -> Result<Plan, Error> {
             key,
             record_files,
             outputs,
-            markdown,
+            syntax,
             shared: Arc::clone(&shared),
         });
     }
@@ -374,7 +376,13 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool, jsonld: bool
         review: format!("{base}.review.md"),
         wdiff: format!("{base}.wdiff"),
         notice: format!("{base}.notice.md"),
-        html: html.then(|| (format!("{base}.html"), format!("{base}.review.html"))),
+        html: html.then(|| {
+            let page = match ext.map(|e| crate::syntax::Syntax::of_path(&format!("x.{e}"))) {
+                Some(crate::syntax::Syntax::Html) => None,
+                _ => Some(format!("{base}.html")),
+            };
+            (page, format!("{base}.review.html"))
+        }),
         jsonld: jsonld.then(|| format!("{base}.corrections.jsonld")),
     }
 }
@@ -704,7 +712,7 @@ mod tests {
             outputs: outputs_for(out, &key, extension(input), false, false),
             key,
             record_files: vec![],
-            markdown: false,
+            syntax: crate::syntax::Syntax::Plain,
             shared: std::sync::Arc::from([]),
         }
     }

@@ -23,8 +23,19 @@ fn projects() -> Vec<(Project, &'static str, &'static str)> {
             std::fs::read(entry.path()).unwrap(),
         );
     }
+    let page = Project::new();
+    let html = root.join("tests/html");
+    page.write(
+        "input/news.html",
+        std::fs::read(html.join("news.html")).unwrap(),
+    )
+    .write(
+        "corrections/news.json",
+        std::fs::read(html.join("news.records.json")).unwrap(),
+    );
     vec![
         (Project::fixture("tricky"), "input/tricky.txt", "tricky"),
+        (page, "input/news.html", "news"),
         (Project::fixture("markdown"), "input/doc.md", "doc"),
         (Project::fixture("crlf-bom"), "input/story.txt", "story"),
         (article, "input/article.txt", "article"),

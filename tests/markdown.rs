@@ -272,7 +272,7 @@ fn a_change_that_would_cross_markup_is_refused() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("error[structure]"), "{run:?}");
     assert!(
-        run.stderr.contains("\"Battle of Khalkhin\" matches the prose at 1:5 across Markdown markup, and the change of \"Battle of Khalkhin\" to \"Fight at Nomonhan\" would cross that markup"),
+        run.stderr.contains("\"Battle of Khalkhin\" matches the prose at 1:5 across markup, and the change of \"Battle of Khalkhin\" to \"Fight at Nomonhan\" would cross that markup"),
         "{run:?}"
     );
     assert!(!p.exists("output"));

@@ -144,7 +144,7 @@ proptest! {
             output: "output/a.txt",
             output_sha256: "",
             regenerate: "correct input/a.txt",
-            markdown: false,
+            syntax: correct::syntax::Syntax::Plain,
             appended: "",
             wdiff: "output/a.wdiff",
         };
@@ -280,7 +280,7 @@ proptest! {
         });
         let evidence = correct::evidence::Evidence::from_changelog(changelog.to_string().as_bytes());
         let again = correct::outcome::correct_with_evidence(
-            &first.corrected, &records, correct::locate::Tolerance::default(), false, evidence.as_ref());
+            &first.corrected, &records, correct::locate::Tolerance::default(), correct::syntax::Syntax::Plain, evidence.as_ref());
         for c in &again.corrections {
             let record = &records[c.record];
             // A record whose find still stands in the corrected text (its

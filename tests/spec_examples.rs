@@ -116,7 +116,12 @@ fn every_word_of_every_spec_example_keeps_github_s_structure() {
                     occurrence: Occurrence::All,
                     ..Record::new("w", &word, "qq")
                 };
-                let outcome = correct::outcome::correct_with(&markdown, &[record], strict, true);
+                let outcome = correct::outcome::correct_with(
+                    &markdown,
+                    &[record],
+                    strict,
+                    correct::syntax::Syntax::Markdown,
+                );
                 if !outcome.succeeded() {
                     refused += 1;
                     continue;

@@ -15,6 +15,7 @@ mod fuzz_replay;
 mod honest;
 mod hostile;
 mod house_style;
+mod html;
 mod markdown;
 mod modes;
 mod notices;

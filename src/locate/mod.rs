@@ -425,7 +425,7 @@ fn in_prose<'i>(
             kind.describe(),
             index().line_col(text, at)
         ),
-        help: "corrections apply to prose only in Markdown; add \"scope\": \"any\" to the record \
+        help: "in Markdown and HTML articles corrections apply to prose only; add \"scope\": \"any\" to the record \
                to correct it there"
             .to_owned(),
         first_match: Some(at),

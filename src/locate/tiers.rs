@@ -137,7 +137,7 @@ fn word_edits(
             return Err(Failure {
                 kind: FailureKind::Structure,
                 message: format!(
-                    "{} matches the prose at {} across Markdown markup, and the change of {} to {} \
+                    "{} matches the prose at {} across markup, and the change of {} to {} \
                      would cross that markup",
                     quoted(&record.find),
                     index.line_col(text, start),
@@ -501,7 +501,12 @@ pub(super) fn refused_by_strict(
     record: &Record,
     location: &Location,
 ) -> Failure {
+    // A match of the prose across markup is edited word by word: its first
+    // edit is no picture of what matched.
+    let across =
+        matches!(location, Location::Found(f) if f.hits.iter().any(|h| h.replace.is_some()));
     let (how, at): (&str, Option<Range<usize>>) = match location {
+        Location::Found(_) if across => ("the prose across markup", None),
         Location::Found(found) => (found.matched.tier.as_str(), found.spans().next()),
         Location::AlreadyApplied { at } => ("already applied", at.map(|at| at..at)),
         Location::Failed(failure) => return failure.clone(),

@@ -35,10 +35,15 @@ pub fn page(notices: &[&str]) -> Option<String> {
 ///
 /// ```
 /// use correct::render::notice::section;
-/// assert_eq!(section("Text.", &["Fixed a date."], false), "\n\nCorrections\nFixed a date.");
-/// assert_eq!(section("Text.\r\n", &["Fixed a date."], true), "\r\n## Corrections\r\n\r\nFixed a date.\r\n");
+/// use correct::syntax::Syntax;
+/// assert_eq!(section("Text.", &["Fixed a date."], Syntax::Plain), "\n\nCorrections\nFixed a date.");
+/// assert_eq!(section("Text.\r\n", &["Fixed a date."], Syntax::Markdown), "\r\n## Corrections\r\n\r\nFixed a date.\r\n");
+/// assert_eq!(
+///     section("<p>Text.</p>\n", &["Fixed a <date>."], Syntax::Html),
+///     "<section class=\"corrections\"><h2>Corrections</h2><p>Fixed a &lt;date&gt;.</p></section>\n"
+/// );
 /// ```
-pub fn section(article: &str, notices: &[&str], markdown: bool) -> String {
+pub fn section(article: &str, notices: &[&str], syntax: crate::syntax::Syntax) -> String {
     let eol = if article.contains("\r\n") {
         "\r\n"
     } else {
@@ -51,12 +56,26 @@ pub fn section(article: &str, notices: &[&str], markdown: bool) -> String {
         format!("{eol}{eol}")
     };
     let notices: Vec<String> = notices.iter().map(|n| one_line(n)).collect();
-    let (heading, separator) = if markdown {
-        ("## Corrections", format!("{eol}{eol}"))
-    } else {
-        ("Corrections", eol.to_owned())
+    use crate::syntax::Syntax;
+    let mut text = match syntax {
+        Syntax::Markdown => format!(
+            "{lead}## Corrections{eol}{eol}{}",
+            notices.join(&format!("{eol}{eol}"))
+        ),
+        Syntax::Plain => format!("{lead}Corrections{eol}{}", notices.join(eol)),
+        // One element, in the page's text (a parser puts what follows
+        // `</html>` in the body).
+        Syntax::Html => {
+            let paragraphs: String = notices
+                .iter()
+                .map(|n| format!("<p>{}</p>", escape_html(n)))
+                .collect();
+            let lead = if ends_with_eol { "" } else { eol };
+            format!(
+                "{lead}<section class=\"corrections\"><h2>Corrections</h2>{paragraphs}</section>"
+            )
+        }
     };
-    let mut text = format!("{lead}{heading}{separator}{}", notices.join(&separator));
     if ends_with_eol {
         text.push_str(eol);
     }
@@ -65,4 +84,11 @@ pub fn section(article: &str, notices: &[&str], markdown: bool) -> String {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text as HTML text: `&`, `<`, `>` escaped.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -29,8 +29,9 @@ pub struct Header<'a> {
     pub output_sha256: &'a str,
     /// The command that regenerates the page.
     pub regenerate: &'a str,
-    /// The input is Markdown: keep its markup instead of escaping it.
-    pub markdown: bool,
+    /// The input's syntax: Markdown keeps its markup, HTML is shown as it
+    /// reads (its text, a paragraph per block), plain text is escaped.
+    pub syntax: crate::syntax::Syntax,
     /// Text added after the article (the `--append-notice` section), or empty.
     pub appended: &'a str,
     /// The word diff's path (`output/K.wdiff`), which lists every change
@@ -99,7 +100,7 @@ fn write_in_parts(
     let mut text = original.strip_prefix('\u{feff}').unwrap_or(original);
     // A Markdown article's front matter is shown as a code block of its own:
     // after the page's header it would read as a rule and a heading.
-    if header.markdown
+    if header.syntax.is_markdown()
         && let Some(front) = crate::markdown::front_matter(original)
         && edits
             .first()
@@ -117,7 +118,11 @@ fn write_in_parts(
         records,
         outcome,
         edits,
-        markdown: header.markdown,
+        markdown: header.syntax.is_markdown(),
+        reading: match header.syntax {
+            crate::syntax::Syntax::Html => crate::syntax::html::reading(text),
+            _ => Vec::new(),
+        },
         label: label_prefix(original),
     };
     let parts = article.parts(part);
@@ -193,6 +198,9 @@ struct Article<'a> {
     /// Every edit with its record, in text order.
     edits: Vec<(usize, &'a PlacedEdit)>,
     markdown: bool,
+    /// An HTML article's markup and how each stretch of it is shown (see
+    /// [`crate::syntax::html::reading`]); empty for other syntaxes.
+    reading: Vec<(Range<usize>, crate::syntax::html::Show)>,
     /// What every footnote label of the page starts with (see [`label_prefix`]).
     label: String,
 }
@@ -253,6 +261,57 @@ impl Article<'_> {
             .collect()
     }
 
+    /// The article's unchanged text `range` into `body`: as written, or for
+    /// an HTML article as it reads (markup left out, blocks as paragraphs,
+    /// references left for the Markdown renderer to read, white space
+    /// collapsed).
+    fn plain(&self, body: &mut Body, range: Range<usize>) {
+        use crate::syntax::html::Show;
+        if self.reading.is_empty() {
+            body.plain(&self.text[range]);
+            return;
+        }
+        let text = |body: &mut Body, stretch: &str| {
+            for (i, word) in stretch.split_ascii_whitespace().enumerate() {
+                let spaced = i > 0 || stretch.starts_with(|c: char| c.is_ascii_whitespace());
+                if spaced && !body.line_empty {
+                    body.plain(" ");
+                }
+                body.plain(word);
+            }
+            if stretch.ends_with(|c: char| c.is_ascii_whitespace()) && !body.line_empty {
+                body.plain(" ");
+            }
+        };
+        let mut at = range.start;
+        let first = self.reading.partition_point(|(r, _)| r.end <= range.start);
+        for (markup, show) in &self.reading[first..] {
+            if markup.start >= range.end {
+                break;
+            }
+            if markup.start > at {
+                text(body, &self.text[at..markup.start]);
+            }
+            // A stretch cut by the range is shown where it starts.
+            if markup.start >= range.start {
+                match show {
+                    Show::Hidden => {}
+                    Show::Break => body.plain("\n"),
+                    Show::Space => {
+                        if !body.line_empty {
+                            body.plain(" ");
+                        }
+                    }
+                    Show::Reference => body.raw(&self.text[markup.clone()]),
+                }
+            }
+            at = markup.end.min(range.end).max(at);
+        }
+        if at < range.end {
+            text(body, &self.text[at..range.end]);
+        }
+    }
+
     /// Renders one part into `body`, passing full blocks on to `sink` if given.
     fn render(
         &self,
@@ -266,7 +325,7 @@ impl Article<'_> {
         for &(record, edit) in &self.edits[part.edits] {
             let record = &self.records[record];
             let span = self.span(edit);
-            body.plain(&self.text[copied.min(span.start)..span.start]);
+            self.plain(body, copied.min(span.start)..span.start);
             // The article's own text and what replaces it there (a tolerant match
             // or a change inside markup differs from the record's texts).
             let find = &self.original[edit.original.start..edit.original.end];
@@ -297,7 +356,7 @@ impl Article<'_> {
                 body.out.clear();
             }
         }
-        body.plain(&self.text[copied.min(part.text.end)..part.text.end]);
+        self.plain(body, copied.min(part.text.end)..part.text.end);
         Ok(())
     }
 }
@@ -1036,6 +1095,19 @@ mod tests {
         }
     }
 
+    /// The page, rendered in parts of `part` bytes.
+    fn in_parts(
+        header: Header<'_>,
+        text: &str,
+        records: &[Record],
+        outcome: &Outcome,
+        part: usize,
+    ) -> String {
+        let mut page = Vec::new();
+        write_in_parts(&mut page, header, text, records, outcome, part).unwrap();
+        String::from_utf8(page).unwrap()
+    }
+
     #[test]
     fn a_page_rendered_in_parts_equals_the_page_rendered_whole() {
         // Edits that take in line breaks, end at one, insert at a line start
@@ -1049,31 +1121,72 @@ mod tests {
         ];
         let outcome = crate::outcome::correct(text, &records);
         assert!(outcome.succeeded(), "{:?}", outcome.corrections);
-        for markdown in [false, true] {
+        use crate::syntax::Syntax;
+        for syntax in [Syntax::Plain, Syntax::Markdown, Syntax::Html] {
             let header = Header {
                 input: "input/a.txt",
                 input_sha256: "0",
                 output: "output/a.txt",
                 output_sha256: "0",
                 regenerate: "correct input/a.txt",
-                markdown,
+                syntax,
                 appended: "\n## Notice",
                 wdiff: "output/a.wdiff",
             };
-            let page = |part| {
-                let mut page = Vec::new();
-                write_in_parts(&mut page, header, text, &records, &outcome, part).unwrap();
-                String::from_utf8(page).unwrap()
-            };
+            let page = |part| in_parts(header, text, &records, &outcome, part);
             let whole = page(usize::MAX);
             assert!(whole.contains("<ins>5</ins>[^fix-b]"), "{whole}");
             for part in 1..=text.len() {
-                assert_eq!(
-                    page(part),
-                    whole,
-                    "parts of {part} bytes, markdown {markdown}"
-                );
+                assert_eq!(page(part), whole, "parts of {part} bytes, {syntax:?}");
             }
+        }
+    }
+
+    #[test]
+    fn an_html_article_reads_as_its_text_in_any_parts() {
+        use crate::syntax::Syntax;
+        let text = "<p>one <em>two</em>\nthree</p>\n<script>\nvar x = '<p>';\n</script>\n\
+                    <p title=\"t\">four &amp; five</p>\n<div>six\n  seven</div>";
+        let records = [
+            Record::new("a", "two", "2"),
+            Record::new("b", "four", "4"),
+            Record::new("c", "seven", "7"),
+        ];
+        let outcome = crate::outcome::correct_with(
+            text,
+            &records,
+            crate::locate::Tolerance::default(),
+            Syntax::Html,
+        );
+        assert!(outcome.succeeded(), "{:?}", outcome.corrections);
+        let header = Header {
+            input: "input/a.html",
+            input_sha256: "0",
+            output: "output/a.html",
+            output_sha256: "0",
+            regenerate: "correct input/a.html",
+            syntax: Syntax::Html,
+            appended: "",
+            wdiff: "output/a.wdiff",
+        };
+        let page = |part| in_parts(header, text, &records, &outcome, part);
+        let whole = page(usize::MAX);
+        let body = &whole[whole.find("\n---\n").unwrap()..];
+        assert!(
+            body.contains("one <del>two</del><ins>2</ins>[^fix-a] three\n\n"),
+            "{body}"
+        );
+        assert!(
+            body.contains("<del>four</del><ins>4</ins>[^fix-b] &amp; five"),
+            "{body}"
+        );
+        assert!(
+            body.contains("six <del>seven</del><ins>7</ins>[^fix-c]"),
+            "{body}"
+        );
+        assert!(!body.contains("var x") && !body.contains("title"), "{body}");
+        for part in 1..=text.len() {
+            assert_eq!(page(part), whole, "parts of {part} bytes");
         }
     }
 
@@ -1094,6 +1207,7 @@ mod tests {
                 .map(|e| (0, e))
                 .collect(),
             markdown: false,
+            reading: Vec::new(),
             label: label_prefix(text),
         };
         let cuts: Vec<Range<usize>> = article.parts(1).into_iter().map(|p| p.text).collect();

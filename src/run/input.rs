@@ -24,6 +24,7 @@ use crate::render::changelog::{self, Written};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
 use crate::render::{diff, html, jsonld, notice, review, wdiff};
+use crate::syntax::Syntax;
 
 /// One input after loading and correcting.
 struct Evaluated {
@@ -337,7 +338,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
                         &text,
                         &records,
                         tolerance,
-                        job.markdown,
+                        job.syntax,
                         evidence.as_ref(),
                     )
                 },
@@ -458,10 +459,12 @@ impl<'e> Rendered<'e> {
         }
         if let (Some((page, review)), Some((page_path, review_path))) = (pages.html, &outputs.html)
         {
-            files.push(OutputFile {
-                path: page_path.clone(),
-                contents: page.into(),
-            });
+            if let Some(page_path) = page_path {
+                files.push(OutputFile {
+                    path: page_path.clone(),
+                    contents: page.into(),
+                });
+            }
             files.push(OutputFile {
                 path: review_path.clone(),
                 contents: review.into(),
@@ -481,7 +484,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let outputs = &ev.job.outputs;
     let notices = notice::notices(&ev.records, &ev.outcome);
     let appended = match opts.append_notice && !notices.is_empty() {
-        true => notice::section(&ev.outcome.corrected, &notices, ev.job.markdown),
+        true => notice::section(&ev.outcome.corrected, &notices, ev.job.syntax),
         false => String::new(),
     };
     let (text, text_lines) = if appended.is_empty() {
@@ -551,7 +554,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
             output: &outputs.corrected,
             output_sha256: &output_sha256,
             regenerate: &regenerate,
-            markdown: ev.job.markdown,
+            syntax: ev.job.syntax,
             appended: &appended,
             wdiff: &outputs.wdiff,
         };
@@ -563,9 +566,11 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
             let mut page = Vec::new();
             review_page(&mut page).expect("writing to memory cannot fail");
             let review = String::from_utf8(page).expect("the page is built from UTF-8 texts");
-            let article = match ev.job.markdown {
-                true => html::page(&outputs.corrected, &rendered.text),
-                false => html::plain_page(&outputs.corrected, &rendered.text),
+            let article = match ev.job.syntax {
+                Syntax::Markdown => html::page(&outputs.corrected, &rendered.text),
+                Syntax::Plain => html::plain_page(&outputs.corrected, &rendered.text),
+                // The corrected article is a page itself.
+                Syntax::Html => String::new(),
             };
             let review_html = html::page(&format!("Review: {}", ev.job.input), &review);
             (review.into(), Some((article, review_html)))

@@ -76,8 +76,8 @@ pub fn apply(case: Case) {
     let mut edits: Vec<_> = outcome
         .corrections
         .iter()
-        .filter(|c| c.status == Status::Applied)
-        .flat_map(|c| c.edits.iter().map(move |e| (c.record, e)))
+        .filter(|c| c.status() == Status::Applied)
+        .flat_map(|c| c.edits().iter().map(move |e| (c.record, e)))
         .collect();
     edits.sort_by_key(|(_, e)| e.original.start);
     let mut rebuilt = String::new();

@@ -353,7 +353,7 @@ fn record_from_copy(
         let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
         let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
         for c in &check.corrections {
-            let (Some(failure), d) = (&c.failure, &mut derived[c.record]) else {
+            let (Some(failure), d) = (c.failure(), &mut derived[c.record]) else {
                 continue;
             };
             let what = match failure.kind {
@@ -496,7 +496,7 @@ fn new_record(args: &NewArgs, cwd: &Path, stderr: &mut dyn Write) -> Result<u8, 
         .corrections
         .iter()
         .find(|c| c.record == others.len() - 1)
-        .and_then(|c| c.failure.as_ref())
+        .and_then(|c| c.failure())
     {
         return Err(failed(
             EXIT_FAILED,

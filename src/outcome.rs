@@ -53,21 +53,85 @@ pub struct PlacedEdit {
     pub matched: Matched,
 }
 
+/// What became of one record, with what each outcome carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Its edits are in the corrected text.
+    Applied {
+        /// Its edits, in text order.
+        edits: Vec<PlacedEdit>,
+        /// Where it matched and how: what `--rebase` copies.
+        found: Found,
+    },
+    /// The text already says what the record wants.
+    AlreadyApplied {
+        /// Where the replacement stands, when the evidence says.
+        at: Option<usize>,
+    },
+    /// It could not apply.
+    Failed(Failure),
+}
+
 /// One record's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
     /// Index into the records slice.
     pub record: usize,
-    /// What happened.
-    pub status: Status,
-    /// Its edits, in text order (empty unless applied).
-    pub edits: Vec<PlacedEdit>,
-    /// Why it failed, when it did.
-    pub failure: Option<Failure>,
     /// Byte offset of its first edit or match, used for ordering.
     pub position: Option<usize>,
-    /// Where it matched and how (applied records only): what `--rebase` copies.
-    pub found: Option<Found>,
+    /// What became of it.
+    pub resolution: Resolution,
+}
+
+impl Correction {
+    /// What happened, by name.
+    pub fn status(&self) -> Status {
+        match self.resolution {
+            Resolution::Applied { .. } => Status::Applied,
+            Resolution::AlreadyApplied { .. } => Status::AlreadyApplied,
+            Resolution::Failed(_) => Status::Failed,
+        }
+    }
+
+    /// Its edits, in text order: none unless it applied.
+    pub fn edits(&self) -> &[PlacedEdit] {
+        match &self.resolution {
+            Resolution::Applied { edits, .. } => edits,
+            _ => &[],
+        }
+    }
+
+    /// Why it failed, when it did.
+    pub fn failure(&self) -> Option<&Failure> {
+        match &self.resolution {
+            Resolution::Failed(failure) => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// Where it matched and how, when it applied.
+    pub fn found(&self) -> Option<&Found> {
+        match &self.resolution {
+            Resolution::Applied { found, .. } => Some(found),
+            _ => None,
+        }
+    }
+}
+
+/// The counts every output's summary shows, computed once; the changelog's
+/// `summary` object as SPEC.md names its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Summary {
+    /// Records the outcome lists (see [`Outcome::record_count`]).
+    pub records: usize,
+    /// Records applied.
+    pub applied: usize,
+    /// Records already applied.
+    pub already_applied: usize,
+    /// Records failed.
+    pub failed: usize,
+    /// Edits of the applied records.
+    pub edits: usize,
 }
 
 /// The result of correcting one article.
@@ -87,14 +151,16 @@ pub struct Outcome {
 impl Outcome {
     /// True when no record failed, so the outputs may be written.
     pub fn succeeded(&self) -> bool {
-        self.corrections.iter().all(|c| c.status != Status::Failed)
+        self.corrections
+            .iter()
+            .all(|c| c.status() != Status::Failed)
     }
 
     /// Number of records with `status`.
     pub fn count(&self, status: Status) -> usize {
         self.corrections
             .iter()
-            .filter(|c| c.status == status)
+            .filter(|c| c.status() == status)
             .count()
     }
 
@@ -106,7 +172,24 @@ impl Outcome {
 
     /// Total number of edits.
     pub fn edit_count(&self) -> usize {
-        self.corrections.iter().map(|c| c.edits.len()).sum()
+        self.corrections.iter().map(|c| c.edits().len()).sum()
+    }
+
+    /// The counts of the summary lines: records, by status, and edits.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            records: self.record_count(),
+            ..Summary::default()
+        };
+        for c in &self.corrections {
+            match c.status() {
+                Status::Applied => summary.applied += 1,
+                Status::AlreadyApplied => summary.already_applied += 1,
+                Status::Failed => summary.failed += 1,
+            }
+            summary.edits += c.edits().len();
+        }
+        summary
     }
 }
 
@@ -188,39 +271,27 @@ pub fn correct_with_evidence(
         .map(|(record, location)| match location {
             Location::Found(found) => {
                 let edits = std::mem::take(&mut placed[record]);
-                let position = edits.first().map(|e| e.original.start);
                 Correction {
                     record,
-                    status: Status::Applied,
-                    edits,
-                    failure: None,
-                    position,
-                    found: Some(found),
+                    position: edits.first().map(|e| e.original.start),
+                    resolution: Resolution::Applied { edits, found },
                 }
             }
             Location::AlreadyApplied { at } => Correction {
                 record,
-                status: Status::AlreadyApplied,
-                edits: Vec::new(),
-                failure: None,
                 position: at,
-                found: None,
+                resolution: Resolution::AlreadyApplied { at },
             },
             Location::Failed(failure) => Correction {
                 record,
-                status: Status::Failed,
-                edits: Vec::new(),
                 position: failure.first_match,
-                failure: Some(failure),
-                found: None,
+                resolution: Resolution::Failed(failure),
             },
         })
         // A shared record the article lacks is not the article's business.
         .filter(|c| {
             !(records[c.record].shared
-                && c.failure
-                    .as_ref()
-                    .is_some_and(|f| f.kind == FailureKind::NotFound))
+                && c.failure().is_some_and(|f| f.kind == FailureKind::NotFound))
         })
         .collect();
     corrections.sort_by(|a, b| {
@@ -440,7 +511,7 @@ mod tests {
         }
         // And as the outcome has them.
         for c in &outcome.corrections {
-            assert_eq!(c.edits, one[c.record]);
+            assert_eq!(c.edits(), one[c.record]);
         }
     }
 
@@ -458,7 +529,7 @@ mod tests {
             .map(|c| rs[c.record].id.as_str())
             .collect();
         assert_eq!(ids, ["a", "b"]);
-        let two = &outcome.corrections[1].edits[0];
+        let two = &outcome.corrections[1].edits()[0];
         assert_eq!((two.original.start, two.original.end), (4, 7));
         assert_eq!((two.corrected.start, two.corrected.end), (4, 5));
         assert_eq!(two.corrected.at, LineCol { line: 2, column: 1 });

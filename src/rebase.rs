@@ -41,10 +41,10 @@ pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
     let mut plan = Plan::default();
     let mut by_file: Vec<Rewrite> = Vec::new();
     for correction in &outcome.corrections {
-        let Some(found) = &correction.found else {
+        let Some(found) = correction.found() else {
             continue;
         };
-        if correction.status != Status::Applied || found.matched.tier == Tier::Exact {
+        if correction.status() != Status::Applied || found.matched.tier == Tier::Exact {
             continue;
         }
         let record = &records[correction.record];

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+pub use crate::outcome::Summary;
 use crate::record::Source;
 
 /// The changelog format version written in every changelog.
@@ -34,21 +35,6 @@ pub struct FileDigest<'a> {
     pub sha256: String,
     /// Size in bytes.
     pub bytes: usize,
-}
-
-/// Counts of records and edits.
-#[derive(Debug, Serialize)]
-pub struct Summary {
-    /// Records read for the article.
-    pub records: usize,
-    /// Records whose edits were made.
-    pub applied: usize,
-    /// Records the text already satisfied.
-    pub already_applied: usize,
-    /// Records that could not apply.
-    pub failed: usize,
-    /// Edits made, over all records.
-    pub edits: usize,
 }
 
 /// One record's entry.

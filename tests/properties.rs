@@ -122,7 +122,7 @@ proptest! {
         prop_assert!(outcome.succeeded(), "{:?}", outcome.corrections);
         let mut starts = vec![0; records.len()];
         for c in &outcome.corrections {
-            starts[c.record] = c.edits[0].original.start;
+            starts[c.record] = c.edits()[0].original.start;
         }
         prop_assert_eq!(&outcome.corrected, &splice(&text, &records, &starts));
         // The corrected text's line index, derived from the original's and the
@@ -132,7 +132,7 @@ proptest! {
         // The changelog offsets index the find and replace texts exactly.
         for c in &outcome.corrections {
             let r = &records[c.record];
-            let e = &c.edits[0];
+            let e = &c.edits()[0];
             prop_assert_eq!(&text[e.original.start..e.original.end], r.find.as_str());
             prop_assert_eq!(&outcome.corrected[e.corrected.start..e.corrected.end], r.replace.as_str());
         }
@@ -286,7 +286,7 @@ proptest! {
             // A record whose find still stands in the corrected text (its
             // replacement holds it) applies again; every other is already applied.
             if !first.corrected.contains(&record.find) {
-                prop_assert_eq!(c.status, correct::outcome::Status::AlreadyApplied, "{:?}", record);
+                prop_assert_eq!(c.status(), correct::outcome::Status::AlreadyApplied, "{:?}", record);
             }
         }
         prop_assert_eq!(&again.corrected, &first.corrected);
@@ -406,7 +406,7 @@ proptest! {
         let record = Record::new("fix", &target_text, "REPLACED.");
         let outcome = correct(&text, &[record]);
         for c in &outcome.corrections {
-            for e in &c.edits {
+            for e in c.edits() {
                 let overlap = e.original.start < target_range.end && target_range.start < e.original.end;
                 prop_assert!(
                     overlap,

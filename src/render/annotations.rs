@@ -80,14 +80,8 @@ pub struct Article {
     pub path: String,
     /// Its review page (`output/K.review.md`).
     pub review: String,
-    /// Its records.
-    pub records: usize,
-    /// How many applied.
-    pub applied: usize,
-    /// How many were already applied.
-    pub already: usize,
-    /// How many failed.
-    pub failed: usize,
+    /// Its counts.
+    pub summary: crate::outcome::Summary,
 }
 
 /// What a document format (rdjson, SARIF, the pull-request comment) reports:
@@ -141,7 +135,7 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
     let mut all = Vec::new();
     for c in &outcome.corrections {
         let record = &records[c.record];
-        for e in &c.edits {
+        for e in c.edits() {
             all.push(Annotation::Suggestion(Suggestion {
                 path: input.to_owned(),
                 start: Place::of(text, lines, e.original.start),
@@ -160,7 +154,7 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
         }
         // A failure belongs to the record: it is placed on the record in its
         // file, which is what must change.
-        if let Some(f) = &c.failure {
+        if let Some(f) = c.failure() {
             all.push(Annotation::Failure(Diagnostic::of_failure(record, f)));
         }
     }

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::outcome::{Outcome, Position};
 use crate::record::Record;
-use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileDigest, Summary};
+use crate::wire::{self, Changelog, CorrectionEntry, EditEntry, ErrorEntry, FileDigest};
 
 /// Where the outputs go, as shown in the changelog (`/` separators).
 #[derive(Debug, Clone, Copy)]
@@ -37,13 +37,13 @@ pub fn build<'a>(
             let record = &records[c.record];
             CorrectionEntry {
                 id: &record.id,
-                status: c.status.as_str(),
+                status: c.status().as_str(),
                 category: record.category.as_str(),
                 reason: &record.reason,
                 sources: &record.sources,
                 record_file: &record.file,
                 edits: c
-                    .edits
+                    .edits()
                     .iter()
                     .map(|e| EditEntry {
                         find: &original[e.original.start..e.original.end],
@@ -55,7 +55,7 @@ pub fn build<'a>(
                     })
                     .collect(),
                 notice: record.notice.as_deref(),
-                error: c.failure.as_ref().map(|f| ErrorEntry {
+                error: c.failure().map(|f| ErrorEntry {
                     kind: f.kind.as_str(),
                     message: &f.message,
                     help: &f.help,
@@ -63,19 +63,12 @@ pub fn build<'a>(
             }
         })
         .collect();
-    use crate::outcome::Status;
     Changelog {
         changelog_version: wire::CHANGELOG_VERSION,
         input,
         output: written.map(|w| FileDigest::of(w.output, w.text)),
         diff: written.map(|w| w.diff),
-        summary: Summary {
-            records: outcome.record_count(),
-            applied: outcome.count(Status::Applied),
-            already_applied: outcome.count(Status::AlreadyApplied),
-            failed: outcome.count(Status::Failed),
-            edits: outcome.edit_count(),
-        },
+        summary: outcome.summary(),
         corrections,
     }
 }

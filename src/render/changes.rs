@@ -68,8 +68,8 @@ pub fn hunks(original: &str, outcome: &Outcome, words: usize) -> Vec<Hunk> {
     let mut edits: Vec<(usize, &crate::outcome::PlacedEdit)> = outcome
         .corrections
         .iter()
-        .filter(|c| c.status == Status::Applied)
-        .flat_map(|c| c.edits.iter().map(move |e| (c.record, e)))
+        .filter(|c| c.status() == Status::Applied)
+        .flat_map(|c| c.edits().iter().map(move |e| (c.record, e)))
         .collect();
     edits.sort_by_key(|(_, e)| (e.original.start, e.original.end));
     let mut hunks: Vec<Hunk> = Vec::new();

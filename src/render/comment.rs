@@ -41,10 +41,10 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         out,
         "**{} article(s), {} record(s): {} applied, {} already applied, {} failed; {} edit(s); {} problem(s).**\n",
         articles.len(),
-        total(|a| a.records),
-        total(|a| a.applied),
-        total(|a| a.already),
-        total(|a| a.failed),
+        total(|a| a.summary.records),
+        total(|a| a.summary.applied),
+        total(|a| a.summary.already_applied),
+        total(|a| a.summary.failed),
         edits.len(),
         failures.len(),
     );
@@ -68,10 +68,10 @@ pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
             let row = format!(
                 "| {} | {} | {} | {} | {} | {} |\n",
                 shown(&a.path),
-                a.records,
-                a.applied,
-                a.already,
-                a.failed,
+                a.summary.records,
+                a.summary.applied,
+                a.summary.already_applied,
+                a.summary.failed,
                 page(&a.review)
             );
             // Half the comment at most, so that the problems and changes have room.

@@ -22,7 +22,7 @@ pub fn document(article: &str, records: &[Record], outcome: &Outcome) -> String 
         outcome
             .corrections
             .iter()
-            .filter(|c| matches!(c.status, Status::Applied | Status::AlreadyApplied))
+            .filter(|c| matches!(c.status(), Status::Applied | Status::AlreadyApplied))
             .map(|c| &records[c.record])
             .filter(|r| r.date.is_some())
     };

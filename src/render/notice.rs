@@ -10,7 +10,7 @@ pub fn notices<'r>(records: &'r [Record], outcome: &Outcome) -> Vec<&'r str> {
     outcome
         .corrections
         .iter()
-        .filter(|c| c.status != Status::Failed)
+        .filter(|c| c.status() != Status::Failed)
         .filter_map(|c| records[c.record].notice.as_deref())
         .collect()
 }

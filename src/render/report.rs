@@ -74,10 +74,10 @@ pub fn failures(input: &str, records: &[Record], outcome: &Outcome, paint: Paint
     for c in outcome
         .corrections
         .iter()
-        .filter(|c| c.failure.is_some())
+        .filter(|c| c.failure().is_some())
         .take(LISTED_FAILURES)
     {
-        let Some(failure) = &c.failure else { continue };
+        let Some(failure) = c.failure() else { continue };
         let record = &records[c.record];
         let _ = writeln!(
             out,
@@ -116,7 +116,7 @@ pub fn tolerant(
     let mut any = false;
     for c in &outcome.corrections {
         let record = &records[c.record];
-        for edit in c.edits.iter().filter(|e| e.matched.tier != Tier::Exact) {
+        for edit in c.edits().iter().filter(|e| e.matched.tier != Tier::Exact) {
             any = true;
             let actual = &text[edit.original.start..edit.original.end];
             let similarity = f64::from(edit.matched.similarity) / 1000.0;
@@ -302,10 +302,10 @@ pub fn changes(
     for c in outcome
         .corrections
         .iter()
-        .filter(|c| c.status == Status::Applied)
+        .filter(|c| c.status() == Status::Applied)
     {
         let record = &records[c.record];
-        for edit in &c.edits {
+        for edit in c.edits() {
             let line = index.line_range(original, edit.original.at.line - 1);
             let before = &original[line.start..edit.original.start];
             let after = &original[edit.original.end.min(line.end)..line.end];

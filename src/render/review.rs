@@ -94,7 +94,7 @@ fn write_in_parts(
     let mut edits: Vec<_> = outcome
         .corrections
         .iter()
-        .flat_map(|c| c.edits.iter().map(move |e| (c.record, e)))
+        .flat_map(|c| c.edits().iter().map(move |e| (c.record, e)))
         .collect();
     edits.sort_by_key(|(_, e)| e.original.start);
     let mut text = original.strip_prefix('\u{feff}').unwrap_or(original);
@@ -384,15 +384,13 @@ fn write_header(page: &mut String, header: Header<'_>, records: &[Record], outco
         header.regenerate.replace('`', "'")
     );
     let _ = writeln!(page, "| | |\n|---|---|");
+    let summary = outcome.summary();
     let _ = writeln!(
         page,
         "| Records | {}: {} applied, {} already applied, {} failed |",
-        outcome.record_count(),
-        outcome.count(Status::Applied),
-        outcome.count(Status::AlreadyApplied),
-        outcome.count(Status::Failed)
+        summary.records, summary.applied, summary.already_applied, summary.failed
     );
-    let _ = writeln!(page, "| Edits | {} |", outcome.edit_count());
+    let _ = writeln!(page, "| Edits | {} |", summary.edits);
     let _ = writeln!(page, "| By category | {by_category} |");
     let _ = writeln!(
         page,
@@ -542,7 +540,7 @@ fn write_notes(page: &mut String, records: &[Record], outcome: &Outcome, label: 
     let mut already = Vec::new();
     for c in &outcome.corrections {
         let record = &records[c.record];
-        match c.status {
+        match c.status() {
             Status::Applied => {
                 let _ = write!(page, "\n[^{label}{}]: {}\n", record.id, note(record));
             }
@@ -1202,7 +1200,7 @@ mod tests {
             records: &records,
             outcome: &outcome,
             edits: outcome.corrections[0]
-                .edits
+                .edits()
                 .iter()
                 .map(|e| (0, e))
                 .collect(),

@@ -14,7 +14,7 @@ use crate::evidence::Evidence;
 use crate::limits::{self, Bounded};
 use crate::lines::{Indexed, LineIndex};
 use crate::locate::Tolerance;
-use crate::outcome::{self, Outcome, Status};
+use crate::outcome::{self, Outcome};
 use crate::output::{self, Contents, OutputFile, Session, Staged, Stale};
 use crate::project::{self, Job};
 use crate::rebase;
@@ -61,11 +61,7 @@ pub(super) struct Processed {
     /// Whether a record failed.
     pub(super) failed: bool,
     /// Counts for the summary.
-    pub(super) records: usize,
-    pub(super) applied: usize,
-    pub(super) already: usize,
-    pub(super) failures: usize,
-    pub(super) edits: usize,
+    pub(super) summary: crate::outcome::Summary,
     /// Its counts, edits and failures, for the formats printed at the end of
     /// the run (rdjson, SARIF, GitHub annotations, the comment).
     pub(super) annotations: Vec<Annotation>,
@@ -130,10 +126,7 @@ pub(super) fn process(
             let article = annotations::Article {
                 path: ev.job.input.clone(),
                 review: ev.job.outputs.review.clone(),
-                records: ev.outcome.record_count(),
-                applied: outcome.count(Status::Applied),
-                already: outcome.count(Status::AlreadyApplied),
-                failed: outcome.count(Status::Failed),
+                summary: outcome.summary(),
             };
             let mut all = vec![Annotation::Article(article)];
             all.extend(annotations::of_input(
@@ -178,11 +171,7 @@ pub(super) fn process(
         stdout: stdout_buffer,
         stderr: stderr_buffer,
         failed: !outcome.succeeded(),
-        records: ev.outcome.record_count(),
-        applied: outcome.count(Status::Applied),
-        already: outcome.count(Status::AlreadyApplied),
-        failures: outcome.count(Status::Failed),
-        edits: outcome.edit_count(),
+        summary: outcome.summary(),
         annotations,
         files: files.len(),
         key: ev.job.key.clone(),

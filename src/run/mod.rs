@@ -382,11 +382,11 @@ fn write_summary(processed: &[Processed], paint: Paint, stderr: &mut dyn Write) 
         .iter()
         .map(|p| report::Row {
             input: &p.input,
-            records: p.records,
-            applied: p.applied,
-            already: p.already,
-            failed: p.failures,
-            edits: p.edits,
+            records: p.summary.records,
+            applied: p.summary.applied,
+            already: p.summary.already_applied,
+            failed: p.summary.failed,
+            edits: p.summary.edits,
         })
         .collect();
     if rows.len() <= LISTED_FILES {

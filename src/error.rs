@@ -259,6 +259,10 @@ pub enum Error {
         /// Its key.
         key: String,
     },
+    /// A subcommand's flags ask for what cannot be done; the message says what
+    /// to give instead.
+    #[error("{0}")]
+    Usage(String),
     /// A record file could not be rebased; it is as it was.
     #[error("cannot rebase {path}: {message}; the file is unchanged")]
     Rebase {
@@ -288,10 +292,34 @@ impl Error {
 }
 
 impl Error {
+    /// The error for writing `path` (as shown) when `denied` stopped it; the
+    /// offending component is shown from `cwd`.
+    pub fn not_written(cwd: &std::path::Path, path: &str, denied: crate::confine::Denied) -> Error {
+        use crate::confine::{Denied, Kind};
+        let shown = |at: &std::path::Path| crate::project::display(cwd, &cwd.join(at));
+        match denied {
+            Denied::Kind {
+                at,
+                kind: Kind::Dir,
+            } => Error::OutputIsFolder { path: shown(&at) },
+            Denied::Kind { at, kind } => Error::SymlinkOutput {
+                path: path.to_owned(),
+                link: shown(&at),
+                what: kind.describe(),
+            },
+            Denied::Io(source) => Error::Write {
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
+
     /// The error's kind, for machine-readable reports: `schema`, `read`, …
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::NoInputFolder { .. } | Error::CorrectionsNeedOneInput { .. } => "usage",
+            Error::NoInputFolder { .. }
+            | Error::CorrectionsNeedOneInput { .. }
+            | Error::Usage(_) => "usage",
             Error::CorrectionsMissing { .. } | Error::NoRecords { .. } => "no_records",
             Error::Read { .. } => "read",
             Error::NotUtf8 { .. } => "not_utf8",
@@ -321,7 +349,9 @@ impl Error {
     /// line and column), when there is one.
     pub fn location(&self) -> Option<(&str, Option<(usize, usize)>)> {
         let file = match self {
-            Error::NoInputFolder { .. } | Error::CorrectionsNeedOneInput { .. } => return None,
+            Error::NoInputFolder { .. }
+            | Error::CorrectionsNeedOneInput { .. }
+            | Error::Usage(_) => return None,
             Error::Record(problem) => return Some((&problem.file, problem.at)),
             Error::CorrectionsMissing { path }
             | Error::Read { path, .. }

@@ -394,6 +394,26 @@ fn looked_for(key: &str) -> String {
 /// How deep a scan goes below the folder it starts from.
 const MAX_DEPTH: usize = 256;
 
+/// Reads the article `input` (relative to `cwd`, as shown to users): UTF-8,
+/// within [`crate::limits::MAX_INPUT_BYTES`], never through a link.
+pub fn read_article(cwd: &Path, input: &str) -> Result<String, Error> {
+    use crate::limits;
+    match limits::read(cwd, Path::new(input), limits::MAX_INPUT_BYTES) {
+        Ok(confine::Bounded::Read(bytes)) => String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+            path: input.to_owned(),
+            offset: e.utf8_error().valid_up_to(),
+        }),
+        Ok(confine::Bounded::TooLarge(size)) => Err(Error::TooLarge {
+            path: input.to_owned(),
+            size: limits::size(size),
+            limit: limits::size(limits::MAX_INPUT_BYTES),
+            what: "an article",
+            help: "split it into several inputs",
+        }),
+        Err(denied) => Err(Error::denied(cwd, input, denied)),
+    }
+}
+
 /// Every file below the folder `root` (relative to `cwd`), in path order, dot
 /// files skipped. Folders are opened from their parent's handle without
 /// following links, so the scan cannot leave the project or loop; a link,

@@ -254,29 +254,7 @@ fn report_input(
 
 /// Reads the input and its records, then corrects it. Every problem is returned.
 fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec<Error>> {
-    let too_large = |path: &String, size, limit, what, help| Error::TooLarge {
-        path: path.clone(),
-        size: limits::size(size),
-        limit: limits::size(limit),
-        what,
-        help,
-    };
-    let read_text = || -> Result<String, Error> {
-        match limits::read(cwd, Path::new(&job.input), limits::MAX_INPUT_BYTES) {
-            Ok(Bounded::Read(bytes)) => String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-                path: job.input.clone(),
-                offset: e.utf8_error().valid_up_to(),
-            }),
-            Ok(Bounded::TooLarge(size)) => Err(too_large(
-                &job.input,
-                size,
-                limits::MAX_INPUT_BYTES,
-                "an article",
-                "split it into several inputs",
-            )),
-            Err(denied) => Err(Error::denied(cwd, &job.input, denied)),
-        }
-    };
+    let read_text = || crate::project::read_article(cwd, &job.input);
     let read_records = || {
         let (mut records, mut errors) = (Vec::new(), Vec::new());
         for file in &job.record_files {

@@ -1,0 +1,330 @@
+//! `correct record ORIGINAL EDITED` (records from an edited copy) and `correct
+//! new INPUT` (one record from flags): both write record files as an editor
+//! would, each checked to apply before it is written.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{existing, file_name, ids, read_text, records_folder, syntax_of, write_record};
+use crate::cli::{Metadata, NewArgs, RecordArgs};
+use crate::error::{EXIT_FAILED, EXIT_OK, Error};
+use crate::lines::LineIndex;
+use crate::locate::{self, Location, Tolerance};
+use crate::record::{Category, Occurrence, Record, TODO};
+use crate::render::report::Paint;
+use crate::{derive, outcome, project};
+
+/// A record file as `record` and `new` write it: fields in reading order.
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    id: &'a str,
+    find: &'a str,
+    replace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurrence: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structure: Option<&'a str>,
+    category: &'a str,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "<[SourceOut]>::is_empty")]
+    sources: &'a [SourceOut],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+}
+
+#[derive(Serialize, Clone)]
+struct SourceOut {
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// Category, reason and sources from the flags, or placeholders.
+struct Filled {
+    category: String,
+    reason: String,
+    sources: Vec<SourceOut>,
+}
+
+fn fill(m: &Metadata) -> Result<Filled, Error> {
+    let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    let category = match &m.category {
+        Some(c) if Category::parse(c).is_none() => {
+            return Err(Error::Usage(format!(
+                "unknown category {c:?}; use one of {}",
+                names.join(", ")
+            )));
+        }
+        Some(c) => c.clone(),
+        None => format!("{TODO}: one of {}", names.join(", ")),
+    };
+    let reason = m
+        .reason
+        .clone()
+        .unwrap_or_else(|| format!("{TODO}: say in a sentence or two why the original is wrong"));
+    let mut sources: Vec<SourceOut> = m
+        .sources
+        .iter()
+        .map(|s| match s.rsplit_once('=') {
+            Some((title, url)) if url.contains("://") => SourceOut {
+                title: title.to_owned(),
+                url: Some(url.to_owned()),
+            },
+            _ if s.contains("://") => SourceOut {
+                title: s.clone(),
+                url: Some(s.clone()),
+            },
+            _ => SourceOut {
+                title: s.clone(),
+                url: None,
+            },
+        })
+        .collect();
+    let factual = Category::parse(&category).is_none_or(Category::needs_sources);
+    if sources.is_empty() && factual {
+        sources.push(SourceOut {
+            title: format!("{TODO}: where the correct version can be checked"),
+            url: Some(format!("{TODO}: its URL")),
+        });
+    }
+    Ok(Filled {
+        category,
+        reason,
+        sources,
+    })
+}
+
+/// The JSON text of one record file.
+fn record_json(record: &Record, filled: &Filled, author: Option<&str>) -> String {
+    let occurrence = match record.occurrence {
+        Occurrence::Unique => None,
+        Occurrence::Nth(n) => Some(n.into()),
+        Occurrence::All => Some("all".into()),
+    };
+    let out = RecordOut {
+        id: &record.id,
+        find: &record.find,
+        replace: &record.replace,
+        before: record.before.as_deref(),
+        after: record.after.as_deref(),
+        occurrence,
+        scope: record.anywhere.then_some("any"),
+        structure: record.changes_structure.then_some("changes"),
+        category: &filled.category,
+        reason: &filled.reason,
+        sources: &filled.sources,
+        author,
+    };
+    let mut text = serde_json::to_string_pretty(&out).expect("a record serialises");
+    text.push('\n');
+    text
+}
+
+/// `correct record ORIGINAL EDITED`.
+pub(super) fn from_copy(
+    args: &RecordArgs,
+    cwd: &Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Error> {
+    let original = read_text(cwd, &args.original)?;
+    let edited = read_text(cwd, &args.edited)?;
+    let filled = fill(&args.metadata)?;
+    // Line endings, a BOM and a final newline that an editor changed are not
+    // corrections: the copy takes the original's before it is compared.
+    let (edited, notes) = derive::conform(&original, &edited);
+    for note in notes {
+        let _ = writeln!(stderr, "note: {}: {note}", args.edited.display());
+    }
+    let mut derived = derive::derive(&original, &edited);
+    let folder = records_folder(cwd, &args.original, args.to.as_ref());
+    let mut taken = ids(&existing(cwd, &folder));
+    for d in &mut derived {
+        d.record.id = derive::unique_id(&mut taken, &d.record.id, "");
+    }
+    let syntax = syntax_of(&args.original);
+    if syntax != crate::syntax::Syntax::Plain {
+        // A change outside prose, or to the structure, is marked as meant, so
+        // that `correct` applies the records it writes (and the review shows it).
+        let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
+        let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
+        for c in &check.corrections {
+            let (Some(failure), d) = (c.failure(), &mut derived[c.record]) else {
+                continue;
+            };
+            let what = match failure.kind {
+                crate::locate::FailureKind::Structure => {
+                    d.record.changes_structure = true;
+                    "changes the document's structure: written with \"structure\": \"changes\""
+                }
+                _ => {
+                    d.record.anywhere = true;
+                    d.record.changes_structure = true;
+                    "changes text outside prose (code, a link target, raw HTML): written with \"scope\": \"any\" and \"structure\": \"changes\""
+                }
+            };
+            let _ = writeln!(stderr, "note: record `{}` {what}", d.record.id);
+        }
+    }
+    let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
+    let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
+    if !check.succeeded() || check.corrected != edited {
+        return Err(Error::Usage(format!(
+            "the derived records would not turn {} into {} exactly, so none was written; \
+                 make fewer, larger edits and try again (and report this case)",
+            args.original.display(),
+            args.edited.display()
+        )));
+    }
+    let shown_folder = project::display(cwd, &folder);
+    if derived.is_empty() {
+        let _ = writeln!(stderr, "no differences: nothing to record");
+        return Ok(EXIT_OK);
+    }
+    let lines = LineIndex::new(&original);
+    for d in &derived {
+        let at = lines.line_col(&original, d.span.start);
+        let json = record_json(&d.record, &filled, args.metadata.author.as_deref());
+        if args.dry_run {
+            let _ = stdout.write_all(json.as_bytes());
+            continue;
+        }
+        let path = file_name(&folder, at, &d.record.id);
+        write_record(cwd, &folder, &path, &json)?;
+        let _ = writeln!(stderr, "wrote {}", project::display(cwd, &path));
+    }
+    let todo = args.metadata.reason.is_none() || args.metadata.category.is_none();
+    let _ = writeln!(
+        stderr,
+        "{} record(s) for {} in {shown_folder}{}",
+        derived.len(),
+        args.original.display(),
+        if todo {
+            "; fill in each TODO (correct refuses records that still have one)"
+        } else {
+            ""
+        }
+    );
+    Ok(EXIT_OK)
+}
+
+/// `correct new INPUT --find ... --replace ...`.
+pub(super) fn new(
+    args: &NewArgs,
+    cwd: &Path,
+    stderr: &mut dyn Write,
+    paint: Paint,
+) -> Result<u8, Error> {
+    let text = read_text(cwd, &args.input)?;
+    let filled = fill(&args.metadata)?;
+    let folder = records_folder(cwd, &args.input, args.to.as_ref());
+    let mut others = existing(cwd, &folder);
+    let mut taken = ids(&others);
+    let mut record = Record::new("", &args.find, &args.replace);
+    record.before = args.before.clone();
+    record.after = args.after.clone();
+    record.occurrence = match args.occurrence.as_deref() {
+        None => Occurrence::Unique,
+        Some("all") => Occurrence::All,
+        Some(n) => match n.parse::<usize>() {
+            Ok(n) if n >= 1 => Occurrence::Nth(n),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--occurrence must be a number >= 1 or \"all\", not {n:?}"
+                )));
+            }
+        },
+    };
+    if args.find.is_empty() {
+        return Err(Error::Usage(
+            "--find is empty; give the exact text to replace".into(),
+        ));
+    }
+    record.id = match &args.id {
+        // Checked before anything is written: a record file `correct` would
+        // refuse, or a path, is never made.
+        Some(id) if !crate::record::is_valid_id(id) => {
+            return Err(Error::Usage(format!(
+                "--id {id:?} is not a record id: it must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`), e.g. `{}`",
+                derive::unique_id(&mut Default::default(), id, "")
+            )));
+        }
+        Some(id) if taken.contains(id) => {
+            return Err(Error::Usage(format!(
+                "the id `{id}` is taken by another record of this article"
+            )));
+        }
+        Some(id) => id.clone(),
+        None => derive::unique_id(&mut taken, &args.find, &args.replace),
+    };
+    let strict = Tolerance {
+        strict: true,
+        ..Tolerance::default()
+    };
+    let syntax = syntax_of(&args.input);
+    let prose = syntax.protected(&text);
+    let start =
+        match locate::locate_with(&text, std::slice::from_ref(&record), strict, prose.as_ref())
+            .remove(0)
+        {
+            Location::Found(found) => found.hits[0].span.start,
+            Location::AlreadyApplied { .. } => {
+                return refuse(
+                    stderr,
+                    paint,
+                    "the article already has the replacement there; nothing to record",
+                );
+            }
+            Location::Failed(f) => {
+                return refuse(
+                    stderr,
+                    paint,
+                    &format!("{}; {}. Nothing was written", f.message, f.help),
+                );
+            }
+        };
+    // The new record must also live with the article's other records.
+    others.push(record.clone());
+    let together = outcome::correct_with(&text, &others, Tolerance::default(), syntax);
+    if let Some(f) = together
+        .corrections
+        .iter()
+        .find(|c| c.record == others.len() - 1)
+        .and_then(|c| c.failure())
+    {
+        return refuse(
+            stderr,
+            paint,
+            &format!("{}; {}. Nothing was written", f.message, f.help),
+        );
+    }
+    let at = LineIndex::new(&text).line_col(&text, start);
+    let path = file_name(&folder, at, &record.id);
+    write_record(
+        cwd,
+        &folder,
+        &path,
+        &record_json(&record, &filled, args.metadata.author.as_deref()),
+    )?;
+    let _ = writeln!(
+        stderr,
+        "wrote {} (record `{}` at {at})",
+        project::display(cwd, &path),
+        record.id
+    );
+    Ok(EXIT_OK)
+}
+
+/// `new`'s answer when the record cannot be written as asked: said, exit 1.
+fn refuse(stderr: &mut dyn Write, paint: Paint, why: &str) -> Result<u8, Error> {
+    let _ = writeln!(stderr, "{}: {why}", paint.error("error"));
+    Ok(EXIT_FAILED)
+}

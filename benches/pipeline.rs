@@ -6,6 +6,7 @@
     missing_docs,
     reason = "criterion_group! generates an undocumented function"
 )]
+#![allow(clippy::unwrap_used, reason = "a benchmark's setup may stop on a bug")]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -76,7 +77,7 @@ fn stages(c: &mut Criterion) {
             .sample_size(10)
             .throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("locate+apply", mb), &text, |b, text| {
-            b.iter(|| correct(text, &records))
+            b.iter(|| correct(text, &records));
         });
         let outcome = correct(&text, &records);
         assert!(outcome.succeeded());
@@ -95,7 +96,7 @@ fn stages(c: &mut Criterion) {
                     },
                     &edits,
                 )
-            })
+            });
         });
         let header = review::Header {
             input: "input/a.txt",
@@ -108,7 +109,7 @@ fn stages(c: &mut Criterion) {
             wdiff: "output/a.wdiff",
         };
         group.bench_with_input(BenchmarkId::new("review", mb), &text, |b, text| {
-            b.iter(|| review::render(header, text, &records, &outcome))
+            b.iter(|| review::render(header, text, &records, &outcome));
         });
         let written = changelog::Written {
             output: "output/a.txt",
@@ -124,7 +125,7 @@ fn stages(c: &mut Criterion) {
                     &records,
                     &outcome,
                 ))
-            })
+            });
         });
         group.finish();
     }

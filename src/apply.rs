@@ -9,7 +9,7 @@ use crate::record::Record;
 
 /// One replacement of a byte range of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
+pub(crate) struct Edit {
     /// Index of the record (into the records slice) that made it.
     pub record: usize,
     /// Byte range in the original text.
@@ -22,7 +22,7 @@ pub struct Edit {
 
 impl Edit {
     /// The text that replaces the range.
-    pub fn replacement<'r>(&'r self, records: &'r [Record]) -> &'r str {
+    pub(crate) fn replacement<'r>(&'r self, records: &'r [Record]) -> &'r str {
         self.replace
             .as_deref()
             .unwrap_or(&records[self.record].replace)
@@ -31,7 +31,7 @@ impl Edit {
 
 /// Marks records whose spans overlap as failed `conflict`, naming every record
 /// each one overlaps. Spans that only touch do not conflict.
-pub fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]) {
+pub(crate) fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]) {
     yield_shared(records, locations);
     let mut spans: Vec<(Range<usize>, usize)> = locations
         .iter()
@@ -146,7 +146,7 @@ fn yield_shared(records: &[Record], locations: &mut [Location]) {
 
 /// The edits of all records that were found, sorted by position. Call after
 /// [`mark_conflicts`], so that no two edits overlap.
-pub fn edits(locations: &[Location]) -> Vec<Edit> {
+pub(crate) fn edits(locations: &[Location]) -> Vec<Edit> {
     let mut edits: Vec<Edit> = locations
         .iter()
         .enumerate()
@@ -167,15 +167,7 @@ pub fn edits(locations: &[Location]) -> Vec<Edit> {
 
 /// Applies non-overlapping `edits` (sorted by start) to `text`. Every byte outside
 /// the edited ranges is copied unchanged.
-///
-/// ```
-/// use correct::apply::{apply, Edit};
-/// # let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
-/// let records = correct::record::parse_file("r.json", json).unwrap();
-/// let edits = [Edit { record: 0, range: 3..7, matched: correct::locate::Matched::EXACT, replace: None }];
-/// assert_eq!(apply("in 1945\r\n", &records, &edits), "in 1939\r\n");
-/// ```
-pub fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
+pub(crate) fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
     let grown: usize = edits.iter().map(|e| e.replacement(records).len()).sum();
     let mut out = String::with_capacity(text.len() + grown);
     let mut copied = 0;
@@ -197,6 +189,21 @@ mod tests {
     use super::*;
     use crate::locate::Found;
     use crate::locate::locate;
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn apply_examples() {
+        use crate::apply::{Edit, apply};
+        let json = br#"{"id": "y", "find": "1945", "replace": "1939", "category": "other", "reason": "r"}"#;
+        let records = crate::record::parse_file("r.json", json).unwrap();
+        let edits = [Edit {
+            record: 0,
+            range: 3..7,
+            matched: Matched::EXACT,
+            replace: None,
+        }];
+        assert_eq!(apply("in 1945\r\n", &records, &edits), "in 1939\r\n");
+    }
 
     fn rec(id: &str, find: &str, replace: &str) -> Record {
         Record {

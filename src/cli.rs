@@ -85,6 +85,10 @@ pub struct Cli {
     /// With --format comment: put this before each review page's path to link
     /// it, e.g. https://github.com/OWNER/REPO/blob/SHA/ (the pull request's files).
     #[arg(long, value_name = "URL")]
+    #[allow(
+        rustdoc::bare_urls,
+        reason = "the comment is --help text, not Markdown"
+    )]
     pub link_base: Option<String>,
 
     /// Also write output/KEY.html (the corrected article) and
@@ -140,8 +144,14 @@ pub enum Command {
     New(NewArgs),
     /// Check the records against editorial policy; changes nothing.
     Lint(LintArgs),
-    /// Print the JSON Schema of record files.
-    Schema,
+    /// Print the JSON Schema of record files (or, with --config, of
+    /// correct.toml).
+    Schema {
+        /// The schema of the project configuration, correct.toml, instead
+        /// (committed as schema/correct.toml.schema.json).
+        #[arg(long)]
+        config: bool,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -246,7 +256,9 @@ pub struct LintArgs {
 
 /// The record categories, as `--category` takes them (and completions offer).
 fn categories() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(crate::record::Category::ALL.map(|c| c.as_str()))
+    clap::builder::PossibleValuesParser::new(
+        crate::record::Category::ALL.map(super::record::Category::as_str),
+    )
 }
 
 /// A percentage from 0 to 50.
@@ -305,13 +317,9 @@ impl Cli {
         // Flags that change outputs but are not in the configuration: a plain
         // `correct --check` would not expect what they write.
         let mut unconfigured = Vec::new();
-        for (given, flag, key, pick) in [
-            (
-                self.html,
-                "--html",
-                "html = true",
-                (|c: &Config| c.html) as fn(&Config) -> Option<bool>,
-            ),
+        type Pick = fn(&Config) -> Option<bool>;
+        let flags: [(bool, &str, &str, Pick); 4] = [
+            (self.html, "--html", "html = true", |c: &Config| c.html),
             (self.jsonld, "--jsonld", "jsonld = true", |c: &Config| {
                 c.jsonld
             }),
@@ -327,7 +335,8 @@ impl Cli {
                 "tolerant = true",
                 |c: &Config| c.tolerant,
             ),
-        ] {
+        ];
+        for (given, flag, key, pick) in flags {
             if given && !from_config(pick) {
                 unconfigured.push((flag, key.to_owned()));
             }

@@ -193,6 +193,14 @@ pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Config)).expect("a schema serialises")
 }
 
+/// [`schema`] as `correct schema --config` prints it and
+/// `schema/correct.toml.schema.json` holds it: pretty JSON, a final newline.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&schema()).expect("a schema serialises");
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +256,67 @@ mod tests {
         let found = find(&dir.path().join("a/b"), None).unwrap().unwrap();
         assert_eq!(found.config.html, Some(true));
         assert_eq!(found.dir, dir.path());
+    }
+
+    #[test]
+    fn the_committed_schema_is_the_generated_one() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schema/correct.toml.schema.json"
+        );
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == schema_text(),
+            "schema/correct.toml.schema.json is stale: run `cargo run -- schema --config > schema/correct.toml.schema.json`"
+        );
+    }
+
+    #[test]
+    fn the_schema_names_the_keys_the_parser_knows() {
+        let schema = schema();
+        let names = |properties: &serde_json::Value| {
+            let mut names: Vec<String> = properties.as_object().unwrap().keys().cloned().collect();
+            names.sort();
+            names
+        };
+        let sorted = |keys: &[&str]| {
+            let mut keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(names(&schema["properties"]), sorted(&KEYS));
+        assert_eq!(
+            names(&schema["$defs"]["Lint"]["properties"]),
+            sorted(&LINT_KEYS)
+        );
+    }
+
+    /// An editor checking correct.toml against the schema is told what
+    /// `correct` would say: accepted or refused.
+    #[test]
+    fn the_schema_accepts_what_the_parser_accepts() {
+        let validator = jsonschema::validator_for(&schema()).unwrap();
+        for text in [
+            "",
+            "out = \"o\"\nhtml = true\njsonld = true\nappend_notice = true\nstrict = true\ntolerant = true\nfuzzy = 0\n[lint]\nmin_reason_words = 3\n",
+            "fuzzy = 50",
+            "fuzzy = 7.5",
+            "htm = true",
+            "[lint]\nmin_reason = 2",
+            "colour = 1",
+            "fuzzy = 80",
+            "fuzzy = -1",
+            "html = \"yes\"",
+            "[lint]\nmin_reason_words = -1",
+            "lint = 3",
+            "out = 3",
+        ] {
+            let value: serde_json::Value = toml::from_str(text).unwrap();
+            assert_eq!(
+                validator.is_valid(&value),
+                parse("correct.toml", text).is_ok(),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -108,7 +108,7 @@ impl Denied {
 /// Where a path lies: below the working directory (followed no link) or
 /// outside it (the user's own path).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// Relative to the working directory, normalized, only normal components
     /// (empty for the working directory itself).
     Inside(PathBuf),
@@ -117,16 +117,7 @@ pub enum Place {
 }
 
 /// Where `path` (relative to `cwd`, or absolute) lies, lexically.
-///
-/// ```
-/// use std::path::{Path, PathBuf};
-/// use correct::confine::{place, Place};
-/// let cwd = Path::new("/p");
-/// assert_eq!(place(cwd, Path::new("./input/../input/a.txt")), Place::Inside("input/a.txt".into()));
-/// assert_eq!(place(cwd, Path::new("/p/output")), Place::Inside("output".into()));
-/// assert_eq!(place(cwd, Path::new("../q/a.txt")), Place::Outside("/q/a.txt".into()));
-/// ```
-pub fn place(cwd: &Path, path: &Path) -> Place {
+pub(crate) fn place(cwd: &Path, path: &Path) -> Place {
     let full = normalize(&cwd.join(path));
     let base = normalize(cwd);
     match full.strip_prefix(&base) {
@@ -136,7 +127,7 @@ pub fn place(cwd: &Path, path: &Path) -> Place {
 }
 
 /// `path` with `.` removed and `..` applied lexically.
-pub fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -154,7 +145,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// An open folder. Every operation names one entry of it.
 #[derive(Debug)]
-pub struct Dir {
+pub(crate) struct Dir {
     #[cfg(unix)]
     fd: std::os::fd::OwnedFd,
     #[cfg(not(unix))]
@@ -164,7 +155,7 @@ pub struct Dir {
 impl Dir {
     /// Opens a folder the user named (or the working directory), following
     /// links in `path` itself: those are the user's.
-    pub fn trusted(path: &Path) -> io::Result<Dir> {
+    pub(crate) fn trusted(path: &Path) -> io::Result<Dir> {
         #[cfg(unix)]
         {
             let fd = rustix::fs::open(
@@ -187,7 +178,7 @@ impl Dir {
 
     /// Opens the folder `rel` below this one, one component at a time, following
     /// no link. `rel` must be relative, without `..`.
-    pub fn sub(&self, rel: &Path) -> Result<Dir, Denied> {
+    pub(crate) fn sub(&self, rel: &Path) -> Result<Dir, Denied> {
         let mut at = PathBuf::new();
         let mut dir = self.dup()?;
         for component in rel.components() {
@@ -264,7 +255,7 @@ impl Dir {
     }
 
     /// What `name` is (not following a link), or `None` when it does not exist.
-    pub fn kind(&self, name: &OsStr) -> io::Result<Option<Kind>> {
+    pub(crate) fn kind(&self, name: &OsStr) -> io::Result<Option<Kind>> {
         #[cfg(unix)]
         {
             match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
@@ -285,7 +276,7 @@ impl Dir {
 
     /// The entries of this folder (without `.` and `..`), not following links,
     /// in no particular order.
-    pub fn entries(&self) -> io::Result<Vec<(OsString, Kind)>> {
+    pub(crate) fn entries(&self) -> io::Result<Vec<(OsString, Kind)>> {
         let mut entries = Vec::new();
         #[cfg(unix)]
         {
@@ -319,7 +310,7 @@ impl Dir {
 
     /// Opens the regular file `name` for reading: a link, FIFO, socket or
     /// device is refused without blocking.
-    pub fn open_file(&self, name: &OsStr) -> Result<File, Denied> {
+    pub(crate) fn open_file(&self, name: &OsStr) -> Result<File, Denied> {
         #[cfg(unix)]
         {
             let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
@@ -370,12 +361,12 @@ impl Dir {
 
     /// The length of the regular file `name`, `None` when nothing is there; a
     /// link, folder, FIFO or device there is refused.
-    pub fn file_len(&self, name: &OsStr) -> Result<Option<u64>, Denied> {
+    pub(crate) fn file_len(&self, name: &OsStr) -> Result<Option<u64>, Denied> {
         Ok(self.file_meta(name)?.map(|(len, _)| len))
     }
 
     /// The permissions of the regular file `name`, if it exists.
-    pub fn file_mode(&self, name: &OsStr) -> Result<Option<std::fs::Permissions>, Denied> {
+    pub(crate) fn file_mode(&self, name: &OsStr) -> Result<Option<std::fs::Permissions>, Denied> {
         Ok(self.file_meta(name)?.map(|(_, mode)| mode))
     }
 
@@ -415,7 +406,7 @@ impl Dir {
 
     /// Creates the folder `name`; `Ok(false)` when a folder (not a link) is
     /// already there.
-    pub fn create_dir(&self, name: &OsStr) -> Result<bool, Denied> {
+    pub(crate) fn create_dir(&self, name: &OsStr) -> Result<bool, Denied> {
         #[cfg(unix)]
         let made = rustix::fs::mkdirat(&self.fd, name, Mode::from_raw_mode(0o777))
             .map_err(io::Error::from);
@@ -437,7 +428,7 @@ impl Dir {
 
     /// Creates a new file `prefix` + random + `suffix` (never an existing one,
     /// never through a link), open for writing, mode 0644.
-    pub fn create_temp(&self, prefix: &str, suffix: &str) -> io::Result<(File, OsString)> {
+    pub(crate) fn create_temp(&self, prefix: &str, suffix: &str) -> io::Result<(File, OsString)> {
         for _ in 0..64 {
             let name = OsString::from(format!("{prefix}{}{suffix}", random_name()));
             #[cfg(unix)]
@@ -472,7 +463,7 @@ impl Dir {
 
     /// Renames the entry `from` of this folder to `to` in `target` (replacing
     /// what is there: a link at `to` is replaced, never followed).
-    pub fn rename(&self, from: &OsStr, target: &Dir, to: &OsStr) -> io::Result<()> {
+    pub(crate) fn rename(&self, from: &OsStr, target: &Dir, to: &OsStr) -> io::Result<()> {
         #[cfg(unix)]
         {
             rustix::fs::renameat(&self.fd, from, &target.fd, to)?;
@@ -485,7 +476,7 @@ impl Dir {
     }
 
     /// Removes the file (or link) `name` of this folder.
-    pub fn remove_file(&self, name: &OsStr) -> io::Result<()> {
+    pub(crate) fn remove_file(&self, name: &OsStr) -> io::Result<()> {
         #[cfg(unix)]
         {
             rustix::fs::unlinkat(&self.fd, name, AtFlags::empty())?;
@@ -498,7 +489,7 @@ impl Dir {
     }
 
     /// Removes the empty folder `name` of this folder.
-    pub fn remove_dir(&self, name: &OsStr) -> io::Result<()> {
+    pub(crate) fn remove_dir(&self, name: &OsStr) -> io::Result<()> {
         #[cfg(unix)]
         {
             rustix::fs::unlinkat(&self.fd, name, AtFlags::REMOVEDIR)?;
@@ -512,17 +503,10 @@ impl Dir {
 
     /// Takes this folder's exclusive lock, waiting for another holder; held
     /// until the handle is dropped.
-    pub fn lock(&self) -> io::Result<()> {
+    pub(crate) fn lock(&self) -> io::Result<()> {
         #[cfg(unix)]
         rustix::fs::flock(&self.fd, rustix::fs::FlockOperation::LockExclusive)?;
         Ok(())
-    }
-
-    /// Reads the regular file `name`, whole, unless it holds more than `limit`
-    /// bytes.
-    pub fn read_bounded(&self, name: &OsStr, limit: u64) -> Result<Bounded, Denied> {
-        let file = self.open_file(name)?;
-        Ok(read_limited(file, limit)?)
     }
 }
 
@@ -537,7 +521,7 @@ pub enum Bounded {
 }
 
 /// Reads `file` whole unless it holds more than `limit` bytes.
-pub fn read_limited(file: File, limit: u64) -> io::Result<Bounded> {
+pub(crate) fn read_limited(file: File, limit: u64) -> io::Result<Bounded> {
     let size = file.metadata()?.len();
     if size > limit {
         return Ok(Bounded::TooLarge(size));
@@ -553,7 +537,7 @@ pub fn read_limited(file: File, limit: u64) -> io::Result<Bounded> {
 /// A folder or file path split into the folder that holds it, opened by the
 /// rule of this module, and its last component.
 #[derive(Debug)]
-pub struct Located {
+pub(crate) struct Located {
     /// The folder holding the entry.
     pub dir: Dir,
     /// The entry's name.
@@ -562,7 +546,7 @@ pub struct Located {
 
 /// Opens the folder `path` (relative to `cwd`, or absolute) by the rule of
 /// this module: below `cwd` following no link; outside it as given.
-pub fn open_dir(cwd: &Path, path: &Path) -> Result<Dir, Denied> {
+pub(crate) fn open_dir(cwd: &Path, path: &Path) -> Result<Dir, Denied> {
     match place(cwd, path) {
         Place::Inside(rel) => Dir::trusted(cwd)?.sub(&rel),
         Place::Outside(abs) => Ok(Dir::trusted(&abs)?),
@@ -572,7 +556,7 @@ pub fn open_dir(cwd: &Path, path: &Path) -> Result<Dir, Denied> {
 /// Opens the folder holding `path` by the rule of this module, and names the
 /// entry. Below `cwd` the entry itself is not followed either; outside it,
 /// a path the user typed is followed to its end (see [`open_file`]).
-pub fn locate(cwd: &Path, path: &Path) -> Result<Located, Denied> {
+pub(crate) fn locate(cwd: &Path, path: &Path) -> Result<Located, Denied> {
     let (parent, name) = match place(cwd, path) {
         Place::Inside(rel) => {
             let name = rel.file_name().map(OsStr::to_os_string).ok_or_else(|| {
@@ -600,7 +584,7 @@ pub fn locate(cwd: &Path, path: &Path) -> Result<Located, Denied> {
 
 /// Creates the folder `path` and the missing folders above it, by the rule
 /// of this module: below `cwd` no existing component may be a link.
-pub fn create_dirs(cwd: &Path, path: &Path) -> Result<(), Denied> {
+pub(crate) fn create_dirs(cwd: &Path, path: &Path) -> Result<(), Denied> {
     match place(cwd, path) {
         Place::Inside(rel) => {
             let mut dir = Dir::trusted(cwd)?;
@@ -627,7 +611,7 @@ pub fn create_dirs(cwd: &Path, path: &Path) -> Result<(), Denied> {
 }
 
 /// What `path` is, by the rule of this module (`None`: it does not exist).
-pub fn kind(cwd: &Path, path: &Path) -> Result<Option<Kind>, Denied> {
+pub(crate) fn kind(cwd: &Path, path: &Path) -> Result<Option<Kind>, Denied> {
     match place(cwd, path) {
         Place::Inside(rel) if rel.as_os_str().is_empty() => Ok(Some(Kind::Dir)),
         Place::Inside(_) => match locate(cwd, path) {
@@ -652,13 +636,13 @@ pub fn kind(cwd: &Path, path: &Path) -> Result<Option<Kind>, Denied> {
 
 /// Reads the regular file `path` by the rule of this module, unless it holds
 /// more than `limit` bytes.
-pub fn read(cwd: &Path, path: &Path, limit: u64) -> Result<Bounded, Denied> {
+pub(crate) fn read(cwd: &Path, path: &Path, limit: u64) -> Result<Bounded, Denied> {
     let file = open_file(cwd, path)?;
     Ok(read_limited(file, limit)?)
 }
 
 /// Opens the regular file `path` by the rule of this module.
-pub fn open_file(cwd: &Path, path: &Path) -> Result<File, Denied> {
+pub(crate) fn open_file(cwd: &Path, path: &Path) -> Result<File, Denied> {
     match place(cwd, path) {
         Place::Inside(rel) => {
             let found = locate(cwd, path)?;
@@ -740,6 +724,26 @@ fn random_name() -> String {
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn place_examples() {
+        use crate::confine::{Place, place};
+        use std::path::Path;
+        let cwd = Path::new("/p");
+        assert_eq!(
+            place(cwd, Path::new("./input/../input/a.txt")),
+            Place::Inside("input/a.txt".into())
+        );
+        assert_eq!(
+            place(cwd, Path::new("/p/output")),
+            Place::Inside("output".into())
+        );
+        assert_eq!(
+            place(cwd, Path::new("../q/a.txt")),
+            Place::Outside("/q/a.txt".into())
+        );
+    }
 
     #[test]
     fn a_link_at_any_level_below_the_project_is_refused() {

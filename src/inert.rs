@@ -124,13 +124,14 @@ fn scheme(url: &str) -> Scheme {
         }
         // `//host/…` takes the page's scheme: not a relative reference to trust.
         _ if url.starts_with("//") || url.starts_with("\\\\") => Scheme::Refused,
-        _ if url.chars().any(|c| c.is_control()) => Scheme::Refused,
+        _ if url.chars().any(char::is_control) => Scheme::Refused,
         _ => Scheme::Relative,
     }
 }
 
 /// A writer that makes what passes through it inert (see the module docs).
 /// Text is passed on line by line; call `flush` at the end.
+#[derive(Debug)]
 pub struct Terminal<W: Write> {
     inner: W,
     /// Colour sequences (`ESC [ … m`) pass as they are.

@@ -3,10 +3,10 @@
 //! Each correction is a *record*: the exact wrong text of an article, its
 //! replacement, the reason and the sources. The pipeline, one module per stage:
 //!
-//! 1. [`project`]: which inputs, their records, their output paths;
+//! 1. `project`: which inputs, their records, their output paths;
 //! 2. [`record`]: load and validate record files;
 //! 3. [`locate`]: find every record in the ORIGINAL text;
-//! 4. [`apply`]: conflicts, then the corrected text; [`outcome`] holds the result;
+//! 4. `apply`: conflicts, then the corrected text; [`outcome`] holds the result;
 //! 5. [`render`]: diff, changelog, review page and report from one outcome;
 //! 6. [`output`]: write all outputs or none, or compare them for `--check`.
 //!
@@ -24,30 +24,30 @@
 //! assert!(diff.contains("+from May to September 1939, a victory"));
 //! ```
 
-pub mod apply;
+mod apply;
 mod bits;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod confine;
+mod confine;
 pub mod derive;
 pub mod error;
 pub mod evidence;
 pub mod inert;
 pub mod limits;
 pub mod lines;
-pub mod lint;
+mod lint;
 pub mod locate;
 mod manual;
 pub mod markdown;
 pub mod outcome;
 pub mod output;
-pub mod par;
-pub mod project;
-pub mod rebase;
+mod par;
+mod project;
+mod rebase;
 pub mod record;
 pub mod render;
 pub mod run;
-pub mod schema;
+mod schema;
 pub mod syntax;
 pub mod wire;

@@ -27,7 +27,7 @@ pub use crate::confine::Bounded;
 
 /// Reads the regular file `path` (relative to `cwd`, or absolute) unless it
 /// holds more than `limit` bytes, never through a link inside the project
-/// (see [`crate::confine`]).
+/// (see `crate::confine`).
 pub fn read(cwd: &Path, path: &Path, limit: u64) -> Result<Bounded, crate::confine::Denied> {
     crate::confine::read(cwd, path, limit)
 }

@@ -4,7 +4,7 @@ use crate::record::Record;
 
 /// One policy finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// The rule's name, e.g. `fact-without-url`.
     pub rule: &'static str,
     /// The record file.
@@ -21,14 +21,7 @@ pub struct Finding {
 /// without a URL source, a reason of fewer than `min_words` words or that is
 /// not a sentence, a source URL that is not a well-formed `http(s)` address,
 /// a source listed twice, and a `replace` equal to its `find`.
-///
-/// ```
-/// let mut record = correct::record::Record::new("same", "1945", "1945");
-/// record.reason = "Too short.".into();
-/// let rules: Vec<_> = correct::lint::records(&[record], 3).into_iter().map(|f| f.rule).collect();
-/// assert_eq!(rules, ["short-reason", "no-op"]);
-/// ```
-pub fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
+pub(crate) fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
     let mut findings = Vec::new();
     for r in records {
         let mut add = |rule: &'static str, message: String| {
@@ -106,6 +99,25 @@ mod tests {
     use super::*;
     use crate::record::{Category, Source};
 
+    /// The examples this function's documentation gave.
+    #[test]
+    fn well_formed_examples() {
+        use crate::lint::well_formed;
+        assert!(well_formed("https://en.wikipedia.org/wiki/Battles_of_Khalkhin_Gol").is_ok());
+        assert!(well_formed("https://history.state.gov./historicaldocuments/x").is_err());
+        assert!(well_formed("https://web.archive.org/web/2012/http:/www1.example.org/").is_err());
+        assert!(well_formed("ftp://example.org/").is_err());
+    }
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn records_examples() {
+        let mut record = Record::new("same", "1945", "1945");
+        record.reason = "Too short.".into();
+        let rules: Vec<_> = records(&[record], 3).into_iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["short-reason", "no-op"]);
+    }
+
     fn sourced(title: &str, url: Option<&str>) -> Source {
         Source {
             title: title.into(),
@@ -148,15 +160,7 @@ fn is_sentence(reason: &str) -> bool {
 /// Whether `url` is a well-formed web address: `http://` or `https://`, a
 /// host of dot-separated labels (letters, digits, hyphens; no empty label,
 /// so no trailing dot), an optional port, then a path; no spaces.
-///
-/// ```
-/// # use correct::lint::well_formed;
-/// assert!(well_formed("https://en.wikipedia.org/wiki/Battles_of_Khalkhin_Gol").is_ok());
-/// assert!(well_formed("https://history.state.gov./historicaldocuments/x").is_err());
-/// assert!(well_formed("https://web.archive.org/web/2012/http:/www1.example.org/").is_err());
-/// assert!(well_formed("ftp://example.org/").is_err());
-/// ```
-pub fn well_formed(url: &str) -> Result<(), &'static str> {
+pub(crate) fn well_formed(url: &str) -> Result<(), &'static str> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

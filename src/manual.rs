@@ -8,7 +8,7 @@ use roff::{Roff, bold, italic, roman};
 
 /// One page: its file name (`correct-record.1`) and its roff text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     pub file: String,
     pub roff: Vec<u8>,
 }
@@ -146,7 +146,7 @@ fn extra(command: &str) -> Extra {
 }
 
 /// Every page: the main command's, then one per subcommand.
-pub fn pages(cli: clap::Command) -> io::Result<Vec<Page>> {
+pub(crate) fn pages(cli: clap::Command) -> io::Result<Vec<Page>> {
     let mut cli = cli.disable_help_subcommand(true);
     cli.build();
     let subcommands: Vec<clap::Command> = cli

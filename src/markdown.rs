@@ -243,7 +243,7 @@ impl Protected {
                                 ranges.push((range.clone(), Kind::Reference));
                             }
                             text_ranges.push(range.clone());
-                            prose.push(source, text, range)
+                            prose.push(source, text, range);
                         }
                         Event::SoftBreak => prose.push(source, " ", range),
                         _ => {}

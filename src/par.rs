@@ -3,10 +3,10 @@
 //! must not wait for a thread pool to start).
 
 /// Texts from this size on are worth splitting over cores.
-pub const LARGE: usize = 4 << 20;
+pub(crate) const LARGE: usize = 4 << 20;
 
 /// Runs `a` and `b` on two cores when `parallel`, else one after the other.
-pub fn join<A, B, RA, RB>(parallel: bool, a: A, b: B) -> (RA, RB)
+pub(crate) fn join<A, B, RA, RB>(parallel: bool, a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
     B: FnOnce() -> RB + Send,

@@ -14,7 +14,7 @@ use crate::record::{Occurrence, Record};
 
 /// The key whose records apply to every article (house style):
 /// `corrections/_all.json` and `corrections/_all/*.json`.
-pub const SHARED_KEY: &str = "_all";
+pub(crate) const SHARED_KEY: &str = "_all";
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -49,12 +49,6 @@ pub struct Shard {
 
 impl Shard {
     /// `K/N` (1-based `K`, as CI matrices count).
-    ///
-    /// ```
-    /// use correct::project::Shard;
-    /// assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 1, count: 3 }));
-    /// assert!(Shard::parse("4/3").is_err());
-    /// ```
     pub fn parse(value: &str) -> Result<Shard, String> {
         let usage = || format!("`{value}` is not K/N with 1 <= K <= N (for example 2/4)");
         let (k, n) = value.split_once('/').ok_or_else(usage)?;
@@ -84,7 +78,7 @@ impl Shard {
 
 /// One input and everything that belongs to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Job {
+pub(crate) struct Job {
     /// The input as shown to users: relative to the working directory, `/` separators.
     pub input: String,
     /// The key (`input/2024/war.md` -> `2024/war`).
@@ -101,7 +95,7 @@ pub struct Job {
 
 /// The output paths of one input, as shown to users (relative, `/` separators).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outputs {
+pub(crate) struct Outputs {
     /// `output/K.<ext>`: the corrected article.
     pub corrected: String,
     /// `output/K.diff`.
@@ -123,7 +117,7 @@ pub struct Outputs {
 
 impl Outputs {
     /// Every output path, the notice and HTML pages included.
-    pub fn all(&self) -> Vec<&str> {
+    pub(crate) fn all(&self) -> Vec<&str> {
         let mut all = vec![
             self.corrected.as_str(),
             &self.diff,
@@ -144,7 +138,7 @@ impl Outputs {
 /// The plan for a run: the jobs that can go ahead, errors for those that cannot,
 /// and notes about inputs skipped.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Inputs to correct.
     pub jobs: Vec<Job>,
     /// Problems that make the run exit 2.
@@ -154,7 +148,7 @@ pub struct Plan {
 }
 
 /// Works out what to do. An `Err` means nothing at all can be done.
-pub fn plan(layout: &Layout) -> Result<Plan, Error> {
+pub(crate) fn plan(layout: &Layout) -> Result<Plan, Error> {
     if layout.corrections.is_some() && layout.inputs.len() != 1 {
         return Err(Error::CorrectionsNeedOneInput {
             count: layout.inputs.len(),
@@ -314,14 +308,7 @@ fn refused(cwd: &Path, path: &str, denied: confine::Denied) -> Error {
 
 /// The key of an input shown as `path`: below `input/` its path without the last
 /// extension, elsewhere its file name without extension.
-///
-/// ```
-/// use correct::project::key_of;
-/// assert_eq!(key_of("input/article.txt"), "article");
-/// assert_eq!(key_of("input/2024/war.md"), "2024/war");
-/// assert_eq!(key_of("elsewhere/story.txt"), "story");
-/// ```
-pub fn key_of(path: &str) -> String {
+pub(crate) fn key_of(path: &str) -> String {
     let below = path
         .strip_prefix("input/")
         .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
@@ -334,16 +321,7 @@ pub fn key_of(path: &str) -> String {
 /// Whether outputs named after `key` stay inside the output folder: relative, and
 /// no empty, `.` or `..` component. Keys come from normalized paths, so this only
 /// guards against a bug upstream; it is checked anyway, before anything is read.
-///
-/// ```
-/// use correct::project::is_safe_key;
-/// assert!(is_safe_key("2024/war"));
-/// assert!(!is_safe_key("../etc/passwd"));
-/// assert!(!is_safe_key("/tmp/x"));
-/// assert!(!is_safe_key("a/./b"));
-/// assert_eq!(is_safe_key("back\\slash"), !cfg!(windows));
-/// ```
-pub fn is_safe_key(key: &str) -> bool {
+pub(crate) fn is_safe_key(key: &str) -> bool {
     // A backslash separates folders only on Windows; elsewhere it is a
     // character of a name like any other.
     let separators: &[char] = if cfg!(windows) { &['/', '\\'] } else { &['/'] };
@@ -396,7 +374,7 @@ const MAX_DEPTH: usize = 256;
 
 /// Reads the article `input` (relative to `cwd`, as shown to users): UTF-8,
 /// within [`crate::limits::MAX_INPUT_BYTES`], never through a link.
-pub fn read_article(cwd: &Path, input: &str) -> Result<String, Error> {
+pub(crate) fn read_article(cwd: &Path, input: &str) -> Result<String, Error> {
     use crate::limits;
     match limits::read(cwd, Path::new(input), limits::MAX_INPUT_BYTES) {
         Ok(confine::Bounded::Read(bytes)) => String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
@@ -419,7 +397,7 @@ pub fn read_article(cwd: &Path, input: &str) -> Result<String, Error> {
 /// following links, so the scan cannot leave the project or loop; a link,
 /// FIFO, socket or device stops it with an error naming it, and so does a
 /// name that is not UTF-8.
-pub fn files_below(cwd: &Path, root: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn files_below(cwd: &Path, root: &Path) -> Result<Vec<PathBuf>, Error> {
     let shown = display(cwd, root);
     let dir = confine::open_dir(cwd, root).map_err(|e| refused(cwd, &shown, e))?;
     let mut files = Vec::new();
@@ -511,14 +489,14 @@ fn conventional_records(cwd: &Path, key: &str) -> Result<Vec<String>, Error> {
 
 /// The house-style record files: `corrections/_all.json`, then
 /// `corrections/_all/*.json` in file-name order.
-pub fn shared_record_files(cwd: &Path) -> Result<Vec<String>, Error> {
+pub(crate) fn shared_record_files(cwd: &Path) -> Result<Vec<String>, Error> {
     conventional_records(cwd, SHARED_KEY)
 }
 
 /// The house-style records, marked [`Record::shared`]: every problem in
 /// their files, and a pinned `occurrence` or a `line` (which could mean only
 /// one article), is an error. Their `occurrence` is `"all"`.
-pub fn shared_records(cwd: &Path) -> Result<Vec<Record>, Vec<Error>> {
+pub(crate) fn shared_records(cwd: &Path) -> Result<Vec<Record>, Vec<Error>> {
     let files = shared_record_files(cwd).map_err(|e| vec![e])?;
     let (mut records, mut errors) = (Vec::new(), Vec::new());
     for file in &files {
@@ -537,7 +515,7 @@ pub fn shared_records(cwd: &Path) -> Result<Vec<Record>, Vec<Error>> {
 /// Marks house-style records [`Record::shared`], with `occurrence` `"all"`;
 /// a pinned `occurrence` or a `line` (which could mean only one article) is
 /// an error.
-pub fn share(records: &mut [Record]) -> Vec<Error> {
+pub(crate) fn share(records: &mut [Record]) -> Vec<Error> {
     let mut errors = Vec::new();
     for record in records {
         let pinned = match (record.occurrence, record.line) {
@@ -654,19 +632,11 @@ fn collisions(jobs: &[Job]) -> Vec<Error> {
 
 /// `path` as shown to users and written in outputs: relative to `cwd` when it can
 /// be, lexically normalised, with `/` separators.
-///
-/// ```
-/// use std::path::Path;
-/// use correct::project::display;
-/// assert_eq!(display(Path::new("/p"), Path::new("./input/../input/a.txt")), "input/a.txt");
-/// assert_eq!(display(Path::new("/p"), Path::new("/p/input/a.txt")), "input/a.txt");
-/// assert_eq!(display(Path::new("/p/q"), Path::new("/p/r/a.txt")), "../r/a.txt");
-/// ```
-pub fn display(cwd: &Path, path: &Path) -> String {
+pub(crate) fn display(cwd: &Path, path: &Path) -> String {
     let full = normalize(&cwd.join(path));
     let base = normalize(cwd);
-    let full_parts: Vec<Component> = full.components().collect();
-    let base_parts: Vec<Component> = base.components().collect();
+    let full_parts: Vec<Component<'_>> = full.components().collect();
+    let base_parts: Vec<Component<'_>> = base.components().collect();
     let common = full_parts
         .iter()
         .zip(&base_parts)
@@ -696,6 +666,53 @@ fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn shard_parse_examples() {
+        use crate::project::Shard;
+        assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 1, count: 3 }));
+        assert!(Shard::parse("4/3").is_err());
+    }
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn display_examples() {
+        use crate::project::display;
+        use std::path::Path;
+        assert_eq!(
+            display(Path::new("/p"), Path::new("./input/../input/a.txt")),
+            "input/a.txt"
+        );
+        assert_eq!(
+            display(Path::new("/p"), Path::new("/p/input/a.txt")),
+            "input/a.txt"
+        );
+        assert_eq!(
+            display(Path::new("/p/q"), Path::new("/p/r/a.txt")),
+            "../r/a.txt"
+        );
+    }
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn is_safe_key_examples() {
+        use crate::project::is_safe_key;
+        assert!(is_safe_key("2024/war"));
+        assert!(!is_safe_key("../etc/passwd"));
+        assert!(!is_safe_key("/tmp/x"));
+        assert!(!is_safe_key("a/./b"));
+        assert_eq!(is_safe_key("back\\slash"), !cfg!(windows));
+    }
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn key_of_examples() {
+        use crate::project::key_of;
+        assert_eq!(key_of("input/article.txt"), "article");
+        assert_eq!(key_of("input/2024/war.md"), "2024/war");
+        assert_eq!(key_of("elsewhere/story.txt"), "story");
+    }
 
     #[test]
     fn keys_drop_only_the_last_extension() {
@@ -733,7 +750,7 @@ mod tests {
             key,
             record_files: vec![],
             syntax: crate::syntax::Syntax::Plain,
-            shared: std::sync::Arc::from([]),
+            shared: Arc::from([]),
         }
     }
 

@@ -17,7 +17,7 @@ use crate::record::Record;
 
 /// One record file and its new text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rewrite {
+pub(crate) struct Rewrite {
     /// The record file, as shown to users.
     pub file: String,
     /// The ids of the records rewritten in it.
@@ -29,7 +29,7 @@ pub struct Rewrite {
 /// What `--rebase` would do for one article: the rewrites, and notes on records
 /// it had to leave alone.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Record files to rewrite, in file order.
     pub rewrites: Vec<Rewrite>,
     /// Records matched tolerantly that cannot be rebased, and why.
@@ -37,7 +37,7 @@ pub struct Plan {
 }
 
 /// Plans the rewrites for the records of one article.
-pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
+pub(crate) fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
     let mut plan = Plan::default();
     let mut by_file: Vec<Rewrite> = Vec::new();
     for correction in &outcome.corrections {
@@ -123,7 +123,7 @@ pub fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
 
 /// Rewrites one record file (atomically: a temporary file, then a rename) and
 /// returns its old and new text.
-pub fn write(cwd: &Path, rewrite: &Rewrite) -> Result<(String, String), Error> {
+pub(crate) fn write(cwd: &Path, rewrite: &Rewrite) -> Result<(String, String), Error> {
     let path = Path::new(&rewrite.file);
     let failed = |message: String| Error::Rebase {
         path: rewrite.file.clone(),
@@ -146,16 +146,7 @@ pub fn write(cwd: &Path, rewrite: &Rewrite) -> Result<(String, String), Error> {
 
 /// `json` (a record file's text) with the string values of the rewrite's fields
 /// replaced, each in place; `None` if a field cannot be found (the file changed).
-///
-/// ```
-/// use correct::rebase::{rewrite_json, Rewrite};
-/// let json = "{\n  \"id\": \"y\",\n  \"find\": \"pact's\",  \"replace\": \"x\"\n}";
-/// let rewrite = Rewrite { file: "r.json".into(), ids: vec!["y".into()],
-///     fields: vec![("y".into(), "find", "pact\u{2019}s".into())] };
-/// assert_eq!(rewrite_json(json, &rewrite).unwrap(),
-///     "{\n  \"id\": \"y\",\n  \"find\": \"pact\u{2019}s\",  \"replace\": \"x\"\n}");
-/// ```
-pub fn rewrite_json(json: &str, rewrite: &Rewrite) -> Option<String> {
+pub(crate) fn rewrite_json(json: &str, rewrite: &Rewrite) -> Option<String> {
     let objects = string_fields(json);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     for (id, field, value) in &rewrite.fields {
@@ -255,6 +246,22 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The examples this function's documentation gave.
+    #[test]
+    fn rewrite_json_examples() {
+        use crate::rebase::{Rewrite, rewrite_json};
+        let json = "{\n  \"id\": \"y\",\n  \"find\": \"pact's\",  \"replace\": \"x\"\n}";
+        let rewrite = Rewrite {
+            file: "r.json".into(),
+            ids: vec!["y".into()],
+            fields: vec![("y".into(), "find", "pact\u{2019}s".into())],
+        };
+        assert_eq!(
+            rewrite_json(json, &rewrite).unwrap(),
+            "{\n  \"id\": \"y\",\n  \"find\": \"pact\u{2019}s\",  \"replace\": \"x\"\n}"
+        );
+    }
 
     #[test]
     fn fields_of_every_record_in_an_array_are_found() {

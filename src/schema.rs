@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 #[schemars(title = "correct record file")]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(untagged)]
-pub enum RecordFile {
+pub(crate) enum RecordFile {
     /// One record.
     One(Box<RecordSchema>),
     /// Several records.
@@ -24,7 +24,7 @@ pub enum RecordFile {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(deny_unknown_fields)]
-pub struct RecordSchema {
+pub(crate) struct RecordSchema {
     /// Unique among all records of one article.
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9._-]*$"))]
     id: String,
@@ -85,7 +85,7 @@ pub struct RecordSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(untagged)]
-pub enum OccurrenceSchema {
+pub(crate) enum OccurrenceSchema {
     /// The n-th match.
     Nth(#[schemars(range(min = 1))] u64),
     /// Every match.
@@ -96,7 +96,7 @@ pub enum OccurrenceSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(rename_all = "lowercase")]
-pub enum AllSchema {
+pub(crate) enum AllSchema {
     /// Every match.
     All,
 }
@@ -105,7 +105,7 @@ pub enum AllSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(rename_all = "lowercase")]
-pub enum ScopeSchema {
+pub(crate) enum ScopeSchema {
     /// Only in prose.
     Prose,
     /// Anywhere in the source.
@@ -116,7 +116,7 @@ pub enum ScopeSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(rename_all = "lowercase")]
-pub enum CaseSchema {
+pub(crate) enum CaseSchema {
     /// `find` matches as written.
     Exact,
     /// `find` also matches its Title and UPPER forms.
@@ -127,7 +127,7 @@ pub enum CaseSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(rename_all = "lowercase")]
-pub enum StructureSchema {
+pub(crate) enum StructureSchema {
     /// The Markdown structure must stay as it is.
     Kept,
     /// The record may change it.
@@ -138,7 +138,7 @@ pub enum StructureSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(untagged)]
-pub enum SourceSchema {
+pub(crate) enum SourceSchema {
     /// Just a title (a book, an archive reference).
     Title(#[schemars(length(min = 1))] String),
     /// A title and where it is online.
@@ -149,7 +149,7 @@ pub enum SourceSchema {
 #[derive(JsonSchema)]
 #[allow(dead_code, reason = "the types exist to describe the schema")]
 #[serde(deny_unknown_fields)]
-pub struct LinkedSource {
+pub(crate) struct LinkedSource {
     /// What the source is called.
     #[schemars(length(min = 1))]
     title: String,
@@ -159,7 +159,7 @@ pub struct LinkedSource {
 
 /// The schema as pretty JSON with a final newline: what `correct schema` prints
 /// and `schema/correction.schema.json` holds.
-pub fn json() -> String {
+pub(crate) fn json() -> String {
     let schema = schemars::schema_for!(RecordFile);
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
     text.push('\n');

@@ -274,7 +274,7 @@ fn a_read_only_output_folder_changes_nothing() {
         &[record("year", "1945", "April 1941")],
     );
     let mode = |path: &Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
     };
     mode(project.path(), 0o755);
     mode(&project.path().join("output"), 0o555);

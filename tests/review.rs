@@ -201,7 +201,7 @@ fn a_record_that_removes_the_bom_renders() {
     p.write("input/a.txt", "\u{feff}Title\nbody\n");
     p.records(
         "corrections/a.json",
-        &[crate::support::record("bom", "\u{feff}Title", "Title")],
+        &[record("bom", "\u{feff}Title", "Title")],
     );
     let run = p.run(&["input/a.txt"]);
     assert_eq!(run.code, 0, "{run:?}");

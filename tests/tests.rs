@@ -1,6 +1,13 @@
 //! Integration tests: the `correct` binary over miniature projects, one test per
 //! rule of SPEC.md. All modules build as this one test binary.
 
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "one test crate, whose helpers fail a test by panicking"
+)]
+
 mod support;
 
 mod applying;

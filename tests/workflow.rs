@@ -184,15 +184,50 @@ fn lint_reports_each_policy_rule_with_exit_1() {
 }
 
 #[test]
-fn schema_prints_the_committed_schema() {
-    let run = Project::new().run(&["schema"]);
-    assert_eq!(run.code, 0);
-    let committed = std::fs::read_to_string(concat!(
+fn schema_prints_the_committed_schemas() {
+    for (args, file) in [
+        (&["schema"][..], "correction.schema.json"),
+        (&["schema", "--config"][..], "correct.toml.schema.json"),
+    ] {
+        let run = Project::new().run(args);
+        assert_eq!(run.code, 0);
+        let committed =
+            std::fs::read_to_string(format!("{}/schema/{file}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        assert_eq!(run.stdout, committed, "{args:?}");
+    }
+}
+
+/// An editor's schema checker (check-jsonschema reads TOML) given the
+/// committed schema of correct.toml accepts what `correct` accepts and refuses
+/// what it refuses.
+#[test]
+fn the_config_schema_checks_correct_toml_as_correct_does() {
+    let schema = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/schema/correction.schema.json"
-    ))
-    .unwrap();
-    assert_eq!(run.stdout, committed);
+        "/schema/correct.toml.schema.json"
+    );
+    for (config, valid) in [
+        (
+            "html = true\nfuzzy = 5\n[lint]\nmin_reason_words = 4\n",
+            true,
+        ),
+        ("htm = true\n", false),
+        ("fuzzy = 80\n", false),
+        ("[lint]\nmin_reason = 2\n", false),
+    ] {
+        let p = Project::new();
+        p.write("input/a.txt", "Signed in 1941.\n");
+        p.write("correct.toml", config);
+        let checked = p.tool(
+            "check-jsonschema",
+            &["--schemafile", schema, "correct.toml"],
+            b"",
+        );
+        assert_eq!(checked.status.success(), valid, "{config:?}: {checked:?}");
+        let run = p.run(&["--check"]);
+        assert_eq!(run.code == 2, !valid, "{config:?}: {run:?}");
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The editors' subcommands, one module each: [`record`] (`record`, records
-//! from an edited copy, and `new`, one record from flags) and [`lint`]; `schema`,
+//! The editors' subcommands, one module each: `record` (`record`, records
+//! from an edited copy, and `new`, one record from flags) and `lint`; `schema`,
 //! `completions` and `man` are a few lines here (the pages themselves are
 //! `manual`'s).
 //!
@@ -32,8 +32,14 @@ pub fn run(
 ) -> io::Result<u8> {
     let mut cli = <crate::cli::Cli as clap::CommandFactory>::command();
     let result = match command {
-        Command::Schema => stdout
-            .write_all(crate::schema::json().as_bytes())
+        Command::Schema { config } => stdout
+            .write_all(
+                match config {
+                    false => crate::schema::json(),
+                    true => crate::config::schema_text(),
+                }
+                .as_bytes(),
+            )
             .map(|()| Ok(EXIT_OK)),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut cli, "correct", stdout);

@@ -161,7 +161,7 @@ pub(super) fn from_copy(
                 continue;
             };
             let what = match failure.kind {
-                crate::locate::FailureKind::Structure => {
+                locate::FailureKind::Structure => {
                     d.record.changes_structure = true;
                     "changes the document's structure: written with \"structure\": \"changes\""
                 }

@@ -606,7 +606,7 @@ mod tests {
                     if let Some(&id) = index.get(&text[s + w.start..s + w.end]) {
                         found.push((id, s + w.start));
                     }
-                })
+                });
             });
             found
         };
@@ -619,7 +619,7 @@ mod tests {
                         if let Some(&id) = index.get(&text[s + w.start..s + w.end]) {
                             found.push((id, s + w.start));
                         }
-                    })
+                    });
                 });
             }
             assert_eq!(found, whole, "cut at {cut}");

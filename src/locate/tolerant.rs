@@ -66,6 +66,7 @@ pub fn normalize(text: &str) -> String {
 
 /// A normalized copy of an article and, for each of its characters, the
 /// offset in the article where it starts.
+#[derive(Debug)]
 pub struct Normalized {
     /// The normalized text.
     pub text: String,
@@ -550,7 +551,7 @@ impl Pieces {
 
     /// Windows of `hay` (byte ranges) that may hold a match, from `hits`: per
     /// piece in order, the starts of its leftmost non-overlapping occurrences
-    /// in `hay` (byte offsets: texts under 4 GiB, as [`Normalized`] is). At most [`MAX_REGIONS`] in all, the earlier pieces first;
+    /// in `hay` (byte offsets: texts under 4 GiB, as [`Normalized`] is). At most `MAX_REGIONS` in all, the earlier pieces first;
     /// returned in order of start.
     pub fn regions<'h>(
         &self,
@@ -754,7 +755,7 @@ pub fn closest(hay: &str, pattern: &str) -> Option<Range<usize>> {
 /// widened to whole words, and that number of edits. The search is
 /// bit-parallel (Myers' algorithm in Hyyrö's blocked form): it costs the
 /// text's length times the pattern's in 64-character blocks, and finds the
-/// same distances as the plain dynamic program ([`end_distances`], which a
+/// same distances as the plain dynamic program (`end_distances`, which a
 /// test compares it with).
 ///
 /// ```

@@ -5,7 +5,7 @@
 //! (itself through a temporary file and a rename): the list of staged files and
 //! where each goes. Once that file exists the run is committed. If the process
 //! dies during the renames, the next run that writes or checks the folder sees the
-//! journal and [`recover`] finishes the renames (roll forward), so a reader that
+//! journal and [`super::recover`] finishes the renames (roll forward), so a reader that
 //! goes through `correct` never sees a mix of old and new outputs.
 //!
 //! Killed before the journal exists, a run leaves the old outputs as they were,

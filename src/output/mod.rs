@@ -889,7 +889,7 @@ pub fn orphans(
         // The named inputs' folders only: a run on one article of a large
         // archive does not list the whole output folder.
         Some(keys) => {
-            let folders: std::collections::BTreeSet<&str> = keys
+            let folders: BTreeSet<&str> = keys
                 .iter()
                 .map(|k| k.rsplit_once('/').map_or("", |(dir, _)| dir))
                 .collect();

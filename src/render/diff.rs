@@ -484,7 +484,7 @@ pub fn edits_of(outcome: &Outcome) -> Vec<Change> {
     let mut changes: Vec<Change> = outcome
         .corrections
         .iter()
-        .flat_map(|c| c.edits())
+        .flat_map(super::super::outcome::Correction::edits)
         .map(|e| Change {
             old: e.original.start..e.original.end,
             new: e.corrected.start..e.corrected.end,

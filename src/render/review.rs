@@ -148,7 +148,7 @@ fn write_in_parts(
                         .render(&mut body, p.clone(), None)
                         .expect("writing to memory cannot fail");
                     *buffer = body.out;
-                })
+                });
             },
         );
         written?;

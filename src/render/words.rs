@@ -66,9 +66,9 @@ pub fn pieces(find: &str, replace: &str) -> Vec<Piece> {
         loop {
             while let Some(&(tag, value)) = tokens.get(i).filter(|t| t.0 != ChangeTag::Equal) {
                 if tag == ChangeTag::Delete {
-                    del.push_str(value)
+                    del.push_str(value);
                 } else {
-                    ins.push_str(value)
+                    ins.push_str(value);
                 }
                 i += 1;
             }

@@ -61,7 +61,7 @@ pub(super) struct Processed {
     /// Whether a record failed.
     pub(super) failed: bool,
     /// Counts for the summary.
-    pub(super) summary: crate::outcome::Summary,
+    pub(super) summary: outcome::Summary,
     /// Its counts, edits and failures, for the formats printed at the end of
     /// the run (rdjson, SARIF, GitHub annotations, the comment).
     pub(super) annotations: Vec<Annotation>,
@@ -254,7 +254,7 @@ fn report_input(
 
 /// Reads the input and its records, then corrects it. Every problem is returned.
 fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec<Error>> {
-    let read_text = || crate::project::read_article(cwd, &job.input);
+    let read_text = || project::read_article(cwd, &job.input);
     let read_records = || {
         let (mut records, mut errors) = (Vec::new(), Vec::new());
         for file in &job.record_files {

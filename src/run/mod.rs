@@ -521,7 +521,7 @@ fn finish(
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
             Ok(written) if written.len() > LISTED_FILES => {
                 let out = project::display(cwd, &opts.layout.out);
-                writeln!(stderr, "wrote {} files under {out}", written.len())?
+                writeln!(stderr, "wrote {} files under {out}", written.len())?;
             }
             Ok(written) => writeln!(stderr, "wrote {}", written.join(", "))?,
             Err(e) => {
@@ -547,7 +547,7 @@ fn finish(
                         paint.warn("stale")
                     )?,
                     Stale::Missing(path) => {
-                        writeln!(stderr, "{}: {path} is missing", paint.warn("stale"))?
+                        writeln!(stderr, "{}: {path} is missing", paint.warn("stale"))?;
                     }
                     Stale::Differs(path, diff) => {
                         writeln!(

@@ -13,6 +13,7 @@
 //! `memmem::find_iter` give them), so the tiers decide as they did.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
@@ -59,36 +60,273 @@ impl<'p> Patterns<'p> {
 
     /// Reads `hay` once: per pattern, its occurrences as wanted.
     fn search(&self, hay: &str) -> Found {
+        // Each part of a large text is read on its own core.
+        let parts = match hay.len() >= crate::par::LARGE {
+            true => (hay.len() / crate::par::LARGE).clamp(1, 64),
+            false => 1,
+        };
+        self.search_in(hay, parts, PREFIXES_MIN)
+    }
+
+    /// [`Patterns::search`] with the text read in `parts` parts, each for
+    /// the matches that start in it (the parts' matches, in order, are the
+    /// whole text's), and [`Prefixes`] for patterns of [`PREFIX`] bytes or
+    /// more when there are at least `prefixes_min` of them (tests set 0 or
+    /// `usize::MAX` to compare the two ways).
+    fn search_in(&self, hay: &str, parts: usize, prefixes_min: usize) -> Found {
         let n = self.list.len();
         let mut found = Found {
             all: vec![Vec::new(); n],
             apart: vec![Vec::new(); n],
         };
-        let searchable: Vec<usize> = (0..n).filter(|&id| !self.list[id].is_empty()).collect();
-        if searchable.is_empty() {
-            return found;
-        }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(searchable.iter().map(|&id| self.list[id]))
-            .expect("literal patterns within the record limits always build");
-        // One pattern's overlapping matches come in order of their ends, which
-        // for one length is the order of their starts: the non-overlapping ones
-        // are picked as they come, as a left-to-right search would.
+        // Patterns of four bytes or more are found by four of them
+        // (`Prefixes`), shorter ones by an Aho-Corasick automaton: each
+        // pattern's occurrences come from one of the two, in order of start.
+        let (long, short): (Vec<usize>, Vec<usize>) = (0..n)
+            .filter(|&id| !self.list[id].is_empty())
+            .partition(|&id| self.list[id].len() >= PREFIX);
+        let (long, short) = match long.len() >= prefixes_min {
+            true => (long, short),
+            // A few patterns: the automaton's prefilter skips most of the text.
+            false => (Vec::new(), [long, short].concat()),
+        };
+        let matches = by_prefix(hay, &long, &self.list, parts)
+            .into_iter()
+            .chain(by_automaton(hay, &short, &self.list, parts));
+        // The non-overlapping ones are picked as they come, as a left-to-right
+        // search would.
         let mut free_from = vec![0usize; n];
-        for m in automaton.find_overlapping_iter(hay) {
-            let id = searchable[m.pattern().as_usize()];
-            // Offsets fit in 32 bits (Normalized's limit): half the memory of
-            // the millions of piece hits a large text can give.
-            let start = m.start() as u32;
+        for (id, start) in matches {
+            let id = id as usize;
             if self.all[id] {
                 found.all[id].push(start);
             }
             let apart = &mut found.apart[id];
-            if m.start() >= free_from[id] && apart.len() < self.apart[id] {
+            if start as usize >= free_from[id] && apart.len() < self.apart[id] {
                 apart.push(start);
-                free_from[id] = m.end();
+                free_from[id] = start as usize + self.list[id].len();
+            }
+        }
+        found
+    }
+}
+
+/// Patterns at least this long (in bytes) are found by their rarest four
+/// bytes.
+pub(super) const PREFIX: usize = 4;
+const SLOT_BITS: u32 = 16;
+/// The filter has more bits than there are slots, so that thousands of
+/// patterns leave most of it clear.
+const FILTER_BITS: u32 = 20;
+/// The rarity of four bytes is counted in at most this much of a text: the
+/// first 64 KiB of every n-th stretch of 1 MiB, for a large one.
+const SAMPLE_BYTES: usize = 8 << 20;
+
+/// Patterns by four of their bytes, the four rarest in the text (so that
+/// ` the` never stands for a pattern that holds `Kolkh`): a filter of 2^20
+/// bits (128 KiB, so most positions of a text are passed over after one
+/// look), and each hash slot's patterns. A scan for thousands of patterns at once, several
+/// times faster than an Aho-Corasick automaton that large, whose every step
+/// is a cache miss.
+struct Prefixes {
+    bits: Vec<u64>,
+    /// `entries[slots[s]..slots[s + 1]]` are slot `s`'s (four bytes, pattern
+    /// id, where in the pattern they stand).
+    slots: Vec<u32>,
+    entries: Vec<(u32, u32, u32)>,
+    /// The farthest into a pattern its four bytes stand.
+    reach: usize,
+}
+
+impl Prefixes {
+    fn of(ids: &[usize], list: &[&str], hay: &[u8]) -> Prefixes {
+        // How often each slot's four bytes stand in a sample of the text.
+        let mut seen = vec![0u32; 1 << SLOT_BITS];
+        if !ids.is_empty() {
+            let stride = (hay.len() / SAMPLE_BYTES).max(1);
+            for block in hay.chunks(64 << 10).step_by(stride) {
+                for at in 0..block.len().saturating_sub(PREFIX - 1) {
+                    seen[slot(prefix(block, at))] += 1;
+                }
+            }
+        }
+        let mut entries: Vec<(u32, u32, u32)> = ids
+            .iter()
+            .map(|&id| {
+                let bytes = list[id].as_bytes();
+                let at = (0..=bytes.len() - PREFIX)
+                    .min_by_key(|&at| (seen[slot(prefix(bytes, at))], at))
+                    .unwrap_or(0);
+                (prefix(bytes, at), id as u32, at as u32)
+            })
+            .collect();
+        entries.sort_by_key(|&(key, id, _)| (slot(key), id));
+        let mut slots = vec![0u32; (1 << SLOT_BITS) + 1];
+        let mut bits = vec![0u64; (1 << FILTER_BITS) / 64];
+        for &(key, _, _) in &entries {
+            slots[slot(key) + 1] += 1;
+            let f = filter(key);
+            bits[f / 64] |= 1 << (f % 64);
+        }
+        for s in 0..1 << SLOT_BITS {
+            slots[s + 1] += slots[s];
+        }
+        let reach = entries.iter().map(|e| e.2 as usize).max().unwrap_or(0);
+        Prefixes {
+            bits,
+            slots,
+            entries,
+            reach,
+        }
+    }
+
+    /// Every (pattern id, start) of the patterns starting in `starts`, in
+    /// order of start for each pattern.
+    /// `None` when the work passes a budget linear in the part's length and
+    /// its matches (a hostile text and patterns can share their four bytes
+    /// everywhere: `xxxx…` in a text of `x`): the caller then uses the
+    /// automaton, whose work is linear in both whatever they hold.
+    fn find(&self, hay: &[u8], starts: Range<usize>, list: &[&str]) -> Option<Vec<(u32, u32)>> {
+        let mut found = Vec::new();
+        if self.entries.is_empty() || starts.is_empty() {
+            return Some(found);
+        }
+        let mut budget = WORK_PER_BYTE * (starts.len() + self.reach) + WORK_MIN;
+        let last = (starts.end + self.reach).min(hay.len().saturating_sub(PREFIX - 1));
+        let Some(window) = hay.get(starts.start..last + PREFIX - 1) else {
+            return Some(found);
+        };
+        for (at, four) in (starts.start..).zip(window.windows(PREFIX)) {
+            let key = u32::from_le_bytes([four[0], four[1], four[2], four[3]]);
+            let f = filter(key);
+            if self.bits[f / 64] >> (f % 64) & 1 == 0 {
+                continue;
+            }
+            let s = slot(key);
+            let (from, to) = (self.slots[s] as usize, self.slots[s + 1] as usize);
+            for &(k, id, offset) in &self.entries[from..to] {
+                let Some(start) = at.checked_sub(offset as usize) else {
+                    continue;
+                };
+                if k != key || !starts.contains(&start) {
+                    continue;
+                }
+                let pattern = list[id as usize].as_bytes();
+                // A compare costs the pattern's length; a match is paid
+                // for by the match, as the automaton pays for it.
+                budget = budget.checked_sub(pattern.len())?;
+                if hay[start..].starts_with(pattern) {
+                    budget += pattern.len().min(WORK_PER_MATCH);
+                    // Offsets fit in 32 bits (Normalized's limit): half the
+                    // memory of the many piece hits a large text gives.
+                    found.push((id, start as u32));
+                }
+            }
+        }
+        Some(found)
+    }
+}
+
+/// The four bytes at `at` (which has four bytes after it).
+fn prefix(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn slot(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - SLOT_BITS)) as usize
+}
+
+fn filter(key: u32) -> usize {
+    (key.wrapping_mul(0x85EB_CA77) >> (32 - FILTER_BITS)) as usize
+}
+
+/// [`Prefixes::find`]'s budget: compares of this many bytes per byte of text
+/// (and a start), and up to this many bytes back per match.
+const WORK_PER_BYTE: usize = 16;
+const WORK_MIN: usize = 1 << 16;
+const WORK_PER_MATCH: usize = 64;
+
+/// From this many patterns of [`PREFIX`] bytes or more on, they are found by
+/// [`Prefixes`] rather than by an automaton.
+pub(super) const PREFIXES_MIN: usize = 64;
+
+/// Every (pattern id, start) of the patterns `ids` (each [`PREFIX`] bytes or
+/// more), the text read in `parts` on as many cores: in order of start for
+/// each pattern.
+fn by_prefix(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32, u32)> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let prefixes = Prefixes::of(ids, list, hay.as_bytes());
+    let automaton = std::sync::OnceLock::new();
+    let size = hay.len().div_ceil(parts.max(1));
+    let found: Vec<Vec<(u32, u32)>> = (0..parts.max(1))
+        .into_par_iter()
+        .map(|part| {
+            let starts = part * size..((part + 1) * size).min(hay.len());
+            prefixes
+                .find(hay.as_bytes(), starts.clone(), list)
+                .unwrap_or_else(|| {
+                    let automaton = automaton.get_or_init(|| Automaton::of(ids, list));
+                    automaton.find(hay, starts)
+                })
+        })
+        .collect();
+    found.concat()
+}
+
+/// [`by_prefix`] for any patterns, by one Aho-Corasick automaton.
+fn by_automaton(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32, u32)> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let automaton = Automaton::of(ids, list);
+    let size = hay.len().div_ceil(parts.max(1));
+    let found: Vec<Vec<(u32, u32)>> = (0..parts.max(1))
+        .into_par_iter()
+        .map(|part| automaton.find(hay, part * size..((part + 1) * size).min(hay.len())))
+        .collect();
+    found.concat()
+}
+
+/// Patterns in one Aho-Corasick automaton, with their ids and the longest's
+/// length.
+struct Automaton<'i> {
+    automaton: AhoCorasick,
+    ids: &'i [usize],
+    longest: usize,
+}
+
+impl<'i> Automaton<'i> {
+    fn of(ids: &'i [usize], list: &[&str]) -> Automaton<'i> {
+        Automaton {
+            automaton: AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(ids.iter().map(|&id| list[id]))
+                .expect("literal patterns within the record limits always build"),
+            ids,
+            longest: ids.iter().map(|&id| list[id].len()).max().unwrap_or(0),
+        }
+    }
+
+    /// Every (pattern id, start) of the matches that start in `starts`, the
+    /// text read as far as the longest pattern reaches past it. One pattern's
+    /// matches come in order of their ends, which for one length is the order
+    /// of their starts.
+    fn find(&self, hay: &str, starts: Range<usize>) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        if starts.is_empty() {
+            return found;
+        }
+        let end = (starts.end + self.longest).min(hay.len());
+        let input = aho_corasick::Input::new(hay.as_bytes()).span(starts.start..end);
+        let mut state = aho_corasick::automaton::OverlappingState::start();
+        loop {
+            self.automaton.find_overlapping(input.clone(), &mut state);
+            let Some(m) = state.get_match() else { break };
+            if m.start() < starts.end {
+                found.push((self.ids[m.pattern().as_usize()] as u32, m.start() as u32));
             }
         }
         found
@@ -139,11 +377,12 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn of(record: &Record, share: f64) -> Prepared {
+    fn of(record: &Record, share: f64, counts: &tolerant::GramCounts) -> Prepared {
         let find = tolerant::normalize(&record.find);
         let replace = tolerant::normalize(&record.replace);
         let pieces = |original: &str, normal: &str| {
-            super::tiers::fuzzy_bound(original, share).and_then(|k| tolerant::Pieces::of(normal, k))
+            super::tiers::fuzzy_bound(original, share)
+                .and_then(|k| tolerant::Pieces::rare(normal, k, counts))
         };
         Prepared {
             find_pieces: pieces(&record.find, &find),
@@ -171,9 +410,10 @@ pub(super) fn search_each<R: Send>(
     prose: Option<&Protected>,
     each: impl Fn(usize, Searches) -> R + Sync,
 ) -> Vec<R> {
+    let counts = tolerant::GramCounts::sample(&normalized.text);
     let prepared: Vec<Prepared> = missing
-        .iter()
-        .map(|&i| Prepared::of(&records[i], share))
+        .par_iter()
+        .map(|&i| Prepared::of(&records[i], share, &counts))
         .collect();
     let in_prose = |i: usize| prose.is_some() && !records[i].anywhere;
     let mut prose_patterns = Patterns::default();
@@ -231,7 +471,11 @@ pub(super) fn one_by_one(
     prose: Option<&Protected>,
 ) -> Searches {
     use memchr::memmem;
-    let p = Prepared::of(record, share);
+    let p = Prepared::of(
+        record,
+        share,
+        &tolerant::GramCounts::sample(&normalized.text),
+    );
     let hay = normalized.text.as_str();
     let every = |pattern: &str| -> Vec<usize> {
         let (hay, pattern) = (hay.as_bytes(), pattern.as_bytes());
@@ -283,7 +527,68 @@ mod tests {
         r
     }
 
+    /// A text and patterns that share their four bytes everywhere would
+    /// make every position compare every pattern: past its budget the scan
+    /// gives up, and the automaton finds what it would have found.
+    #[test]
+    fn a_scan_past_its_budget_gives_way_to_the_automaton() {
+        let text = "x".repeat(200_000);
+        let patterns: Vec<String> = (4..200).map(|n| "x".repeat(n)).collect();
+        let list: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        let ids: Vec<usize> = (0..list.len()).collect();
+        let prefixes = Prefixes::of(&ids, &list, text.as_bytes());
+        assert!(
+            prefixes
+                .find(text.as_bytes(), 0..text.len(), &list)
+                .is_none()
+        );
+        let mut set = Patterns::default();
+        for pattern in &list {
+            set.add(pattern, Wanted::All);
+        }
+        let (scanned, automaton) = (
+            set.search_in(&text, 3, 0),
+            set.search_in(&text, 1, usize::MAX),
+        );
+        assert_eq!(scanned.all, automaton.all);
+        assert_eq!(scanned.all[0].len(), 200_000 - 3);
+    }
+
     proptest! {
+        /// Read in parts (as a large text is, on several cores), and with
+        /// patterns found by their rarest four bytes or by the automaton, a
+        /// text gives every pattern the occurrences one pass gives it.
+        #[test]
+        fn a_text_read_in_parts_gives_what_one_pass_gives(
+            text in "[ab cé’]{0,300}",
+            patterns in proptest::collection::vec(("[ab cé]{0,12}", any::<bool>(), 0usize..4), 1..12),
+            parts in 1usize..40,
+            by_prefix in any::<bool>(),
+        ) {
+            let mut set = Patterns::default();
+            for (pattern, all, most) in &patterns {
+                set.add(pattern, if *all { Wanted::All } else { Wanted::Apart(*most) });
+            }
+            let prefixes_min = if by_prefix { 0 } else { usize::MAX };
+            let (one, many) = (
+                set.search_in(&text, 1, usize::MAX),
+                set.search_in(&text, parts, prefixes_min),
+            );
+            prop_assert_eq!(&one.all, &many.all);
+            prop_assert_eq!(&one.apart, &many.apart);
+            // And one pass finds each pattern where `str::match_indices` does.
+            for (pattern, _, _) in &patterns {
+                let id = set.ids[pattern.as_str()];
+                if set.all[id] && !pattern.is_empty() {
+                    let every: Vec<u32> = (0..text.len())
+                        .filter(|&at| text.as_bytes()[at..].starts_with(pattern.as_bytes()))
+                        .map(|at| at as u32)
+                        .collect();
+                    prop_assert_eq!(&one.all[id], &every);
+                }
+            }
+        }
+
         /// On small alphabets pieces overlap themselves and each other, and
         /// patterns repeat: every record still gets what its own searches find.
         #[test]

@@ -73,6 +73,25 @@ impl<'t> Matcher<'t> {
         let mut found = vec![Vec::new(); list.len()];
         let (words, others): (Vec<usize>, Vec<usize>) =
             (0..list.len()).partition(|&id| words_only[id]);
+        // Many long patterns (sentences, say) make an automaton too large to
+        // search fast: they are found by their rarest bytes instead.
+        let (long, others): (Vec<usize>, Vec<usize>) = others
+            .into_iter()
+            .partition(|&id| list[id].len() >= super::batch::PREFIX);
+        let (long, others) = match long.len() >= super::batch::PREFIXES_MIN {
+            true => (long, others),
+            false => (Vec::new(), [long, others].concat()),
+        };
+        if !long.is_empty() {
+            let patterns: Vec<&str> = long.iter().map(|&id| list[id]).collect();
+            let every = super::batch::every_occurrence(text, &patterns);
+            for (&id, starts) in long.iter().zip(every) {
+                found[id].extend(starts.into_iter().map(|start| Raw {
+                    start,
+                    whole_word: is_whole_word(text, start..start + list[id].len()),
+                }));
+            }
+        }
         if !others.is_empty() {
             let patterns: Vec<&str> = others.iter().map(|&id| list[id]).collect();
             for (k, raw) in search_automaton(text, &patterns).into_iter().flatten() {

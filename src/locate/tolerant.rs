@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use memchr::memmem;
+use rayon::prelude::*;
 
 /// Fuzzy matching never runs for a `find` shorter than this (in characters).
 pub const FUZZY_MIN_CHARS: usize = 8;
@@ -84,31 +85,47 @@ pub struct Normalized {
 impl Normalized {
     /// Normalizes `original` (at most 4 GiB; the input limit is far below).
     pub fn new(original: &str) -> Normalized {
+        let parts = match original.len() >= crate::par::LARGE {
+            true => (original.len() / crate::par::LARGE).clamp(1, 64),
+            false => 1,
+        };
+        Normalized::in_parts(original, parts)
+    }
+
+    /// [`Normalized::new`], the text cut into about `parts` parts normalized
+    /// on as many cores. A cut falls only between two ASCII characters that
+    /// are not whitespace, which normalize to themselves and end no run, so
+    /// the parts' texts and stretches, joined, are the whole text's.
+    fn in_parts(original: &str, parts: usize) -> Normalized {
+        let bytes = original.as_bytes();
+        let plain = |b: u8| b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0B && b != 0x0C;
+        let mut cuts = vec![0];
+        for i in 1..parts {
+            // Looked for up to the next part's start only: a text without
+            // such a pair (all CJK, say) is read once, not once per cut.
+            let from = (original.len() * i / parts).max(cuts[cuts.len() - 1] + 1);
+            let to = (original.len() * (i + 1) / parts).min(bytes.len());
+            if let Some(at) = (from..to).find(|&at| plain(bytes[at - 1]) && plain(bytes[at]))
+                && at > cuts[cuts.len() - 1]
+            {
+                cuts.push(at);
+            }
+        }
+        cuts.push(original.len());
+        cuts.dedup();
+        let normalized: Vec<(String, Vec<(u32, u32)>)> = cuts
+            .windows(2)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|cut| normalize_part(&original[cut[0]..cut[1]]))
+            .collect();
         let mut text = String::with_capacity(original.len());
         let mut stretches: Vec<(u32, u32)> = Vec::new();
-        let mapped = |stretches: &mut Vec<(u32, u32)>, normalized: usize, at: usize| {
-            let shifted = stretches
-                .last()
-                .map(|&(n, a)| a as usize + (normalized - n as usize));
-            if shifted != Some(at) {
-                stretches.push((normalized as u32, at as u32));
+        for ((part, part_stretches), cut) in normalized.into_iter().zip(&cuts) {
+            for (n, a) in part_stretches {
+                mapped(&mut stretches, text.len() + n as usize, *cut + a as usize);
             }
-        };
-        let mut in_space = false;
-        for (at, c) in original.char_indices() {
-            let c = match canonical(c) {
-                None if in_space => continue,
-                None => {
-                    in_space = true;
-                    ' '
-                }
-                Some(c) => {
-                    in_space = false;
-                    c
-                }
-            };
-            mapped(&mut stretches, text.len(), at);
-            text.push(c);
+            text.push_str(&part);
         }
         mapped(&mut stretches, text.len(), original.len());
         let ascii = AsciiBlocks::of(&text);
@@ -137,6 +154,40 @@ impl Normalized {
     pub fn original(&self, range: Range<usize>) -> Range<usize> {
         self.start_of(range.start)..self.start_of(range.end)
     }
+}
+
+/// Adds the stretch that maps normalized offset `normalized` to article
+/// offset `at`, unless the last one already does.
+fn mapped(stretches: &mut Vec<(u32, u32)>, normalized: usize, at: usize) {
+    let shifted = stretches
+        .last()
+        .map(|&(n, a)| a as usize + (normalized - n as usize));
+    if shifted != Some(at) {
+        stretches.push((normalized as u32, at as u32));
+    }
+}
+
+/// One part of a text normalized, and its stretches (offsets in the part).
+fn normalize_part(original: &str) -> (String, Vec<(u32, u32)>) {
+    let mut text = String::with_capacity(original.len());
+    let mut stretches: Vec<(u32, u32)> = Vec::new();
+    let mut in_space = false;
+    for (at, c) in original.char_indices() {
+        let c = match canonical(c) {
+            None if in_space => continue,
+            None => {
+                in_space = true;
+                ' '
+            }
+            Some(c) => {
+                in_space = false;
+                c
+            }
+        };
+        mapped(&mut stretches, text.len(), at);
+        text.push(c);
+    }
+    (text, stretches)
 }
 
 /// One approximate match, in normalized byte offsets.
@@ -544,6 +595,96 @@ impl Pieces {
         Some(Pieces { k, m, pieces })
     }
 
+    /// Pieces of `pattern` chosen to be rare in the text that `counts`
+    /// sampled: still `k + 1` stretches that cover it, so one of them stands
+    /// exactly in any match (the pigeonhole rule holds for any such cut), but
+    /// each between a few characters shorter and several longer than an even
+    /// cut, so that together they stand as seldom as the sample says they can
+    /// (an even cut of a sentence gives pieces like ` for the ` that stand a
+    /// hundred thousand times in 100 MB of prose). Patterns too short for
+    /// grams to tell are cut evenly, as [`Pieces::of`] does.
+    pub(crate) fn rare(pattern: &str, k: usize, counts: &GramCounts) -> Option<Pieces> {
+        let even = Pieces::of(pattern, k)?;
+        let (m, count) = (even.m, k + 1);
+        let avg = m / count;
+        if avg <= GRAM {
+            return Some(even);
+        }
+        let (lo, hi) = (GRAM.max(avg - 4), avg + 8);
+        let bytes_at: Vec<usize> = pattern
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([pattern.len()])
+            .collect();
+        let bytes = pattern.as_bytes();
+        // The count of the gram starting at each byte (none past the end).
+        let grams: Vec<u32> = (0..bytes.len())
+            .map(|i| match bytes.get(i..i + GRAM) {
+                Some(gram) => counts.of(gram),
+                None => u32::MAX,
+            })
+            .collect();
+        // est[b][l]: how often the piece of `lo + l` characters ending at
+        // character `b` may stand: its rarest gram's count.
+        let span = hi - lo + 1;
+        let mut est = vec![u64::MAX; (m + 1) * span];
+        for b in lo..=m {
+            let last = bytes_at[b] - GRAM;
+            let mut rarest = u32::MAX;
+            let mut from = bytes_at[b] + 1;
+            for len in 1..=hi.min(b) {
+                let a = b - len;
+                let new = grams
+                    .get(bytes_at[a]..from.min(last + 1))
+                    .unwrap_or_default();
+                rarest = new.iter().fold(rarest, |rarest, &count| rarest.min(count));
+                from = bytes_at[a];
+                if len >= lo {
+                    est[b * span + len - lo] = u64::from(rarest) + 1;
+                }
+            }
+        }
+        // cost[j][b]: the fewest estimated occurrences of j pieces that cover
+        // the first b characters; `cut` the length of the last of them.
+        let mut cost = vec![u64::MAX; (count + 1) * (m + 1)];
+        let mut cut = vec![0usize; (count + 1) * (m + 1)];
+        cost[0] = 0;
+        for j in 1..=count {
+            let rest = count - j;
+            let first = (j * lo).max(m.saturating_sub(rest * hi));
+            let last = (j * hi).min(m.saturating_sub(rest * lo));
+            for b in first..=last {
+                for len in lo..=hi.min(b) {
+                    let before = cost[(j - 1) * (m + 1) + b - len];
+                    let here = est[b * span + len - lo];
+                    if before == u64::MAX || here == u64::MAX {
+                        continue;
+                    }
+                    if before + here < cost[j * (m + 1) + b] {
+                        cost[j * (m + 1) + b] = before + here;
+                        cut[j * (m + 1) + b] = len;
+                    }
+                }
+            }
+        }
+        if cost[count * (m + 1) + m] == u64::MAX {
+            return Some(even);
+        }
+        let mut pieces = Vec::with_capacity(count);
+        let mut to = m;
+        for j in (1..=count).rev() {
+            let from = to - cut[j * (m + 1) + to];
+            pieces.push(Piece {
+                from,
+                to,
+                bytes: bytes_at[from]..bytes_at[to],
+            });
+            to = from;
+        }
+        pieces.reverse();
+        Some(Pieces { k, m, pieces })
+    }
+
     /// The text of each piece, in order.
     pub fn texts<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.pieces.iter().map(move |p| &pattern[p.bytes.clone()])
@@ -586,6 +727,48 @@ impl Pieces {
             pieces: self.pieces.clone(),
             capped,
         }
+    }
+}
+
+/// The length in bytes of the grams [`GramCounts`] counts.
+const GRAM: usize = 5;
+const COUNT_BITS: u32 = 20;
+/// The sample is every n-th block of this size, n chosen so that it holds
+/// about [`SAMPLE_BYTES`].
+const SAMPLE_BLOCK: usize = 64 * 1024;
+const SAMPLE_BYTES: usize = 8 << 20;
+
+/// How often each gram of 5 bytes stands in a sample of a text (hashed into
+/// 2^20 counters, so a count can only be too high): the estimate by which
+/// [`Pieces::rare`] picks pieces. Any estimate gives correct pieces; a good one
+/// gives fewer occurrences to check.
+pub(crate) struct GramCounts(Vec<u16>);
+
+impl GramCounts {
+    /// The counts of `text`, or of every n-th 64 KiB block of it when it is
+    /// larger than 8 MiB.
+    pub(crate) fn sample(text: &str) -> GramCounts {
+        let bytes = text.as_bytes();
+        let stride = (bytes.len() / SAMPLE_BYTES).max(1);
+        let mut counts = vec![0u16; 1 << COUNT_BITS];
+        for block in bytes.chunks(SAMPLE_BLOCK).step_by(stride) {
+            for gram in block.windows(GRAM) {
+                let slot = &mut counts[Self::slot(gram)];
+                *slot = slot.saturating_add(1);
+            }
+        }
+        GramCounts(counts)
+    }
+
+    fn slot(gram: &[u8]) -> usize {
+        let mut word = [0u8; 8];
+        word[..GRAM].copy_from_slice(gram);
+        (u64::from_le_bytes(word).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - COUNT_BITS)) as usize
+    }
+
+    /// The count of `gram` (`GRAM` bytes).
+    fn of(&self, gram: &[u8]) -> u32 {
+        u32::from(self.0[Self::slot(gram)])
     }
 }
 
@@ -1034,6 +1217,60 @@ mod tests {
                 prop_assert_eq!(
                     fuzzy_in(&hay, &ascii, &pattern, k, &regions, Some(k)),
                     fuzzy_in(&hay, &ascii, &pattern, k, &regions, None)
+                );
+            }
+        }
+
+        /// Normalized in parts on several cores, a text is what one pass gives.
+        #[test]
+        fn a_text_normalized_in_parts_is_the_text_normalized_whole(
+            text in "[ab \t\n\r\u{0B}\u{0C}\u{a0}’“–é]{0,300}",
+            parts in 1usize..50,
+        ) {
+            let (one, many) = (Normalized::in_parts(&text, 1), Normalized::in_parts(&text, parts));
+            prop_assert_eq!(&many.text, &one.text);
+            prop_assert_eq!(&many.stretches, &one.stretches);
+            prop_assert_eq!(&one.text, &normalize(&text));
+        }
+
+        /// Rare pieces are `k + 1` stretches that cover the pattern in order.
+        #[test]
+        fn rare_pieces_cut_the_pattern_into_k_plus_one_stretches(
+            hay in "[ab c]{0,300}",
+            pattern in "[ab cé]{1,90}",
+            k in 0usize..10,
+        ) {
+            let counts = GramCounts::sample(&hay);
+            if let Some(pieces) = Pieces::rare(&pattern, k, &counts) {
+                prop_assert_eq!(pieces.pieces.len(), k + 1);
+                let mut at = 0;
+                for piece in &pieces.pieces {
+                    prop_assert_eq!(piece.from, at);
+                    prop_assert!(piece.to > piece.from);
+                    at = piece.to;
+                }
+                prop_assert_eq!(at, pattern.chars().count());
+                prop_assert_eq!(pieces.texts(&pattern).collect::<String>(), pattern.clone());
+            }
+        }
+
+        /// Pieces cut to be rare find the candidates an even cut finds, sifted
+        /// or not: any k + 1 stretches obey the pigeonhole rule.
+        #[test]
+        fn rare_pieces_find_what_even_pieces_find(
+            hay in "[ab c]{0,500}",
+            pattern in "[ab c]{1,80}",
+            k in 0usize..8,
+            sift in any::<bool>(),
+        ) {
+            let counts = GramCounts::sample(&hay);
+            if let (Some(even), Some(rare)) = (Pieces::of(&pattern, k), Pieces::rare(&pattern, k, &counts)) {
+                let (ascii, even) = regions_of(&hay, &pattern, &even);
+                let (_, rare) = regions_of(&hay, &pattern, &rare);
+                let sift = sift.then_some(k);
+                prop_assert_eq!(
+                    fuzzy_in(&hay, &ascii, &pattern, k, &rare, sift),
+                    fuzzy_in(&hay, &ascii, &pattern, k, &even, sift)
                 );
             }
         }

@@ -610,78 +610,24 @@ impl Pieces {
         if avg <= GRAM {
             return Some(even);
         }
-        let (lo, hi) = (GRAM.max(avg - 4), avg + 8);
+        let lengths = GRAM.max(avg - 4)..=avg + 8;
         let bytes_at: Vec<usize> = pattern
             .char_indices()
             .map(|(i, _)| i)
             .chain([pattern.len()])
             .collect();
-        let bytes = pattern.as_bytes();
-        // The count of the gram starting at each byte (none past the end).
-        let grams: Vec<u32> = (0..bytes.len())
-            .map(|i| match bytes.get(i..i + GRAM) {
-                Some(gram) => counts.of(gram),
-                None => u32::MAX,
+        let rarity = Rarity::of(pattern, &bytes_at, lengths, counts);
+        let Some(cuts) = rarity.fewest(count) else {
+            return Some(even);
+        };
+        let pieces = cuts
+            .windows(2)
+            .map(|cut| Piece {
+                from: cut[0],
+                to: cut[1],
+                bytes: bytes_at[cut[0]]..bytes_at[cut[1]],
             })
             .collect();
-        // est[b][l]: how often the piece of `lo + l` characters ending at
-        // character `b` may stand: its rarest gram's count.
-        let span = hi - lo + 1;
-        let mut est = vec![u64::MAX; (m + 1) * span];
-        for b in lo..=m {
-            let last = bytes_at[b] - GRAM;
-            let mut rarest = u32::MAX;
-            let mut from = bytes_at[b] + 1;
-            for len in 1..=hi.min(b) {
-                let a = b - len;
-                let new = grams
-                    .get(bytes_at[a]..from.min(last + 1))
-                    .unwrap_or_default();
-                rarest = new.iter().fold(rarest, |rarest, &count| rarest.min(count));
-                from = bytes_at[a];
-                if len >= lo {
-                    est[b * span + len - lo] = u64::from(rarest) + 1;
-                }
-            }
-        }
-        // cost[j][b]: the fewest estimated occurrences of j pieces that cover
-        // the first b characters; `cut` the length of the last of them.
-        let mut cost = vec![u64::MAX; (count + 1) * (m + 1)];
-        let mut cut = vec![0usize; (count + 1) * (m + 1)];
-        cost[0] = 0;
-        for j in 1..=count {
-            let rest = count - j;
-            let first = (j * lo).max(m.saturating_sub(rest * hi));
-            let last = (j * hi).min(m.saturating_sub(rest * lo));
-            for b in first..=last {
-                for len in lo..=hi.min(b) {
-                    let before = cost[(j - 1) * (m + 1) + b - len];
-                    let here = est[b * span + len - lo];
-                    if before == u64::MAX || here == u64::MAX {
-                        continue;
-                    }
-                    if before + here < cost[j * (m + 1) + b] {
-                        cost[j * (m + 1) + b] = before + here;
-                        cut[j * (m + 1) + b] = len;
-                    }
-                }
-            }
-        }
-        if cost[count * (m + 1) + m] == u64::MAX {
-            return Some(even);
-        }
-        let mut pieces = Vec::with_capacity(count);
-        let mut to = m;
-        for j in (1..=count).rev() {
-            let from = to - cut[j * (m + 1) + to];
-            pieces.push(Piece {
-                from,
-                to,
-                bytes: bytes_at[from]..bytes_at[to],
-            });
-            to = from;
-        }
-        pieces.reverse();
         Some(Pieces { k, m, pieces })
     }
 
@@ -727,6 +673,98 @@ impl Pieces {
             pieces: self.pieces.clone(),
             capped,
         }
+    }
+}
+
+/// How often each stretch of a pattern that could be a piece may stand in
+/// the text: its rarest gram's count (plus one), for every end `b` and length
+/// in `lengths` (characters).
+struct Rarity {
+    m: usize,
+    lengths: std::ops::RangeInclusive<usize>,
+    /// `at[b * span + len - lo]`; `u64::MAX` where no stretch fits.
+    at: Vec<u64>,
+}
+
+impl Rarity {
+    fn of(
+        pattern: &str,
+        bytes_at: &[usize],
+        lengths: std::ops::RangeInclusive<usize>,
+        counts: &GramCounts,
+    ) -> Rarity {
+        let bytes = pattern.as_bytes();
+        let m = bytes_at.len() - 1;
+        let (lo, hi) = (*lengths.start(), *lengths.end());
+        let span = hi - lo + 1;
+        // The count of the gram starting at each byte (none past the end).
+        let grams: Vec<u32> = (0..bytes.len())
+            .map(|i| {
+                bytes
+                    .get(i..i + GRAM)
+                    .map_or(u32::MAX, |gram| counts.of(gram))
+            })
+            .collect();
+        let mut at = vec![u64::MAX; (m + 1) * span];
+        for b in lo..=m {
+            // Grams that end within the stretch start at most here.
+            let last = bytes_at[b] - GRAM;
+            let mut rarest = u32::MAX;
+            let mut from = bytes_at[b] + 1;
+            for len in 1..=hi.min(b) {
+                let a = b - len;
+                let new = grams
+                    .get(bytes_at[a]..from.min(last + 1))
+                    .unwrap_or_default();
+                rarest = new.iter().fold(rarest, |rarest, &count| rarest.min(count));
+                from = bytes_at[a];
+                if len >= lo {
+                    at[b * span + len - lo] = u64::from(rarest) + 1;
+                }
+            }
+        }
+        Rarity { m, lengths, at }
+    }
+
+    /// The cuts (character offsets, 0 and `m` included) of `count` stretches
+    /// that cover the pattern and together stand least often; `None` when
+    /// the lengths allow none.
+    fn fewest(&self, count: usize) -> Option<Vec<usize>> {
+        let (m, lo, hi) = (self.m, *self.lengths.start(), *self.lengths.end());
+        let span = hi - lo + 1;
+        // cost[j][b]: the fewest occurrences of j stretches that cover the
+        // first b characters; `cut` the length of the last of them.
+        let mut cost = vec![u64::MAX; (count + 1) * (m + 1)];
+        let mut cut = vec![0usize; (count + 1) * (m + 1)];
+        cost[0] = 0;
+        for j in 1..=count {
+            let rest = count - j;
+            let first = (j * lo).max(m.saturating_sub(rest * hi));
+            let last = (j * hi).min(m.saturating_sub(rest * lo));
+            for b in first..=last {
+                for len in lo..=hi.min(b) {
+                    let before = cost[(j - 1) * (m + 1) + b - len];
+                    let here = self.at[b * span + len - lo];
+                    if before == u64::MAX || here == u64::MAX {
+                        continue;
+                    }
+                    if before + here < cost[j * (m + 1) + b] {
+                        cost[j * (m + 1) + b] = before + here;
+                        cut[j * (m + 1) + b] = len;
+                    }
+                }
+            }
+        }
+        if cost[count * (m + 1) + m] == u64::MAX {
+            return None;
+        }
+        let mut cuts = vec![m];
+        for j in (1..=count).rev() {
+            let to = cuts[cuts.len() - 1];
+            cuts.push(to - cut[j * (m + 1) + to]);
+        }
+        cuts.reverse();
+        Some(cuts)
     }
 }
 

@@ -1,11 +1,15 @@
-//! The JSON Schema of record files, generated from these types with schemars
-//! (`correct schema`; committed as `schema/correction.schema.json`).
+//! A record's wire shape, declared once: the JSON Schema of record files is
+//! generated from these types with schemars (`correct schema`; committed as
+//! `schema/correction.schema.json`), and `correct record` and `correct new`
+//! write record files by serialising them.
 //!
-//! The types describe the wire shape only; records are parsed and checked by
-//! [`crate::record`], which also enforces what a schema cannot say well (sources
-//! required for factual categories, real dates, unique ids, placeholders).
+//! Records are read field by field by [`crate::record`] (every problem of a file
+//! reported at once), which also enforces what a schema cannot say well (sources
+//! required for factual categories, real dates, unique ids, placeholders); a
+//! test keeps its list of fields and these types the same.
 
 use schemars::JsonSchema;
+use serde::Serialize;
 
 /// A record file: one correction record, or an array of them.
 #[derive(JsonSchema)]
@@ -21,69 +25,81 @@ pub(crate) enum RecordFile {
 
 /// One correction: the exact wrong text of an article, its replacement, why, and
 /// on what sources.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RecordSchema {
     /// Unique among all records of one article.
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9._-]*$"))]
-    id: String,
+    pub(crate) id: String,
     /// Exact text of the ORIGINAL article to replace.
     #[schemars(length(min = 1))]
-    find: String,
+    pub(crate) find: String,
     /// The text that replaces it (empty: delete).
-    replace: String,
+    pub(crate) replace: String,
     /// Text that must stand immediately before `find` (context, not replaced).
-    before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) before: Option<String>,
     /// Text that must stand immediately after `find` (context, not replaced).
-    after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) after: Option<String>,
     /// Which match (counting only matches that fit the context), or "all".
     /// Absent: the match must be unique.
-    occurrence: Option<OccurrenceSchema>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) occurrence: Option<OccurrenceSchema>,
     /// Match only where `find` is not joined to letters or digits.
-    whole_word: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) whole_word: Option<bool>,
     /// "preserve": `find`, written in lower case, also matches its Title and
     /// UPPER forms, and the replacement takes the form of the match. Default
     /// "exact".
-    case: Option<CaseSchema>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) case: Option<CaseSchema>,
     /// The line (1-based) where `find` is expected: picks the nearest of several
     /// approximate matches.
     #[schemars(range(min = 1))]
-    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) line: Option<u64>,
     /// Markdown inputs: "any" lets the record match outside prose (code, link
     /// targets, raw HTML, front matter). Default "prose".
-    scope: Option<ScopeSchema>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) scope: Option<ScopeSchema>,
     /// Markdown inputs: "changes" lets the record change the document's
     /// structure (links, emphasis, headings, lists, tables). Default "kept".
-    structure: Option<StructureSchema>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) structure: Option<StructureSchema>,
     /// The kind of error.
-    category: crate::record::Category,
+    #[schemars(with = "crate::record::Category")]
+    pub(crate) category: String,
     /// Why the original is wrong, in a sentence or two.
     #[schemars(regex(pattern = r"\S"))]
-    reason: String,
+    pub(crate) reason: String,
     /// Where the correct version can be checked. Required (non-empty) for fact,
     /// date, name, number and attribution.
-    sources: Option<Vec<SourceSchema>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sources: Option<Vec<SourceSchema>>,
     /// Who wrote the record.
-    author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) author: Option<String>,
     /// When the record was written.
     #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
-    date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<String>,
     /// The sentence readers see in the corrections notice.
     #[schemars(regex(pattern = r"\S"))]
-    notice: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) notice: Option<String>,
     /// A fact-checker's rating of the claim corrected ("False", "Misleading",
     /// …): published as a schema.org ClaimReview.
     #[schemars(regex(pattern = r"\S"), length(max = 100))]
-    rating: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) rating: Option<String>,
     /// Ignored: lets editors point at this schema.
-    #[serde(rename = "$schema")]
-    schema: Option<String>,
+    #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+    pub(crate) schema: Option<String>,
 }
 
 /// `occurrence`: a number from 1, or "all".
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(untagged)]
 pub(crate) enum OccurrenceSchema {
     /// The n-th match.
@@ -93,8 +109,7 @@ pub(crate) enum OccurrenceSchema {
 }
 
 /// The word "all".
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum AllSchema {
     /// Every match.
@@ -102,9 +117,12 @@ pub(crate) enum AllSchema {
 }
 
 /// `scope`.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[allow(
+    dead_code,
+    reason = "the shape has values that `record` and `new` never write"
+)]
 pub(crate) enum ScopeSchema {
     /// Only in prose.
     Prose,
@@ -113,9 +131,12 @@ pub(crate) enum ScopeSchema {
 }
 
 /// `case`.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[allow(
+    dead_code,
+    reason = "the shape has values that `record` and `new` never write"
+)]
 pub(crate) enum CaseSchema {
     /// `find` matches as written.
     Exact,
@@ -124,9 +145,12 @@ pub(crate) enum CaseSchema {
 }
 
 /// `structure`.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[allow(
+    dead_code,
+    reason = "the shape has values that `record` and `new` never write"
+)]
 pub(crate) enum StructureSchema {
     /// The Markdown structure must stay as it is.
     Kept,
@@ -135,9 +159,12 @@ pub(crate) enum StructureSchema {
 }
 
 /// A source: a title, or a title and a URL.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize)]
 #[serde(untagged)]
+#[allow(
+    dead_code,
+    reason = "the shape has values that `record` and `new` never write"
+)]
 pub(crate) enum SourceSchema {
     /// Just a title (a book, an archive reference).
     Title(#[schemars(length(min = 1))] String),
@@ -146,15 +173,15 @@ pub(crate) enum SourceSchema {
 }
 
 /// A source with a title and, where it is online, a URL.
-#[derive(JsonSchema)]
-#[allow(dead_code, reason = "the types exist to describe the schema")]
+#[derive(JsonSchema, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LinkedSource {
     /// What the source is called.
     #[schemars(length(min = 1))]
-    title: String,
+    pub(crate) title: String,
     /// Where to find it.
-    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) url: Option<String>,
 }
 
 /// The schema as pretty JSON with a final newline: what `correct schema` prints
@@ -186,6 +213,13 @@ mod tests {
             assert!(
                 fields.get(field).is_some(),
                 "{field} is missing from the schema"
+            );
+        }
+        // And the reader knows every field of the shape.
+        for field in fields.as_object().unwrap().keys() {
+            assert!(
+                crate::record::FIELDS.contains(&field.as_str()),
+                "the reader (record::FIELDS) lacks {field}"
             );
         }
     }

@@ -5,8 +5,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::{existing, file_name, ids, read_text, records_folder, syntax_of, write_record};
 use crate::cli::{Metadata, NewArgs, RecordArgs};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error};
@@ -14,44 +12,17 @@ use crate::lines::LineIndex;
 use crate::locate::{self, Location, Tolerance};
 use crate::record::{Category, Occurrence, Record, TODO};
 use crate::render::report::Paint;
+use crate::schema::{
+    AllSchema, LinkedSource, OccurrenceSchema, RecordSchema, ScopeSchema, SourceSchema,
+    StructureSchema,
+};
 use crate::{derive, outcome, project};
-
-/// A record file as `record` and `new` write it: fields in reading order.
-#[derive(Serialize)]
-struct RecordOut<'a> {
-    id: &'a str,
-    find: &'a str,
-    replace: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    before: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    after: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    occurrence: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    structure: Option<&'a str>,
-    category: &'a str,
-    reason: &'a str,
-    #[serde(skip_serializing_if = "<[SourceOut]>::is_empty")]
-    sources: &'a [SourceOut],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    author: Option<&'a str>,
-}
-
-#[derive(Serialize, Clone)]
-struct SourceOut {
-    title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-}
 
 /// Category, reason and sources from the flags, or placeholders.
 struct Filled {
     category: String,
     reason: String,
-    sources: Vec<SourceOut>,
+    sources: Vec<LinkedSource>,
 }
 
 fn fill(m: &Metadata) -> Result<Filled, Error> {
@@ -70,19 +41,19 @@ fn fill(m: &Metadata) -> Result<Filled, Error> {
         .reason
         .clone()
         .unwrap_or_else(|| format!("{TODO}: say in a sentence or two why the original is wrong"));
-    let mut sources: Vec<SourceOut> = m
+    let mut sources: Vec<LinkedSource> = m
         .sources
         .iter()
         .map(|s| match s.rsplit_once('=') {
-            Some((title, url)) if url.contains("://") => SourceOut {
+            Some((title, url)) if url.contains("://") => LinkedSource {
                 title: title.to_owned(),
                 url: Some(url.to_owned()),
             },
-            _ if s.contains("://") => SourceOut {
+            _ if s.contains("://") => LinkedSource {
                 title: s.clone(),
                 url: Some(s.clone()),
             },
-            _ => SourceOut {
+            _ => LinkedSource {
                 title: s.clone(),
                 url: None,
             },
@@ -90,7 +61,7 @@ fn fill(m: &Metadata) -> Result<Filled, Error> {
         .collect();
     let factual = Category::parse(&category).is_none_or(Category::needs_sources);
     if sources.is_empty() && factual {
-        sources.push(SourceOut {
+        sources.push(LinkedSource {
             title: format!("{TODO}: where the correct version can be checked"),
             url: Some(format!("{TODO}: its URL")),
         });
@@ -102,26 +73,41 @@ fn fill(m: &Metadata) -> Result<Filled, Error> {
     })
 }
 
-/// The JSON text of one record file.
+/// The JSON text of one record file: the record's shape
+/// ([`crate::schema::RecordSchema`]), fields in reading order.
 fn record_json(record: &Record, filled: &Filled, author: Option<&str>) -> String {
     let occurrence = match record.occurrence {
         Occurrence::Unique => None,
-        Occurrence::Nth(n) => Some(n.into()),
-        Occurrence::All => Some("all".into()),
+        Occurrence::Nth(n) => Some(OccurrenceSchema::Nth(n as u64)),
+        Occurrence::All => Some(OccurrenceSchema::All(AllSchema::All)),
     };
-    let out = RecordOut {
-        id: &record.id,
-        find: &record.find,
-        replace: &record.replace,
-        before: record.before.as_deref(),
-        after: record.after.as_deref(),
+    let out = RecordSchema {
+        id: record.id.clone(),
+        find: record.find.clone(),
+        replace: record.replace.clone(),
+        before: record.before.clone(),
+        after: record.after.clone(),
         occurrence,
-        scope: record.anywhere.then_some("any"),
-        structure: record.changes_structure.then_some("changes"),
-        category: &filled.category,
-        reason: &filled.reason,
-        sources: &filled.sources,
-        author,
+        whole_word: None,
+        case: None,
+        line: None,
+        scope: record.anywhere.then_some(ScopeSchema::Any),
+        structure: record.changes_structure.then_some(StructureSchema::Changes),
+        category: filled.category.clone(),
+        reason: filled.reason.clone(),
+        sources: (!filled.sources.is_empty()).then(|| {
+            filled
+                .sources
+                .iter()
+                .cloned()
+                .map(SourceSchema::Linked)
+                .collect()
+        }),
+        author: author.map(str::to_owned),
+        date: None,
+        notice: None,
+        rating: None,
+        schema: None,
     };
     let mut text = serde_json::to_string_pretty(&out).expect("a record serialises");
     text.push('\n');

@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
-use crate::lines::LineIndex;
 use crate::locate::{Failure, FailureKind, Location, Matched};
 use crate::record::Record;
+use crate::text::lines::LineIndex;
 
 /// One replacement of a byte range of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]

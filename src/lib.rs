@@ -25,7 +25,6 @@
 //! ```
 
 mod apply;
-mod bits;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -35,7 +34,6 @@ pub mod error;
 pub mod evidence;
 pub mod inert;
 pub mod limits;
-pub mod lines;
 mod lint;
 pub mod locate;
 mod manual;
@@ -50,4 +48,8 @@ pub mod render;
 pub mod run;
 mod schema;
 pub mod syntax;
+pub mod text;
 pub mod wire;
+
+/// The line index, as `correct::lines` (it lives in [`text`]).
+pub use text::lines;

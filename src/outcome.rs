@@ -4,10 +4,10 @@
 use rayon::prelude::*;
 
 use crate::apply::{self, Edit};
-use crate::lines::{Indexed, LineCol, LineIndex};
 use crate::locate::{self, Failure, FailureKind, Found, Location, Matched, Tolerance};
 use crate::record::Record;
 use crate::syntax::Syntax;
+use crate::text::lines::{Indexed, LineCol, LineIndex};
 
 /// What happened to one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

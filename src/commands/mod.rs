@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::Command;
 use crate::error::{EXIT_ERROR, EXIT_OK, Error};
-use crate::lines::LineCol;
 use crate::record::{Occurrence, Record};
 use crate::render::report::Paint;
+use crate::text::lines::LineCol;
 use crate::{output, project};
 
 /// Runs one subcommand in `cwd`; returns the exit code.

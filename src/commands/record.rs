@@ -8,7 +8,6 @@ use std::path::Path;
 use super::{existing, file_name, ids, read_text, records_folder, syntax_of, write_record};
 use crate::cli::{Metadata, NewArgs, RecordArgs};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error};
-use crate::lines::LineIndex;
 use crate::locate::{self, Location, Tolerance};
 use crate::record::{Category, Occurrence, Record, TODO};
 use crate::render::report::Paint;
@@ -16,6 +15,7 @@ use crate::schema::{
     AllSchema, LinkedSource, OccurrenceSchema, RecordSchema, ScopeSchema, SourceSchema,
     StructureSchema,
 };
+use crate::text::lines::LineIndex;
 use crate::{derive, outcome, project};
 
 /// Category, reason and sources from the flags, or placeholders.

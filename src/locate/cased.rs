@@ -5,9 +5,9 @@
 
 use std::cell::OnceCell;
 
-use crate::lines::LineIndex;
 use crate::markdown::Protected;
 use crate::record::{Case, Occurrence, Record};
+use crate::text::lines::LineIndex;
 
 use super::matcher::Matcher;
 use super::{Hit, Location, Matched, choose, exact_hit, span};

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use super::{fits_around, is_whole_word};
 use crate::record::Record;
+use crate::text::is_word_char;
 
 /// All occurrences (overlapping) of a set of patterns, found in one pass.
 pub(super) struct Matcher<'t> {
@@ -192,7 +193,7 @@ fn chunks(text: &str) -> usize {
 /// Whether `pattern` is one word: alphanumeric characters only, so that its
 /// whole-word matches are exactly the words of the text equal to it.
 fn is_word(pattern: &str) -> bool {
-    !pattern.is_empty() && pattern.chars().all(char::is_alphanumeric)
+    !pattern.is_empty() && pattern.chars().all(is_word_char)
 }
 
 /// Every word of `text` found in `index`, as (pattern, start), chunk by chunk in
@@ -318,7 +319,7 @@ fn load(text: &[u8], at: usize) -> u64 {
 /// character (which [`words_in`] then looks at closely).
 #[inline(always)]
 fn in_run(b: u8) -> bool {
-    b.is_ascii_alphanumeric() | !b.is_ascii()
+    crate::text::may_be_word_byte(b)
 }
 
 /// Two bits per byte of `block` (up to 64 bytes): whether it may belong to a
@@ -330,7 +331,10 @@ fn run_bits(block: &[u8]) -> (u64, u64) {
         *flag = u8::from(in_run(b));
         *high = u8::from(!b.is_ascii());
     }
-    (crate::bits::pack(&flags), crate::bits::pack(&high))
+    (
+        crate::text::bits::pack(&flags),
+        crate::text::bits::pack(&high),
+    )
 }
 
 /// Calls `f` with every longest run of [`in_run`] bytes that starts in `lo..hi`
@@ -399,7 +403,7 @@ fn for_each_run(bytes: &[u8], lo: usize, hi: usize, mut f: impl FnMut(usize, usi
 fn words_in(run: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
     let mut start = None;
     for (at, c) in run.char_indices() {
-        match (c.is_alphanumeric(), start) {
+        match (is_word_char(c), start) {
             (true, None) => start = Some(at),
             (false, Some(word)) => {
                 f(word..at);

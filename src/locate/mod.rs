@@ -8,8 +8,8 @@
 
 use std::ops::Range;
 
-use crate::lines::LineIndex;
 use crate::markdown::{self, Protected};
+use crate::text::lines::LineIndex;
 use matcher::Matcher;
 
 mod batch;
@@ -545,7 +545,7 @@ fn is_boundary(text: &str, at: usize) -> bool {
 
 /// The characters just before and after `at` are not alphanumeric (text ends count).
 fn is_whole_word(text: &str, at: Range<usize>) -> bool {
-    let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let joined = |c: Option<char>| c.is_some_and(crate::text::is_word_char);
     !joined(text[..at.start].chars().next_back()) && !joined(text[at.end..].chars().next())
 }
 
@@ -746,7 +746,7 @@ pub fn quoted(text: &str) -> String {
 /// The best near miss of a `find`: where it starts, how similar it is, and a
 /// word diff from `find` to the article's text (`[-expected-]{+actual+}`).
 struct NearMiss {
-    at: crate::lines::LineCol,
+    at: crate::text::lines::LineCol,
     similarity: u16,
     diff: String,
 }
@@ -762,7 +762,7 @@ fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<NearMiss> {
     (similarity >= 500).then(|| NearMiss {
         at: index.line_col(text, stretch.start),
         similarity,
-        diff: crate::render::words::inline(find, actual),
+        diff: crate::text::words::inline(find, actual),
     })
 }
 

@@ -13,9 +13,9 @@ use std::ops::Range;
 use super::batch::Searches;
 use super::tolerant::{self, Candidate, Normalized, normalize};
 use super::{Failure, FailureKind, Found, Hit, Location, Matched, Tier, choose, quoted};
-use crate::lines::LineIndex;
 use crate::markdown::Protected;
 use crate::record::{Occurrence, Record};
+use crate::text::lines::LineIndex;
 
 /// The normalized, then the fuzzy tier. `None`: nothing at any tier.
 pub(super) fn locate<'i>(
@@ -117,13 +117,13 @@ fn word_edits(
 ) -> Result<Vec<Hit>, Failure> {
     let mut at = r.start;
     let mut edits = Vec::new();
-    for piece in crate::render::words::pieces(&record.find, &record.replace) {
+    for piece in crate::text::words::pieces(&record.find, &record.replace) {
         let (del, ins) = match piece {
-            crate::render::words::Piece::Same(same) => {
+            crate::text::words::Piece::Same(same) => {
                 at += same.len();
                 continue;
             }
-            crate::render::words::Piece::Change { del, ins } => (del, ins),
+            crate::text::words::Piece::Change { del, ins } => (del, ins),
         };
         let changed = at..at + del.len();
         at = changed.end;

@@ -894,7 +894,7 @@ fn in_region(
     // Neighbouring ends belong to one match: keep the best end of each run. Among
     // equals, one that does not cut a word (where the pattern does not), else the
     // earliest (no extra text).
-    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let is_word = |c: Option<char>| c.is_some_and(crate::text::is_word_char);
     let cuts_word =
         |end: usize| is_word(pat.last().copied()) && is_word(chars.get(end).map(|&(_, c)| c));
     let mut runs: Vec<Vec<(usize, usize)>> = Vec::new();
@@ -954,7 +954,7 @@ pub fn closest(hay: &str, pattern: &str) -> Option<Range<usize>> {
     let byte_end = chars.get(end).map_or(hay.len(), |&(b, _)| b);
     let best = chars[start].0..byte_end;
     // Whole words: a stretch that ends inside a word shows as a cut word.
-    let word = |c: &char| c.is_alphanumeric();
+    let word = |c: &char| crate::text::is_word_char(*c);
     let start = best.start
         - hay[..best.start]
             .chars()

@@ -6,11 +6,11 @@
 
 use serde_json::{Value, json};
 
-use crate::lines::LineIndex;
 use crate::outcome::Outcome;
 use crate::record::Record;
 use crate::render::changes::{context_after, context_before};
 use crate::render::diagnostic::Diagnostic;
+use crate::text::lines::LineIndex;
 
 /// A place in an input, in the units each format counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

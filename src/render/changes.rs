@@ -3,9 +3,9 @@
 //! side. The word diff (`output/K.wdiff`) and the review page's index of
 //! changes are rendered from these.
 
-use crate::lines::LineCol;
 use crate::outcome::{Outcome, Status};
-use crate::render::words::{Piece, pieces};
+use crate::text::lines::LineCol;
+use crate::text::words::{Piece, pieces};
 
 /// Edits close together, in the article's words.
 #[derive(Debug, Clone, PartialEq, Eq)]

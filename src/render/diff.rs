@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 
-use crate::lines::{Indexed, LineIndex};
 use crate::outcome::Outcome;
+use crate::text::lines::{Indexed, LineIndex};
 
 /// Lines of context around each change.
 pub const CONTEXT: usize = 3;

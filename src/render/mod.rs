@@ -14,4 +14,3 @@ pub mod report;
 pub mod review;
 pub mod sarif;
 pub mod wdiff;
-pub mod words;

@@ -3,11 +3,11 @@
 
 use std::fmt::Write as _;
 
-use crate::lines::LineIndex;
 use crate::locate::Tier;
 use crate::outcome::{Outcome, Status};
 use crate::record::Record;
-use crate::render::words::{Piece, pieces};
+use crate::text::lines::LineIndex;
+use crate::text::words::{Piece, pieces};
 
 /// Failures listed one by one per input; the rest are counted.
 const LISTED_FAILURES: usize = 200;

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::outcome::{Outcome, PlacedEdit, Status};
 use crate::record::{Category, Record};
-use crate::render::words::{Piece, pieces};
+use crate::text::words::{Piece, pieces};
 
 /// What the page says about where it comes from.
 #[derive(Debug, Clone, Copy)]
@@ -914,13 +914,13 @@ impl<M: Fn(&[u8; 32]) -> u32> Iterator for Marked<'_, M> {
 /// 32 bits).
 #[inline(always)]
 fn markup_mask(block: &[u8; 32]) -> u32 {
-    crate::bits::mask(block, is_markup) as u32
+    crate::text::bits::mask(block, is_markup) as u32
 }
 
 /// One bit per byte of `block` that needs escaping or ends a line.
 #[inline(always)]
 fn markup_or_line_break_mask(block: &[u8; 32]) -> u32 {
-    crate::bits::mask(block, |b| is_markup(b) | (b == b'\n')) as u32
+    crate::text::bits::mask(block, |b| is_markup(b) | (b == b'\n')) as u32
 }
 
 /// Escapes the marked byte `text[at]` (see [`is_markup`]) into `out`;

@@ -12,7 +12,6 @@ use super::{Format, Mode, Options};
 use crate::error::Error;
 use crate::evidence::Evidence;
 use crate::limits::{self, Bounded};
-use crate::lines::{Indexed, LineIndex};
 use crate::locate::Tolerance;
 use crate::outcome::{self, Outcome};
 use crate::output::{self, Contents, OutputFile, Session, Staged, Stale};
@@ -25,6 +24,7 @@ use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
 use crate::render::{diff, html, jsonld, notice, review, wdiff};
 use crate::syntax::Syntax;
+use crate::text::lines::{Indexed, LineIndex};
 
 /// One input after loading and correcting.
 struct Evaluated {

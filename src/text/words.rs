@@ -25,7 +25,7 @@ pub enum Piece {
 /// between two changed words joins them into one change.
 ///
 /// ```
-/// use correct::render::words::{pieces, Piece};
+/// use correct::text::words::{pieces, Piece};
 /// assert_eq!(
 ///     pieces("May to September 1945", "May to September 1939"),
 ///     [Piece::Same("May to September ".into()),
@@ -126,7 +126,7 @@ fn push_change(out: &mut Vec<Piece>, mut del: String, mut ins: String) {
 /// `[-removed-]{+added+}`.
 ///
 /// ```
-/// use correct::render::words::inline;
+/// use correct::text::words::inline;
 /// assert_eq!(inline("signed in 1945", "signed in 1941"), "signed in [-1945-]{+1941+}");
 /// ```
 pub fn inline(old: &str, new: &str) -> String {

@@ -73,7 +73,7 @@ impl LineIndex {
         starts.push(0);
         let (blocks, rest) = bytes.as_chunks::<64>();
         for (n, block) in blocks.iter().enumerate() {
-            let mut breaks = crate::bits::mask(block, |b| b == b'\n');
+            let mut breaks = crate::text::bits::mask(block, |b| b == b'\n');
             while breaks != 0 {
                 starts.push(n * 64 + breaks.trailing_zeros() as usize + 1);
                 breaks &= breaks - 1;

@@ -9,7 +9,8 @@ use crate::config::{self, Config};
 use crate::error::Error;
 use crate::locate::Tolerance;
 use crate::project::Layout;
-use crate::run::{Format, Mode, Options};
+use crate::render::Format;
+use crate::run::{Mode, Options};
 
 /// Apply editorial correction records to articles, and write the corrected
 /// article, a unified diff, a JSON changelog and a redline review page.
@@ -79,8 +80,8 @@ pub struct Cli {
     /// Report format on stdout: text, one JSON changelog per input per line,
     /// reviewdog's rdjson, SARIF 2.1.0, GitHub Actions annotations, or the
     /// pull-request comment (Markdown).
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 
     /// With --format comment: put this before each review page's path to link
     /// it, e.g. https://github.com/OWNER/REPO/blob/SHA/ (the pull request's files).
@@ -250,8 +251,8 @@ pub struct LintArgs {
     /// finding per line, GitHub Actions annotations, one reviewdog rdjson
     /// document or one SARIF log; each finding on its record's line in the
     /// record file.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// The record categories, as `--category` takes them (and completions offer).
@@ -272,24 +273,6 @@ fn percent(value: &str) -> Result<f64, String> {
             "{n} is outside 0 to 50 (percent of a find's characters)"
         )),
     }
-}
-
-/// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Human report on stderr.
-    Text,
-    /// One changelog object per input, one per line, on stdout.
-    Json,
-    /// reviewdog's diagnostic format (one document), each edit a suggestion.
-    Rdjson,
-    /// SARIF 2.1.0 (one log, for GitHub code scanning), each edit a fix.
-    Sarif,
-    /// The pull-request comment: one Markdown document (summary, problems,
-    /// each change in context), within GitHub's 65,536 characters.
-    Comment,
-    /// GitHub Actions annotations: ::error for failures, ::notice for edits.
-    Github,
 }
 
 /// `--color`.
@@ -384,7 +367,7 @@ impl Cli {
             show_changes: self.show_changes || stderr_terminal,
             word_diff: self.word_diff,
             append_notice: self.append_notice || from_config(|c| c.append_notice),
-            progress: stderr_terminal && self.format == FormatArg::Text,
+            progress: stderr_terminal && self.format == Format::Text,
             tolerance: Tolerance {
                 // Exact matching unless the run or the project asks for the
                 // tolerant tiers; a rebase exists to use them.
@@ -404,14 +387,7 @@ impl Cli {
                 shard: self.shard,
             },
             mode,
-            format: match self.format {
-                FormatArg::Text => Format::Text,
-                FormatArg::Json => Format::Json,
-                FormatArg::Rdjson => Format::Rdjson,
-                FormatArg::Sarif => Format::Sarif,
-                FormatArg::Comment => Format::Comment,
-                FormatArg::Github => Format::Github,
-            },
+            format: self.format,
             config: found.map(|f| f.shown),
             link_base: self.link_base.clone(),
             unconfigured,

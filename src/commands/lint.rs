@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::LintArgs;
 use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error};
+use crate::render::Format;
 use crate::render::report::Paint;
 use crate::{lint, project, record};
 
@@ -101,14 +102,13 @@ pub(super) fn run(
 /// as JSON lines, GitHub annotations, one rdjson document or one SARIF log,
 /// each placed on the record's line in its file.
 fn report_lint(
-    format: crate::cli::FormatArg,
+    format: Format,
     errors: &[Error],
     findings: &[lint::Finding],
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
     paint: Paint,
 ) -> io::Result<()> {
-    use crate::cli::FormatArg;
     use crate::render::diagnostic::Diagnostic;
     let diagnostics =
         errors
@@ -122,7 +122,7 @@ fn report_lint(
                 message: f.message.clone(),
             }));
     match format {
-        FormatArg::Text => {
+        Format::Text => {
             for e in errors {
                 writeln!(stderr, "{}: {e}", paint.error("error"))?;
             }
@@ -140,25 +140,22 @@ fn report_lint(
                 )?;
             }
         }
-        FormatArg::Json => {
+        Format::Json => {
             for d in diagnostics {
                 writeln!(stdout, "{}", crate::inert::json(&d.json().to_string()))?;
             }
         }
-        FormatArg::Github => {
+        Format::Github => {
             for d in diagnostics {
                 stdout.write_all(d.github().as_bytes())?;
             }
         }
-        FormatArg::Rdjson | FormatArg::Sarif | FormatArg::Comment => {
-            use crate::render::annotations::{self, Annotation};
+        Format::Rdjson | Format::Sarif | Format::Comment => {
+            use crate::render::annotations::Annotation;
             let all: Vec<Annotation> = diagnostics.map(Annotation::Failure).collect();
-            let document = match format {
-                FormatArg::Sarif => crate::render::sarif::log(&all),
-                FormatArg::Comment => crate::render::comment::render(&all, None),
-                _ => annotations::rdjson("correct lint", &all),
-            };
-            stdout.write_all(document.as_bytes())?;
+            if let Some(document) = format.document("correct lint", &all, None) {
+                stdout.write_all(document.as_bytes())?;
+            }
         }
     }
     Ok(())

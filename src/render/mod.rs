@@ -7,6 +7,7 @@ pub mod changes;
 pub mod comment;
 pub mod diagnostic;
 pub mod diff;
+mod format;
 pub mod html;
 pub mod jsonld;
 pub mod notice;
@@ -14,3 +15,5 @@ pub mod report;
 pub mod review;
 pub mod sarif;
 pub mod wdiff;
+
+pub use format::Format;

@@ -10,10 +10,11 @@ use crate::locate::Tolerance;
 use crate::output::{self, Session, Stale};
 use crate::project::{self, Job, Layout};
 use crate::rebase;
-use crate::render::annotations::{self, Annotation};
+pub use crate::render::Format;
+use crate::render::annotations::Annotation;
 use crate::render::diagnostic::{self, Diagnostic};
+use crate::render::diff;
 use crate::render::report::{self, Paint};
-use crate::render::{comment, diff, sarif};
 
 mod input;
 
@@ -33,35 +34,6 @@ pub enum Mode {
     DryRun,
     /// Rewrite records that matched only tolerantly; write no output.
     Rebase,
-}
-
-/// The report on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// For people: diagnostics and summary on stderr.
-    Text,
-    /// One changelog object per input, one per line.
-    Json,
-    /// One reviewdog rdjson document for the run.
-    Rdjson,
-    /// One SARIF 2.1.0 log for the run (code scanning), each edit a fix.
-    Sarif,
-    /// The pull-request comment: one Markdown document for the run.
-    Comment,
-    /// GitHub Actions annotations.
-    Github,
-}
-
-impl Format {
-    /// Whether the run's report is printed at its end, gathered from every
-    /// input: one document (rdjson, SARIF), or GitHub's annotations, which
-    /// put failures first and count what their limit leaves out.
-    pub fn is_document(self) -> bool {
-        matches!(
-            self,
-            Format::Rdjson | Format::Sarif | Format::Github | Format::Comment
-        )
-    }
 }
 
 /// Validated options for one run.
@@ -166,13 +138,12 @@ impl Unreported {
             Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
                 let mut all = self.document;
                 all.extend(self.stale.into_iter().map(Annotation::Failure));
-                let document = match opts.format {
-                    Format::Sarif => sarif::log(&all),
-                    Format::Github => annotations::github(&all),
-                    Format::Comment => comment::render(&all, opts.link_base.as_deref()),
-                    _ => annotations::rdjson("correct", &all),
-                };
-                stdout.write_all(document.as_bytes())?;
+                if let Some(document) =
+                    opts.format
+                        .document("correct", &all, opts.link_base.as_deref())
+                {
+                    stdout.write_all(document.as_bytes())?;
+                }
             }
             _ => {}
         }

@@ -14,10 +14,18 @@ use matcher::Matcher;
 
 mod batch;
 mod cased;
+mod context;
+mod failure;
 mod matcher;
 mod tiers;
 pub mod tolerant;
+
 use crate::record::{Occurrence, Record};
+pub(crate) use context::fits_around;
+pub use context::on_grapheme_boundaries;
+use context::*;
+pub use failure::quoted;
+use failure::*;
 
 /// How many candidate positions an `ambiguous` message lists before abbreviating.
 const LISTED_MATCHES: usize = 1000;
@@ -491,279 +499,10 @@ fn choose<'i>(
     })
 }
 
-fn span(start: usize, find: &str) -> Range<usize> {
-    start..start + find.len()
-}
-
-/// Whether the span `at` satisfies the record's `before` and `after` (its
-/// `whole_word` is checked apart, see [`is_whole_word`]).
-/// Whether the match of `record` at `at` stands on grapheme boundaries with
-/// its `before` and `after` around it.
-pub(crate) fn fits_around(text: &str, at: Range<usize>, record: &Record) -> bool {
-    on_grapheme_boundaries(text, at.clone())
-        && record
-            .before
-            .as_deref()
-            .is_none_or(|b| text[..at.start].ends_with(b))
-        && record
-            .after
-            .as_deref()
-            .is_none_or(|a| text[at.end..].starts_with(a))
-}
-
-/// Whether `at` starts and ends between user-perceived characters (grapheme
-/// clusters): a combining mark, a zero-width joiner or a variation selector
-/// belongs to the character before it, so no match starts or ends before one
-/// (`cafe` does not match the start of `café` written with U+0301), and CR LF
-/// is one. Between two ASCII characters other than CR LF there is always a
-/// boundary, which is checked first.
-///
-/// ```
-/// # use correct::locate::on_grapheme_boundaries;
-/// assert!(on_grapheme_boundaries("cafe au lait", 0..4));
-/// assert!(!on_grapheme_boundaries("cafe\u{301} au lait", 0..4));
-/// assert!(!on_grapheme_boundaries("a\r\nb", 0..2));
-/// assert!(!on_grapheme_boundaries("👩\u{200d}💻 x", 0..4), "inside a ZWJ sequence");
-/// ```
-pub fn on_grapheme_boundaries(text: &str, at: Range<usize>) -> bool {
-    is_boundary(text, at.start) && is_boundary(text, at.end)
-}
-
-fn is_boundary(text: &str, at: usize) -> bool {
-    let bytes = text.as_bytes();
-    if at == 0 || at >= bytes.len() {
-        return true;
-    }
-    let (before, after) = (bytes[at - 1], bytes[at]);
-    if before.is_ascii() && after.is_ascii() {
-        return !(before == b'\r' && after == b'\n');
-    }
-    unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
-        .is_boundary(text, 0)
-        .unwrap_or(true)
-}
-
-/// The characters just before and after `at` are not alphanumeric (text ends count).
-fn is_whole_word(text: &str, at: Range<usize>) -> bool {
-    let joined = |c: Option<char>| c.is_some_and(crate::text::is_word_char);
-    !joined(text[..at.start].chars().next_back()) && !joined(text[at.end..].chars().next())
-}
-
-fn positions(text: &str, index: &LineIndex, starts: &[usize]) -> String {
-    let mut listed: Vec<String> = starts
-        .iter()
-        .take(LISTED_MATCHES)
-        .map(|&s| index.line_col(text, s).to_string())
-        .collect();
-    if starts.len() > LISTED_MATCHES {
-        listed.push(format!("and {} more", starts.len() - LISTED_MATCHES));
-    }
-    listed.join(", ")
-}
-
-fn ambiguous(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    matches: &[usize],
-    n: usize,
-) -> Failure {
-    Failure {
-        kind: FailureKind::Ambiguous,
-        message: format!(
-            "{} matches {n} times, at {}",
-            quoted(&record.find),
-            positions(text, index, matches)
-        ),
-        help: "add `before`/`after` context that only the intended match has, or an `occurrence` \
-               (a number, or \"all\")"
-            .to_owned(),
-        first_match: matches.first().copied(),
-    }
-}
-
-fn too_few(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    matches: &[usize],
-    n: usize,
-    k: usize,
-) -> Failure {
-    let times = if n == 1 {
-        "once".to_owned()
-    } else {
-        format!("{n} times")
-    };
-    Failure {
-        kind: FailureKind::NotFound,
-        message: format!(
-            "`occurrence` is {k}, but {} matches only {times}, at {}",
-            quoted(&record.find),
-            positions(text, index, matches)
-        ),
-        help: format!("lower `occurrence` to at most {n}, or check `before`/`after`"),
-        first_match: matches.first().copied(),
-    }
-}
-
 /// Every occurrence (overlapping ones too) of each of `patterns` in `text`,
 /// found in one pass; parallel to `patterns`. An empty pattern has none.
 pub(crate) fn every_occurrence(text: &str, patterns: &[&str]) -> Vec<Vec<usize>> {
     batch::every_occurrence(text, patterns)
-}
-
-/// Where a failed record's `replace` stands: anywhere, and under its context.
-struct Replaced {
-    raw: Vec<usize>,
-    in_context: Vec<usize>,
-}
-
-fn not_found(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    raw: &[usize],
-    replaced: &Replaced,
-    near: Option<&tolerant::Normalized>,
-) -> Failure {
-    let mut failure = find_not_found(text, index, record, raw, near);
-    if let Some(&first) = replaced.raw.first() {
-        let places = match replaced.raw.len() {
-            1 => format!("at {}", index.line_col(text, first)),
-            n => format!(
-                "at {} and {} more places",
-                index.line_col(text, first),
-                n - 1
-            ),
-        };
-        let why = match (
-            record.before.is_some() || record.after.is_some(),
-            replaced.in_context.len(),
-        ) {
-            (false, _) => {
-                "a replacement found somewhere is no evidence that this correction was made"
-                    .to_owned()
-            }
-            (true, 0) => "but not with the record's `before`/`after`".to_owned(),
-            (true, n) => {
-                format!("{n} times with the record's `before`/`after`, so it cannot tell which")
-            }
-        };
-        failure.message = format!(
-            "{}; its replacement {} stands {places} ({why})",
-            failure.message,
-            quoted(&record.replace)
-        );
-        failure.help = format!(
-            "{}; if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there, so that it matches once",
-            failure.help
-        );
-    }
-    failure
-}
-
-fn find_not_found(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    raw: &[usize],
-    near: Option<&tolerant::Normalized>,
-) -> Failure {
-    let find = quoted(&record.find);
-    let (message, help) = if let Some(&first) = raw.first() {
-        let constraints = [
-            record
-                .before
-                .as_ref()
-                .map(|b| format!("`before` {}", quoted(b))),
-            record
-                .after
-                .as_ref()
-                .map(|a| format!("`after` {}", quoted(a))),
-            record.whole_word.then(|| "`whole_word`".to_owned()),
-            raw.iter()
-                .any(|&s| !on_grapheme_boundaries(text, s..s + record.find.len()))
-                .then(|| {
-                    "whole characters at both ends (a combining mark, joiner or variation selector belongs to the character before it)"
-                        .to_owned()
-                }),
-        ];
-        let constraints: Vec<String> = constraints.into_iter().flatten().collect();
-        (
-            format!(
-                "{find} occurs {} time(s) (first at {}), but never with {}",
-                raw.len(),
-                index.line_col(text, first),
-                constraints.join(" and ")
-            ),
-            "fix the context fields so that they match the article exactly".to_owned(),
-        )
-    } else {
-        let message = match near.map(|_| near_miss(text, index, &record.find)) {
-            Some(Some(near)) => format!(
-                "{find} was not found; nearest at {} (similarity {:.2}): {}",
-                near.at,
-                f64::from(near.similarity) / 1000.0,
-                near.diff
-            ),
-            Some(None) => format!("{find} was not found, nor anything close to it"),
-            None => format!(
-                "{find} was not found (no nearest miss searched: this text's search budget went to the records before it)"
-            ),
-        };
-        let help = "copy `find` from the article exactly (quotes, dashes, spaces and case count), \
-                    or remove the record if the error is gone"
-            .to_owned();
-        (message, help)
-    };
-    Failure {
-        kind: FailureKind::NotFound,
-        message,
-        help,
-        first_match: None,
-    }
-}
-
-/// `"text"`, shortened in the middle when long, with escapes for control characters.
-pub fn quoted(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        return format!("{text:?}");
-    }
-    let head: String = text.chars().take(MAX / 2).collect();
-    let tail: String = text
-        .chars()
-        .rev()
-        .take(MAX / 2 - 5)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("{:?}", format!("{head} […] {tail}"))
-}
-
-/// The best near miss of a `find`: where it starts, how similar it is, and a
-/// word diff from `find` to the article's text (`[-expected-]{+actual+}`).
-struct NearMiss {
-    at: crate::text::lines::LineCol,
-    similarity: u16,
-    diff: String,
-}
-
-/// The line most like `find` (the share of its words found there, exactly or
-/// nearly; at least half), then the stretch of that line closest to `find`.
-/// The real best alignment of `find` in the whole text (the fewest edits, as
-/// the fuzzy tier counts them), when it is at least half similar.
-fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<NearMiss> {
-    let (stretch, _) = tolerant::best_alignment(text, find)?;
-    let actual = text[stretch.clone()].trim_end_matches('\r');
-    let similarity = tiers::similarity(find, actual);
-    (similarity >= 500).then(|| NearMiss {
-        at: index.line_col(text, stretch.start),
-        similarity,
-        diff: crate::text::words::inline(find, actual),
-    })
 }
 
 #[cfg(test)]

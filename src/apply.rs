@@ -1,10 +1,12 @@
-//! Turning located records into edits: conflicts between records, then the
-//! corrected text, built in one pass by copying the text between edits.
+//! Turning located records into edits: conflicts between records, edits that
+//! would break the input's structure, then the corrected text, built in one
+//! pass by copying the text between edits.
 
 use std::ops::Range;
 
 use crate::locate::{Failure, FailureKind, Location, Matched};
 use crate::record::Record;
+use crate::syntax::Syntax;
 use crate::text::lines::LineIndex;
 
 /// One replacement of a byte range of the original text.
@@ -178,6 +180,66 @@ pub(crate) fn apply(text: &str, records: &[Record], edits: &[Edit]) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Marks as failed (`structure`) every record whose edits change the Markdown
+/// structure of `text`, unless it says `"structure": "changes"`.
+pub(crate) fn mark_structure_changes(
+    text: &str,
+    records: &[Record],
+    syntax: Syntax,
+    locations: &mut [Location],
+) {
+    let checked = |locations: &[Location], only: Option<usize>| -> Option<(String, usize)> {
+        let edits: Vec<Edit> = edits(locations)
+            .into_iter()
+            .filter(|e| only.is_none_or(|i| e.record == i) && !records[e.record].changes_structure)
+            .collect();
+        syntax.broken(text, &apply(text, records, &edits))
+    };
+    if checked(locations, None).is_none() {
+        return;
+    }
+    let index = LineIndex::new(text);
+    let mut flagged = Vec::new();
+    for (i, location) in locations.iter().enumerate() {
+        if matches!(location, Location::Found(_))
+            && !records[i].changes_structure
+            && let Some(broken) = checked(locations, Some(i))
+        {
+            flagged.push((i, broken));
+        }
+    }
+    if flagged.is_empty() {
+        // Only together do they break it: each one shares the blame.
+        let together = checked(locations, None).expect("checked above");
+        flagged = (0..locations.len())
+            .filter(|&i| {
+                matches!(locations[i], Location::Found(_)) && !records[i].changes_structure
+            })
+            .map(|i| {
+                (
+                    i,
+                    (format!("with the other records {}", together.0), together.1),
+                )
+            })
+            .collect();
+    }
+    for (i, (what, at)) in flagged {
+        locations[i] = Location::Failed(Failure {
+            kind: FailureKind::Structure,
+            message: format!(
+                "record `{}` {what} at {}",
+                records[i].id,
+                index.line_col(text, at)
+            ),
+            help: "keep the markup around the words you change (correct only the words \
+                   inside the link or emphasis), or add \"structure\": \"changes\" if the \
+                   change is meant"
+                .to_owned(),
+            first_match: Some(at),
+        });
+    }
 }
 
 #[cfg(test)]

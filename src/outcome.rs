@@ -233,7 +233,7 @@ pub fn correct_with_evidence(
         locate::locate_with_evidence(text, records, tolerance, prose.as_ref(), evidence);
     apply::mark_conflicts(text, records, &mut locations);
     if syntax != Syntax::Plain {
-        mark_structure_changes(text, records, syntax, &mut locations);
+        apply::mark_structure_changes(text, records, syntax, &mut locations);
     }
     let edits = apply::edits(&locations);
     // Both line indexes are built while the corrected text is: the corrected
@@ -305,66 +305,6 @@ pub fn correct_with_evidence(
         original_lines,
         corrected_lines,
         corrections,
-    }
-}
-
-/// Marks as failed (`structure`) every record whose edits change the Markdown
-/// structure of `text`, unless it says `"structure": "changes"`.
-fn mark_structure_changes(
-    text: &str,
-    records: &[Record],
-    syntax: Syntax,
-    locations: &mut [Location],
-) {
-    let checked = |locations: &[Location], only: Option<usize>| -> Option<(String, usize)> {
-        let edits: Vec<Edit> = apply::edits(locations)
-            .into_iter()
-            .filter(|e| only.is_none_or(|i| e.record == i) && !records[e.record].changes_structure)
-            .collect();
-        syntax.broken(text, &apply::apply(text, records, &edits))
-    };
-    if checked(locations, None).is_none() {
-        return;
-    }
-    let index = LineIndex::new(text);
-    let mut flagged = Vec::new();
-    for (i, location) in locations.iter().enumerate() {
-        if matches!(location, Location::Found(_))
-            && !records[i].changes_structure
-            && let Some(broken) = checked(locations, Some(i))
-        {
-            flagged.push((i, broken));
-        }
-    }
-    if flagged.is_empty() {
-        // Only together do they break it: each one shares the blame.
-        let together = checked(locations, None).expect("checked above");
-        flagged = (0..locations.len())
-            .filter(|&i| {
-                matches!(locations[i], Location::Found(_)) && !records[i].changes_structure
-            })
-            .map(|i| {
-                (
-                    i,
-                    (format!("with the other records {}", together.0), together.1),
-                )
-            })
-            .collect();
-    }
-    for (i, (what, at)) in flagged {
-        locations[i] = Location::Failed(Failure {
-            kind: FailureKind::Structure,
-            message: format!(
-                "record `{}` {what} at {}",
-                records[i].id,
-                index.line_col(text, at)
-            ),
-            help: "keep the markup around the words you change (correct only the words \
-                   inside the link or emphasis), or add \"structure\": \"changes\" if the \
-                   change is meant"
-                .to_owned(),
-            first_match: Some(at),
-        });
     }
 }
 

@@ -19,8 +19,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 
 use super::tolerant::{self, Normalized};
-use crate::markdown::Protected;
 use crate::record::Record;
+use crate::syntax::protected::Protected;
 
 /// The matches one search wants of a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

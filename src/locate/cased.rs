@@ -5,8 +5,8 @@
 
 use std::cell::OnceCell;
 
-use crate::markdown::Protected;
 use crate::record::{Case, Occurrence, Record};
+use crate::syntax::protected::Protected;
 use crate::text::lines::LineIndex;
 
 use super::matcher::Matcher;

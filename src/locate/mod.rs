@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::markdown::{self, Protected};
+use crate::syntax::protected::Protected;
 use crate::text::lines::LineIndex;
 use matcher::Matcher;
 
@@ -409,7 +409,7 @@ fn in_prose<'i>(
     let Some(prose) = prose.filter(|_| !record.anywhere) else {
         return Ok(hits);
     };
-    let outside: Vec<(usize, markdown::Kind)> = hits
+    let outside: Vec<(usize, crate::syntax::protected::Kind)> = hits
         .iter()
         .filter_map(|h| Some((h.span.start, prose.overlapping(h.span.clone())?)))
         .collect();

@@ -13,8 +13,8 @@ use std::ops::Range;
 use super::batch::Searches;
 use super::tolerant::{self, Candidate, Normalized, normalize};
 use super::{Failure, FailureKind, Found, Hit, Location, Matched, Tier, choose, quoted};
-use crate::markdown::Protected;
 use crate::record::{Occurrence, Record};
+use crate::syntax::protected::Protected;
 use crate::text::lines::LineIndex;
 
 /// The normalized, then the fuzzy tier. `None`: nothing at any tier.

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use crate::markdown::{Kind, Prose, Protected};
+use crate::syntax::protected::{Kind, Prose, Protected};
 
 /// One token of an HTML source, as a byte range of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,10 @@
 //! ([`crate::markdown`]) and HTML ([`html`]) protect their markup.
 
 pub mod html;
+pub mod protected;
 
-use crate::markdown::{self, Protected};
+use crate::markdown;
+use crate::syntax::protected::Protected;
 
 /// The syntax of an input, from its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,12 +4,14 @@
 //! Each record that misses needs three searches: its `find` in the prose as it
 //! reads (Markdown, across inline markup), its normalized `find` in the
 //! normalized text, and the pigeonhole pieces of its `find` and `replace`
-//! ([`tolerant::pieces`]) for the fuzzy tier. Done record by record, each is a
-//! pass over the whole text, so a thousand drifting records cost a thousand
-//! passes. Here all the patterns of one haystack go into one Aho-Corasick
-//! automaton and the text is read once; each pattern then gets exactly the
-//! matches its own search would have found (every overlapping one, or the
-//! leftmost non-overlapping ones, as `str::match_indices` and
+//! ([`tolerant::Pieces`], cut where the text is rare) for the fuzzy tier. Done
+//! record by record, each is a pass over the whole text, so a thousand
+//! drifting records cost a thousand passes. Here all the patterns of one
+//! haystack are searched together and the text is read once, in parts on
+//! every core: thousands of patterns by their rarest four bytes
+//! ([`Prefixes`]), a few by an Aho-Corasick automaton. Each pattern then gets
+//! exactly the matches its own search would have found (every overlapping
+//! one, or the leftmost non-overlapping ones, as `str::match_indices` and
 //! `memmem::find_iter` give them), so the tiers decide as they did.
 
 use std::collections::HashMap;
@@ -348,9 +350,23 @@ impl Found {
 
 /// Every occurrence of each pattern, overlapping ones too, in one pass.
 pub(super) fn every_occurrence(hay: &str, patterns: &[&str]) -> Vec<Vec<usize>> {
+    every_occurrence_by(hay, patterns, PREFIXES_MIN)
+}
+
+/// [`every_occurrence`], by [`Prefixes`] from `prefixes_min` long patterns on
+/// (tests set 0 or `usize::MAX` to compare the two ways).
+pub(super) fn every_occurrence_by(
+    hay: &str,
+    patterns: &[&str],
+    prefixes_min: usize,
+) -> Vec<Vec<usize>> {
     let mut set = Patterns::default();
     let ids: Vec<usize> = patterns.iter().map(|p| set.add(p, Wanted::All)).collect();
-    let found = set.search(hay);
+    let parts = match hay.len() >= crate::par::LARGE {
+        true => (hay.len() / crate::par::LARGE).clamp(1, 64),
+        false => 1,
+    };
+    let found = set.search_in(hay, parts, prefixes_min);
     ids.into_iter().map(|id| found.all(id)).collect()
 }
 

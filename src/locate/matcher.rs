@@ -46,16 +46,19 @@ impl<'t> Matcher<'t> {
         text: &'t str,
         patterns: impl Iterator<Item = (&'p str, bool)>,
     ) -> Matcher<'t> {
-        Matcher::build(text, patterns, WORD_LOOKUP_MIN)
+        Matcher::build(text, patterns, WORD_LOOKUP_MIN, super::batch::PREFIXES_MIN)
     }
 
     /// Looks single-word patterns that every record wants as whole words up
-    /// word by word when there are at least `word_lookup_min` of them (tests
-    /// set 0 or `usize::MAX` to compare the two ways).
+    /// word by word when there are at least `word_lookup_min` of them, and
+    /// finds other patterns of four bytes or more by their rarest four when
+    /// there are at least `prefixes_min` of them (tests set 0 or `usize::MAX`
+    /// to compare the ways).
     fn build<'p: 't>(
         text: &'t str,
         patterns: impl Iterator<Item = (&'p str, bool)>,
         word_lookup_min: usize,
+        prefixes_min: usize,
     ) -> Matcher<'t> {
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut list = Vec::new();
@@ -79,13 +82,13 @@ impl<'t> Matcher<'t> {
         let (long, others): (Vec<usize>, Vec<usize>) = others
             .into_iter()
             .partition(|&id| list[id].len() >= super::batch::PREFIX);
-        let (long, others) = match long.len() >= super::batch::PREFIXES_MIN {
+        let (long, others) = match long.len() >= prefixes_min {
             true => (long, others),
             false => (Vec::new(), [long, others].concat()),
         };
         if !long.is_empty() {
             let patterns: Vec<&str> = long.iter().map(|&id| list[id]).collect();
-            let every = super::batch::every_occurrence(text, &patterns);
+            let every = super::batch::every_occurrence_by(text, &patterns, 0);
             for (&id, starts) in long.iter().zip(every) {
                 found[id].extend(starts.into_iter().map(|start| Raw {
                     start,
@@ -558,8 +561,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
-        /// Looking words up finds exactly what the automaton and the
-        /// whole-word check find, for every record, whole words or not.
+        /// Looking words up, and finding long patterns by their rarest four
+        /// bytes, find exactly what the automaton and the whole-word check
+        /// find, for every record, whole words or not.
         #[test]
         fn words_looked_up_match_the_automaton(
             text in text(),
@@ -575,14 +579,22 @@ mod tests {
                     ..Record::new(&format!("r{i}"), find, "x")
                 })
                 .collect();
-            let build = |word_lookup_min| {
-                Matcher::build(&text, records.iter().map(|r| (r.find.as_str(), r.whole_word)), word_lookup_min)
-                    .with_records(&records, |r| &r.find)
+            let build = |word_lookup_min, prefixes_min| {
+                Matcher::build(
+                    &text,
+                    records.iter().map(|r| (r.find.as_str(), r.whole_word)),
+                    word_lookup_min,
+                    prefixes_min,
+                )
+                .with_records(&records, |r| &r.find)
             };
-            let (mut words, mut automaton) = (build(0), build(usize::MAX));
+            let mut automaton = build(usize::MAX, usize::MAX);
+            let (mut words, mut prefixes) = (build(0, usize::MAX), build(usize::MAX, 0));
             for (i, record) in records.iter().enumerate() {
                 prop_assert_eq!(words.matches(i).to_vec(), automaton.matches(i).to_vec(), "{:?}", record);
                 prop_assert_eq!(words.raw(i), automaton.raw(i));
+                prop_assert_eq!(prefixes.matches(i).to_vec(), automaton.matches(i).to_vec(), "{:?}", record);
+                prop_assert_eq!(prefixes.raw(i), automaton.raw(i));
             }
         }
     }

@@ -5,6 +5,15 @@
 /// Texts from this size on are worth splitting over cores.
 pub(crate) const LARGE: usize = 4 << 20;
 
+/// How many parts to read a text of `len` bytes in: one per [`LARGE`] of a
+/// large text (at most 64, each on a core as one is free), else one.
+pub(crate) fn parts(len: usize) -> usize {
+    match len >= LARGE {
+        true => (len / LARGE).clamp(1, 64),
+        false => 1,
+    }
+}
+
 /// Runs `a` and `b` on two cores when `parallel`, else one after the other.
 pub(crate) fn join<A, B, RA, RB>(parallel: bool, a: A, b: B) -> (RA, RB)
 where

@@ -62,12 +62,7 @@ impl<'p> Patterns<'p> {
 
     /// Reads `hay` once: per pattern, its occurrences as wanted.
     fn search(&self, hay: &str) -> Found {
-        // Each part of a large text is read on its own core.
-        let parts = match hay.len() >= crate::par::LARGE {
-            true => (hay.len() / crate::par::LARGE).clamp(1, 64),
-            false => 1,
-        };
-        self.search_in(hay, parts, PREFIXES_MIN)
+        self.search_in(hay, crate::par::parts(hay.len()), PREFIXES_MIN)
     }
 
     /// [`Patterns::search`] with the text read in `parts` parts, each for
@@ -120,8 +115,8 @@ const SLOT_BITS: u32 = 16;
 /// The filter has more bits than there are slots, so that thousands of
 /// patterns leave most of it clear.
 const FILTER_BITS: u32 = 20;
-/// The rarity of four bytes is counted in at most this much of a text: the
-/// first 64 KiB of every n-th stretch of 1 MiB, for a large one.
+/// The rarity of four bytes is counted in about this much of a text: every
+/// n-th block of 64 KiB, n chosen for a large text so that this much is read.
 const SAMPLE_BYTES: usize = 8 << 20;
 
 /// Patterns by four of their bytes, the four rarest in the text (so that
@@ -362,11 +357,7 @@ pub(super) fn every_occurrence_by(
 ) -> Vec<Vec<usize>> {
     let mut set = Patterns::default();
     let ids: Vec<usize> = patterns.iter().map(|p| set.add(p, Wanted::All)).collect();
-    let parts = match hay.len() >= crate::par::LARGE {
-        true => (hay.len() / crate::par::LARGE).clamp(1, 64),
-        false => 1,
-    };
-    let found = set.search_in(hay, parts, prefixes_min);
+    let found = set.search_in(hay, crate::par::parts(hay.len()), prefixes_min);
     ids.into_iter().map(|id| found.all(id)).collect()
 }
 

@@ -85,11 +85,7 @@ pub struct Normalized {
 impl Normalized {
     /// Normalizes `original` (at most 4 GiB; the input limit is far below).
     pub fn new(original: &str) -> Normalized {
-        let parts = match original.len() >= crate::par::LARGE {
-            true => (original.len() / crate::par::LARGE).clamp(1, 64),
-            false => 1,
-        };
-        Normalized::in_parts(original, parts)
+        Normalized::in_parts(original, crate::par::parts(original.len()))
     }
 
     /// [`Normalized::new`], the text cut into about `parts` parts normalized

@@ -16,11 +16,12 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 
-use super::tolerant::{self, Normalized};
+use super::tolerant::{self, GramCounts, Normalized};
 use crate::record::Record;
 use crate::syntax::protected::Protected;
 
@@ -255,7 +256,7 @@ fn by_prefix(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32,
         return Vec::new();
     }
     let prefixes = Prefixes::of(ids, list, hay.as_bytes());
-    let automaton = std::sync::OnceLock::new();
+    let automaton = OnceLock::new();
     let size = hay.len().div_ceil(parts.max(1));
     let found: Vec<Vec<(u32, u32)>> = (0..parts.max(1))
         .into_par_iter()
@@ -384,12 +385,16 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn of(record: &Record, share: f64, counts: &tolerant::GramCounts) -> Prepared {
+    /// The record's texts, and its pieces cut by the gram counts of `hay`
+    /// (sampled once, by the first record whose fuzzy tier needs them).
+    fn of(record: &Record, share: f64, hay: &str, counts: &OnceLock<GramCounts>) -> Prepared {
         let find = tolerant::normalize(&record.find);
         let replace = tolerant::normalize(&record.replace);
         let pieces = |original: &str, normal: &str| {
-            super::tiers::fuzzy_bound(original, share)
-                .and_then(|k| tolerant::Pieces::rare(normal, k, counts))
+            super::tiers::fuzzy_bound(original, share).and_then(|k| {
+                let counts = counts.get_or_init(|| GramCounts::sample(hay));
+                tolerant::Pieces::rare(normal, k, counts)
+            })
         };
         Prepared {
             find_pieces: pieces(&record.find, &find),
@@ -417,10 +422,10 @@ pub(super) fn search_each<R: Send>(
     prose: Option<&Protected>,
     each: impl Fn(usize, Searches) -> R + Sync,
 ) -> Vec<R> {
-    let counts = tolerant::GramCounts::sample(&normalized.text);
+    let counts = OnceLock::new();
     let prepared: Vec<Prepared> = missing
         .par_iter()
-        .map(|&i| Prepared::of(&records[i], share, &counts))
+        .map(|&i| Prepared::of(&records[i], share, &normalized.text, &counts))
         .collect();
     let in_prose = |i: usize| prose.is_some() && !records[i].anywhere;
     let mut prose_patterns = Patterns::default();
@@ -478,11 +483,7 @@ pub(super) fn one_by_one(
     prose: Option<&Protected>,
 ) -> Searches {
     use memchr::memmem;
-    let p = Prepared::of(
-        record,
-        share,
-        &tolerant::GramCounts::sample(&normalized.text),
-    );
+    let p = Prepared::of(record, share, &normalized.text, &OnceLock::new());
     let hay = normalized.text.as_str();
     let every = |pattern: &str| -> Vec<usize> {
         let (hay, pattern) = (hay.as_bytes(), pattern.as_bytes());

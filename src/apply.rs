@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crate::limits;
 use crate::locate::{Failure, FailureKind, Location, Matched};
 use crate::record::Record;
 use crate::syntax::Syntax;
@@ -92,6 +93,81 @@ pub(crate) fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Lo
                 .to_owned(),
             first_match,
         });
+    }
+}
+
+/// Marks as failed (`too_large`) the records that would take the article
+/// over [`limits::MAX_EDITS`] edits or its corrected text over
+/// [`limits::MAX_OUTPUT_BYTES`], the largest first, until the rest fit: a
+/// small record file must not make the run write (or hold) gigabytes. Call
+/// after [`mark_conflicts`], before anything applies the edits.
+pub(crate) fn mark_oversized(text: &str, records: &[Record], locations: &mut [Location]) {
+    // Per record: its edits and how many bytes they add (or remove).
+    let mut sizes: Vec<(usize, usize, i64)> = locations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| match l {
+            Location::Found(found) => {
+                let grown = found
+                    .hits
+                    .iter()
+                    .map(|h| {
+                        let replace = h.replace.as_deref().unwrap_or(&records[i].replace);
+                        replace.len() as i64 - h.span.len() as i64
+                    })
+                    .sum();
+                Some((i, found.hits.len(), grown))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut edits: usize = sizes.iter().map(|s| s.1).sum();
+    let mut size = text.len() as i64 + sizes.iter().map(|s| s.2).sum::<i64>();
+    let fits = |edits: usize, size: i64| {
+        edits <= limits::MAX_EDITS && size <= limits::MAX_OUTPUT_BYTES as i64
+    };
+    if fits(edits, size) {
+        return;
+    }
+    // The records that make most edits (or add most) go first; ties keep
+    // the records' order.
+    let too_many = edits > limits::MAX_EDITS;
+    sizes.sort_by_key(|&(_, n, grown)| {
+        std::cmp::Reverse(match too_many {
+            true => (n as i64, grown),
+            false => (grown, n as i64),
+        })
+    });
+    for (i, n, grown) in sizes {
+        if fits(edits, size) {
+            break;
+        }
+        let message = match edits > limits::MAX_EDITS {
+            true => format!(
+                "`{}` makes {n} edits, and the article's records {edits} in all, over the limit of {} edits per article",
+                records[i].id,
+                limits::MAX_EDITS
+            ),
+            false => format!(
+                "`{}` adds {} to the article, and the article's records would make it {}, over the limit of {} for a corrected article",
+                records[i].id,
+                limits::size(grown.max(0) as u64),
+                limits::size(size.max(0) as u64),
+                limits::size(limits::MAX_OUTPUT_BYTES)
+            ),
+        };
+        let first_match = match &locations[i] {
+            Location::Found(found) => found.spans().next().map(|s| s.start),
+            _ => None,
+        };
+        locations[i] = Location::Failed(Failure {
+            kind: FailureKind::TooLarge,
+            message,
+            help: "give `find` more context (`before`, `after`, a longer text) so that it matches fewer places, or split the article".to_owned(),
+            first_match,
+        });
+        edits -= n;
+        size -= grown;
     }
 }
 

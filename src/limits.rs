@@ -16,6 +16,29 @@ pub const MAX_RECORD_FILE_BYTES: u64 = 256 << 20;
 /// Most records for one article, over all its record files.
 pub const MAX_RECORDS: usize = 1_000_000;
 
+/// Most edits made in one article, over all its records (a million
+/// one-word fixes fit): each edit is a changelog entry, so this bounds the
+/// changelog and review page a small record file can ask for.
+pub const MAX_EDITS: usize = 1_000_000;
+
+/// Most matches one search of a text of `len` bytes holds before the
+/// records pick theirs: one per 16 bytes of text, plus [`MAX_EDITS`]. Real
+/// prose is far below it: the benchmark's 100 MB with 22,152 records holds
+/// 23,126 matches, and 7,851 patterns matched inside words about 2.4 million.
+/// Past it the records fail as `too_large`: a match is held in 40 bytes, so
+/// memory stays within a few times the text.
+///
+/// ```
+/// assert_eq!(correct::limits::max_matches(160_000_000), 11_000_000);
+/// ```
+pub fn max_matches(len: usize) -> usize {
+    MAX_EDITS + len / 16
+}
+
+/// Largest corrected article: the same as the largest article read, since the
+/// corrected text is the next edition's input.
+pub const MAX_OUTPUT_BYTES: u64 = MAX_INPUT_BYTES;
+
 /// Longest `find`, `replace`, `before`, `after`, `reason` or `notice`: 1 MiB.
 pub const MAX_TEXT_FIELD_BYTES: usize = 1 << 20;
 

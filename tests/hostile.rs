@@ -628,3 +628,68 @@ fn pages_link_only_web_and_mail_sources() {
     assert!(!review.contains("](<javascript"), "{review}");
     assert!(!review.contains("](<data:"), "{review}");
 }
+
+/// The json report's `error.kind` of every correction of the one input.
+fn failure_kinds(run: &Run) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    report["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["error"]["kind"].as_str().unwrap_or("none").to_owned())
+        .collect()
+}
+
+/// A few bytes of records must not ask for gigabytes: of corrected text
+/// (a short `find` everywhere, replaced by a megabyte), of edits (a changelog
+/// entry each), or of matches held while records pick theirs (a one-letter
+/// `find` in a text of that letter), in the exact and the tolerant tiers
+/// alike. Each fails as `too_large`, names the record, and writes nothing.
+#[test]
+fn records_that_would_make_gigabytes_fail_as_too_large_and_write_nothing() {
+    let every = |id: &str, find: &str, replace: &str| {
+        let mut r = record(id, find, replace);
+        r["occurrence"] = "all".into();
+        r
+    };
+    let mut in_context = record("one", "a", "b");
+    in_context["before"] = "zzz ".into();
+    let cases: Vec<(&str, String, Vec<serde_json::Value>, &str)> = vec![
+        (
+            "a megabyte for every `a`",
+            "a ".repeat(500_000),
+            vec![every("bomb", "a", &"b".repeat(1 << 20))],
+            "over the limit of 1 GiB for a corrected article",
+        ),
+        (
+            "more edits than an article takes",
+            "a ".repeat(1_100_000),
+            vec![every("many", "a", "b")],
+            "over the limit of 1000000 edits per article",
+        ),
+        (
+            "more matches than a search holds",
+            "a ".repeat(3_000_000),
+            vec![in_context, record("year", "zzz", "yyy")],
+            "\"a\" alone matched",
+        ),
+        (
+            "more matches in the normalized text",
+            "' ".repeat(3_000_000),
+            vec![record("quote", "\u{2019}", "x")],
+            "more than one match per 16 bytes",
+        ),
+    ];
+    for (case, text, records, says) in cases {
+        let p = Project::new();
+        p.write("input/a.txt", &text);
+        p.records("corrections/a.json", &records);
+        let run = run_within(&p, &["--format", "json"], Duration::from_secs(60));
+        assert_eq!(run.code, 1, "{case}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{case}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{case}: {}", run.stderr);
+        let kinds = failure_kinds(&run);
+        assert!(kinds.iter().any(|k| k == "too_large"), "{case}: {kinds:?}");
+        assert!(!p.exists("output"), "{case}: something was written");
+    }
+}

@@ -147,6 +147,8 @@ pub(super) fn from_copy(
                 continue;
             };
             let what = match failure.kind {
+                // Checked below: the records must give the edited text.
+                locate::FailureKind::TooLarge => continue,
                 locate::FailureKind::Structure => {
                     d.record.changes_structure = true;
                     "changes the document's structure: written with \"structure\": \"changes\""

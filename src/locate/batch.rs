@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 
+use super::budget::Budget;
 use super::tolerant::{self, GramCounts, Normalized};
 use crate::record::Record;
 use crate::syntax::protected::Protected;
@@ -61,17 +62,19 @@ impl<'p> Patterns<'p> {
         id
     }
 
-    /// Reads `hay` once: per pattern, its occurrences as wanted.
-    fn search(&self, hay: &str) -> Found {
-        self.search_in(hay, crate::par::parts(hay.len()), PREFIXES_MIN)
+    /// Reads `hay` once: per pattern, its occurrences as wanted, as many as
+    /// `budget` allows.
+    fn search(&self, hay: &str, budget: &Budget) -> Found {
+        self.search_in(hay, crate::par::parts(hay.len()), PREFIXES_MIN, budget)
     }
 
     /// [`Patterns::search`] with the text read in `parts` parts, each for
     /// the matches that start in it (the parts' matches, in order, are the
     /// whole text's), and [`Prefixes`] for patterns of [`PREFIX`] bytes or
     /// more when there are at least `prefixes_min` of them (tests set 0 or
-    /// `usize::MAX` to compare the two ways).
-    fn search_in(&self, hay: &str, parts: usize, prefixes_min: usize) -> Found {
+    /// `usize::MAX` to compare the two ways). Once `budget` is spent the
+    /// search stops: its results are then partial, and the budget says so.
+    fn search_in(&self, hay: &str, parts: usize, prefixes_min: usize, budget: &Budget) -> Found {
         let n = self.list.len();
         let mut found = Found {
             all: vec![Vec::new(); n],
@@ -88,9 +91,9 @@ impl<'p> Patterns<'p> {
             // A few patterns: the automaton's prefilter skips most of the text.
             false => (Vec::new(), [long, short].concat()),
         };
-        let matches = by_prefix(hay, &long, &self.list, parts)
+        let matches = by_prefix(hay, &long, &self.list, parts, budget)
             .into_iter()
-            .chain(by_automaton(hay, &short, &self.list, parts));
+            .chain(by_automaton(hay, &short, &self.list, parts, budget));
         // The non-overlapping ones are picked as they come, as a left-to-right
         // search would.
         let mut free_from = vec![0usize; n];
@@ -179,17 +182,26 @@ impl Prefixes {
     }
 
     /// Every (pattern id, start) of the patterns starting in `starts`, in
-    /// order of start for each pattern.
-    /// `None` when the work passes a budget linear in the part's length and
-    /// its matches (a hostile text and patterns can share their four bytes
+    /// order of start for each pattern, as many as `budget` admits.
+    /// `None` when the work passes an allowance linear in the part's length
+    /// and its matches (a hostile text and patterns can share their four bytes
     /// everywhere: `xxxx…` in a text of `x`): the caller then uses the
-    /// automaton, whose work is linear in both whatever they hold.
-    fn find(&self, hay: &[u8], starts: Range<usize>, list: &[&str]) -> Option<Vec<(u32, u32)>> {
+    /// automaton, whose work is linear in both whatever they hold (the
+    /// matches admitted so far stay counted: a pathological text may spend
+    /// the budget up to twice as fast).
+    fn find(
+        &self,
+        hay: &[u8],
+        starts: Range<usize>,
+        list: &[&str],
+        budget: &Budget,
+    ) -> Option<Vec<(u32, u32)>> {
         let mut found = Vec::new();
+        let mut tally = budget.tally();
         if self.entries.is_empty() || starts.is_empty() {
             return Some(found);
         }
-        let mut budget = WORK_PER_BYTE * (starts.len() + self.reach) + WORK_MIN;
+        let mut work = WORK_PER_BYTE * (starts.len() + self.reach) + WORK_MIN;
         let last = (starts.end + self.reach).min(hay.len().saturating_sub(PREFIX - 1));
         let Some(window) = hay.get(starts.start..last + PREFIX - 1) else {
             return Some(found);
@@ -212,9 +224,12 @@ impl Prefixes {
                 let pattern = list[id as usize].as_bytes();
                 // A compare costs the pattern's length; a match is paid
                 // for by the match, as the automaton pays for it.
-                budget = budget.checked_sub(pattern.len())?;
+                work = work.checked_sub(pattern.len())?;
                 if hay[start..].starts_with(pattern) {
-                    budget += pattern.len().min(WORK_PER_MATCH);
+                    if !tally.admit() {
+                        return Some(found);
+                    }
+                    work += pattern.len().min(WORK_PER_MATCH);
                     // Offsets fit in 32 bits (Normalized's limit): half the
                     // memory of the many piece hits a large text gives.
                     found.push((id, start as u32));
@@ -238,7 +253,7 @@ fn filter(key: u32) -> usize {
     (key.wrapping_mul(0x85EB_CA77) >> (32 - FILTER_BITS)) as usize
 }
 
-/// [`Prefixes::find`]'s budget: compares of this many bytes per byte of text
+/// [`Prefixes::find`]'s work allowance: compares of this many bytes per byte of text
 /// (and a start), and up to this many bytes back per match.
 const WORK_PER_BYTE: usize = 16;
 const WORK_MIN: usize = 1 << 16;
@@ -251,7 +266,13 @@ pub(super) const PREFIXES_MIN: usize = 64;
 /// Every (pattern id, start) of the patterns `ids` (each [`PREFIX`] bytes or
 /// more), the text read in `parts` on as many cores: in order of start for
 /// each pattern.
-fn by_prefix(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32, u32)> {
+fn by_prefix(
+    hay: &str,
+    ids: &[usize],
+    list: &[&str],
+    parts: usize,
+    budget: &Budget,
+) -> Vec<(u32, u32)> {
     if ids.is_empty() {
         return Vec::new();
     }
@@ -263,10 +284,10 @@ fn by_prefix(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32,
         .map(|part| {
             let starts = part * size..((part + 1) * size).min(hay.len());
             prefixes
-                .find(hay.as_bytes(), starts.clone(), list)
+                .find(hay.as_bytes(), starts.clone(), list, budget)
                 .unwrap_or_else(|| {
                     let automaton = automaton.get_or_init(|| Automaton::of(ids, list));
-                    automaton.find(hay, starts)
+                    automaton.find(hay, starts, budget)
                 })
         })
         .collect();
@@ -274,7 +295,13 @@ fn by_prefix(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32,
 }
 
 /// [`by_prefix`] for any patterns, by one Aho-Corasick automaton.
-fn by_automaton(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u32, u32)> {
+fn by_automaton(
+    hay: &str,
+    ids: &[usize],
+    list: &[&str],
+    parts: usize,
+    budget: &Budget,
+) -> Vec<(u32, u32)> {
     if ids.is_empty() {
         return Vec::new();
     }
@@ -282,7 +309,7 @@ fn by_automaton(hay: &str, ids: &[usize], list: &[&str], parts: usize) -> Vec<(u
     let size = hay.len().div_ceil(parts.max(1));
     let found: Vec<Vec<(u32, u32)>> = (0..parts.max(1))
         .into_par_iter()
-        .map(|part| automaton.find(hay, part * size..((part + 1) * size).min(hay.len())))
+        .map(|part| automaton.find(hay, part * size..((part + 1) * size).min(hay.len()), budget))
         .collect();
     found.concat()
 }
@@ -312,8 +339,9 @@ impl<'i> Automaton<'i> {
     /// text read as far as the longest pattern reaches past it. One pattern's
     /// matches come in order of their ends, which for one length is the order
     /// of their starts.
-    fn find(&self, hay: &str, starts: Range<usize>) -> Vec<(u32, u32)> {
+    fn find(&self, hay: &str, starts: Range<usize>, budget: &Budget) -> Vec<(u32, u32)> {
         let mut found = Vec::new();
+        let mut tally = budget.tally();
         if starts.is_empty() {
             return found;
         }
@@ -324,6 +352,9 @@ impl<'i> Automaton<'i> {
             self.automaton.find_overlapping(input.clone(), &mut state);
             let Some(m) = state.get_match() else { break };
             if m.start() < starts.end {
+                if !tally.admit() {
+                    break;
+                }
                 found.push((self.ids[m.pattern().as_usize()] as u32, m.start() as u32));
             }
         }
@@ -346,19 +377,21 @@ impl Found {
 
 /// Every occurrence of each pattern, overlapping ones too, in one pass.
 pub(super) fn every_occurrence(hay: &str, patterns: &[&str]) -> Vec<Vec<usize>> {
-    every_occurrence_by(hay, patterns, PREFIXES_MIN)
+    every_occurrence_by(hay, patterns, PREFIXES_MIN, &Budget::of(usize::MAX))
 }
 
 /// [`every_occurrence`], by [`Prefixes`] from `prefixes_min` long patterns on
-/// (tests set 0 or `usize::MAX` to compare the two ways).
+/// (tests set 0 or `usize::MAX` to compare the two ways), as many as `budget`
+/// admits.
 pub(super) fn every_occurrence_by(
     hay: &str,
     patterns: &[&str],
     prefixes_min: usize,
+    budget: &Budget,
 ) -> Vec<Vec<usize>> {
     let mut set = Patterns::default();
     let ids: Vec<usize> = patterns.iter().map(|p| set.add(p, Wanted::All)).collect();
-    let found = set.search_in(hay, crate::par::parts(hay.len()), prefixes_min);
+    let found = set.search_in(hay, crate::par::parts(hay.len()), prefixes_min, budget);
     ids.into_iter().map(|id| found.all(id)).collect()
 }
 
@@ -413,7 +446,8 @@ impl Prepared {
 /// input. Then calls `each` with every record's index and what its searches
 /// found, on as many cores as there are (a record's fuzzy regions exist only
 /// while `each` runs: for thousands of records, all at once would take
-/// gigabytes). The result is parallel to `missing`.
+/// gigabytes). The result is parallel to `missing`; `None` when the searches
+/// found more than [`Budget::for_text`] allows (nothing is then decided).
 pub(super) fn search_each<R: Send>(
     normalized: &Normalized,
     records: &[Record],
@@ -421,7 +455,7 @@ pub(super) fn search_each<R: Send>(
     share: f64,
     prose: Option<&Protected>,
     each: impl Fn(usize, Searches) -> R + Sync,
-) -> Vec<R> {
+) -> Option<Vec<R>> {
     let counts = OnceLock::new();
     let prepared: Vec<Prepared> = missing
         .par_iter()
@@ -441,8 +475,12 @@ pub(super) fn search_each<R: Send>(
             }
         }
     }
-    let prose_found = prose.map(|p| prose_patterns.search(&p.prose.text));
-    let found = patterns.search(&normalized.text);
+    let budget = Budget::for_text(normalized.text.len());
+    let prose_found = prose.map(|p| prose_patterns.search(&p.prose.text, &budget));
+    let found = patterns.search(&normalized.text, &budget);
+    if budget.is_spent() {
+        return None;
+    }
     let hits = |text: &str| found.apart[patterns.ids[text]].as_slice();
     let regions = |pieces: &Option<tolerant::Pieces>, text: &str| match pieces {
         Some(pieces) => pieces.regions(
@@ -470,7 +508,8 @@ pub(super) fn search_each<R: Send>(
             };
             each(i, searches)
         })
-        .collect()
+        .collect::<Vec<R>>()
+        .into()
 }
 
 /// [`search`] record by record, each search its own pass (`str::match_indices`,
@@ -547,7 +586,12 @@ mod tests {
         let prefixes = Prefixes::of(&ids, &list, text.as_bytes());
         assert!(
             prefixes
-                .find(text.as_bytes(), 0..text.len(), &list)
+                .find(
+                    text.as_bytes(),
+                    0..text.len(),
+                    &list,
+                    &Budget::of(usize::MAX)
+                )
                 .is_none()
         );
         let mut set = Patterns::default();
@@ -555,8 +599,8 @@ mod tests {
             set.add(pattern, Wanted::All);
         }
         let (scanned, automaton) = (
-            set.search_in(&text, 3, 0),
-            set.search_in(&text, 1, usize::MAX),
+            set.search_in(&text, 3, 0, &Budget::of(usize::MAX)),
+            set.search_in(&text, 1, usize::MAX, &Budget::of(usize::MAX)),
         );
         assert_eq!(scanned.all, automaton.all);
         assert_eq!(scanned.all[0].len(), 200_000 - 3);
@@ -579,8 +623,8 @@ mod tests {
             }
             let prefixes_min = if by_prefix { 0 } else { usize::MAX };
             let (one, many) = (
-                set.search_in(&text, 1, usize::MAX),
-                set.search_in(&text, parts, prefixes_min),
+                set.search_in(&text, 1, usize::MAX, &Budget::of(usize::MAX)),
+                set.search_in(&text, parts, prefixes_min, &Budget::of(usize::MAX)),
             );
             prop_assert_eq!(&one.all, &many.all);
             prop_assert_eq!(&one.apart, &many.apart);
@@ -610,7 +654,7 @@ mod tests {
             let normalized = Normalized::new(&text);
             let protected = markdown.then(|| Protected::of(&text));
             let missing: Vec<usize> = (0..records.len()).collect();
-            let batch = search_each(&normalized, &records, &missing, share, protected.as_ref(), |_, s| s);
+            let batch = search_each(&normalized, &records, &missing, share, protected.as_ref(), |_, s| s).expect("within the budget");
             for (record, got) in records.iter().zip(batch) {
                 prop_assert_eq!(got, one_by_one(&normalized, record, share, protected.as_ref()));
             }

@@ -9,6 +9,7 @@ use crate::record::{Case, Occurrence, Record};
 use crate::syntax::protected::Protected;
 use crate::text::lines::LineIndex;
 
+use super::failure::too_many_matches;
 use super::matcher::Matcher;
 use super::{Hit, Location, Matched, choose, exact_hit, span};
 
@@ -81,7 +82,21 @@ pub(super) fn merge(
         })
         .collect();
     let forms: Vec<Record> = form_records.iter().map(|(_, f)| f.clone()).collect();
-    let matcher = Matcher::new(text, forms.iter().map(|r| (r.find.as_str(), r.whole_word)));
+    let budget = super::budget::Budget::for_text(text.len());
+    let matcher = Matcher::new(
+        text,
+        forms.iter().map(|r| (r.find.as_str(), r.whole_word)),
+        &budget,
+    );
+    if budget.is_spent() {
+        let most = matcher.most_found();
+        for (location, record) in locations.iter_mut().zip(records) {
+            if record.case == Case::Preserve {
+                *location = Location::Failed(too_many_matches(record, text.len(), most));
+            }
+        }
+        return locations;
+    }
     let mut matches = matcher.with_records(&forms, |r| &r.find);
     let mut form_hits: Vec<Vec<Hit>> = vec![Vec::new(); records.len()];
     for (f, (i, form)) in form_records.iter().enumerate() {

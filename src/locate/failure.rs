@@ -37,6 +37,32 @@ pub(super) fn ambiguous(
     }
 }
 
+/// The failure of a record left unlocated because a search of the text
+/// (of `len` bytes) found more matches than [`crate::limits::max_matches`]
+/// allows; `most` is the text that matched most, and how often, before the
+/// search stopped.
+pub(super) fn too_many_matches(
+    record: &Record,
+    len: usize,
+    most: Option<(&str, usize)>,
+) -> Failure {
+    let most = match most {
+        Some((pattern, n)) => format!("; {} alone matched {n} times", quoted(pattern)),
+        None => String::new(),
+    };
+    Failure {
+        kind: FailureKind::TooLarge,
+        message: format!(
+            "the records' texts match this text more than {} times (more than one match per 16 bytes){most}, so `{}` was not located",
+            crate::limits::max_matches(len),
+            record.id
+        ),
+        help: "give the records whose `find` or `replace` is a short, common text more words, then run again"
+            .to_owned(),
+        first_match: None,
+    }
+}
+
 pub(super) fn too_few(
     text: &str,
     index: &LineIndex,

@@ -15,6 +15,7 @@ use aho_corasick::nfa::contiguous;
 use aho_corasick::{Input, MatchKind};
 use rayon::prelude::*;
 
+use super::budget::{Budget, Tally};
 use super::{fits_around, is_whole_word};
 use crate::record::Record;
 use crate::text::is_word_char;
@@ -41,12 +42,29 @@ struct Raw {
 
 impl<'t> Matcher<'t> {
     /// Searches `text` for every pattern, each given with whether the record
-    /// that wants it asks for `whole_word`.
+    /// that wants it asks for `whole_word`, keeping as many matches as
+    /// `budget` admits (when it is spent, the matches are partial).
     pub(super) fn new<'p: 't>(
         text: &'t str,
         patterns: impl Iterator<Item = (&'p str, bool)>,
+        budget: &Budget,
     ) -> Matcher<'t> {
-        Matcher::build(text, patterns, WORD_LOOKUP_MIN, super::batch::PREFIXES_MIN)
+        Matcher::build(
+            text,
+            patterns,
+            WORD_LOOKUP_MIN,
+            super::batch::PREFIXES_MIN,
+            budget,
+        )
+    }
+
+    /// The pattern with the most matches, and how many it has.
+    pub(super) fn most_found(&self) -> Option<(&'t str, usize)> {
+        let (pattern, id) = self
+            .ids
+            .iter()
+            .max_by_key(|(p, id)| (self.found[**id].len(), *p))?;
+        Some((pattern, self.found[*id].len()))
     }
 
     /// Looks single-word patterns that every record wants as whole words up
@@ -59,6 +77,7 @@ impl<'t> Matcher<'t> {
         patterns: impl Iterator<Item = (&'p str, bool)>,
         word_lookup_min: usize,
         prefixes_min: usize,
+        budget: &Budget,
     ) -> Matcher<'t> {
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut list = Vec::new();
@@ -88,7 +107,7 @@ impl<'t> Matcher<'t> {
         };
         if !long.is_empty() {
             let patterns: Vec<&str> = long.iter().map(|&id| list[id]).collect();
-            let every = super::batch::every_occurrence_by(text, &patterns, 0);
+            let every = super::batch::every_occurrence_by(text, &patterns, 0, budget);
             for (&id, starts) in long.iter().zip(every) {
                 found[id].extend(starts.into_iter().map(|start| Raw {
                     start,
@@ -98,14 +117,17 @@ impl<'t> Matcher<'t> {
         }
         if !others.is_empty() {
             let patterns: Vec<&str> = others.iter().map(|&id| list[id]).collect();
-            for (k, raw) in search_automaton(text, &patterns).into_iter().flatten() {
+            for (k, raw) in search_automaton(text, &patterns, budget)
+                .into_iter()
+                .flatten()
+            {
                 found[others[k]].push(raw);
             }
         }
         if !words.is_empty() {
             let index: foldhash::HashMap<&str, usize> =
                 words.iter().map(|&id| (list[id], id)).collect();
-            for (id, start) in search_words(text, &index).into_iter().flatten() {
+            for (id, start) in search_words(text, &index, budget).into_iter().flatten() {
                 found[id].push(Raw {
                     start,
                     whole_word: true,
@@ -158,7 +180,7 @@ const PARALLEL_MIN: usize = 4 << 20;
 /// for each pattern in order of start. A DFA searches fastest; for pattern sets
 /// too large for one, a contiguous NFA still searches in one pass. Both are
 /// used through their concrete types, so the search loop is compiled for each.
-fn search_automaton(text: &str, patterns: &[&str]) -> Vec<Vec<(usize, Raw)>> {
+fn search_automaton(text: &str, patterns: &[&str], budget: &Budget) -> Vec<Vec<(usize, Raw)>> {
     let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
     let total: usize = patterns.iter().map(|p| p.len()).sum();
     let dfa = (total <= DFA_MAX_PATTERN_BYTES)
@@ -171,13 +193,13 @@ fn search_automaton(text: &str, patterns: &[&str]) -> Vec<Vec<(usize, Raw)>> {
         .flatten();
     let chunks = chunks(text);
     match dfa {
-        Some(dfa) => search_in_chunks(&dfa, text, longest, chunks),
+        Some(dfa) => search_in_chunks(&dfa, text, longest, chunks, budget),
         None => {
             let nfa = contiguous::NFA::builder()
                 .match_kind(MatchKind::Standard)
                 .build(patterns)
                 .expect("literal patterns within the record limits always build");
-            search_in_chunks(&nfa, text, longest, chunks)
+            search_in_chunks(&nfa, text, longest, chunks, budget)
         }
     }
 }
@@ -202,20 +224,25 @@ fn is_word(pattern: &str) -> bool {
 /// Every word of `text` found in `index`, as (pattern, start), chunk by chunk in
 /// text order. A word is a longest run of alphanumeric characters, as
 /// [`is_whole_word`] sees them. Large texts are cut as [`chunks`] says.
-fn search_words(text: &str, index: &foldhash::HashMap<&str, usize>) -> Vec<Vec<(usize, usize)>> {
+fn search_words(
+    text: &str,
+    index: &foldhash::HashMap<&str, usize>,
+    budget: &Budget,
+) -> Vec<Vec<(usize, usize)>> {
     let sieve = Sieve::of(index.keys());
     let chunk = |lo: usize, hi: usize| {
         let mut found = Vec::new();
+        let mut tally = budget.tally();
         // The sieve is asked inline, once per word of the text; the few words
         // it lets through, and runs with non-ASCII characters, are handled in
         // calls of their own (this loop stays small enough to be one function).
         for_each_run(text.as_bytes(), lo, hi, |start, end, ascii| match ascii {
             true => {
                 if sieve.may_hold(text.as_bytes(), start..end) {
-                    look_up(text, index, start..end, &mut found);
+                    look_up(text, index, start..end, (&mut found, &mut tally));
                 }
             }
-            false => look_up_words(text, index, &sieve, start..end, &mut found),
+            false => look_up_words(text, index, &sieve, start..end, (&mut found, &mut tally)),
         });
         found
     };
@@ -237,25 +264,28 @@ fn look_up_words(
     index: &foldhash::HashMap<&str, usize>,
     sieve: &Sieve,
     run: std::ops::Range<usize>,
-    found: &mut Vec<(usize, usize)>,
+    (found, tally): (&mut Vec<(usize, usize)>, &mut Tally<'_>),
 ) {
     words_in(&text[run.clone()], |at| {
         let at = run.start + at.start..run.start + at.end;
         if sieve.may_hold(text.as_bytes(), at.clone()) {
-            look_up(text, index, at, found);
+            look_up(text, index, at, (&mut *found, &mut *tally));
         }
     });
 }
 
-/// Adds (pattern, start) to `found` if the word `text[at]` is a pattern.
+/// Adds (pattern, start) to `found` if the word `text[at]` is a pattern (and
+/// the budget admits it).
 #[inline(never)]
 fn look_up(
     text: &str,
     index: &foldhash::HashMap<&str, usize>,
     at: std::ops::Range<usize>,
-    found: &mut Vec<(usize, usize)>,
+    (found, tally): (&mut Vec<(usize, usize)>, &mut Tally<'_>),
 ) {
-    if let Some(&id) = index.get(&text[at.clone()]) {
+    if let Some(&id) = index.get(&text[at.clone()])
+        && tally.admit()
+    {
         found.push((id, at.start));
     }
 }
@@ -425,15 +455,18 @@ fn search_in_chunks<A: Automaton + Sync>(
     text: &str,
     longest: usize,
     chunks: usize,
+    budget: &Budget,
 ) -> Vec<Vec<(usize, Raw)>> {
     // Overlapping matches come in order of their end; for one pattern that is
     // also the order of their start. Chunks come in text order.
     let chunk = |lo: usize, hi: usize| -> Vec<(usize, Raw)> {
         let end = (hi + longest.saturating_sub(1)).min(text.len());
+        let mut tally = budget.tally();
         automaton
             .try_find_overlapping_iter(Input::new(&text.as_bytes()[lo..end]))
             .expect("an unanchored overlapping search of a Standard automaton cannot fail")
             .filter(|m| lo + m.start() < hi)
+            .take_while(|_| tally.admit())
             .map(|m| {
                 // Patterns are whole UTF-8 texts, so their matches start and end
                 // on character boundaries.
@@ -585,6 +618,7 @@ mod tests {
                     records.iter().map(|r| (r.find.as_str(), r.whole_word)),
                     word_lookup_min,
                     prefixes_min,
+                    &Budget::of(usize::MAX),
                 )
                 .with_records(&records, |r| &r.find)
             };
@@ -669,9 +703,10 @@ mod tests {
             .build(patterns)
             .unwrap();
         let text = "abcdcdabcdcbcdcabc".repeat(7);
-        let whole = search_in_chunks(&dfa, &text, 4, 1).concat();
+        let whole = search_in_chunks(&dfa, &text, 4, 1, &Budget::of(usize::MAX)).concat();
         for chunks in 2..9 {
-            let mut cut = search_in_chunks(&dfa, &text, 4, chunks).concat();
+            let mut cut =
+                search_in_chunks(&dfa, &text, 4, chunks, &Budget::of(usize::MAX)).concat();
             for pattern in 0..patterns.len() {
                 let starts: Vec<usize> = cut
                     .iter()

@@ -13,6 +13,7 @@ use crate::text::lines::LineIndex;
 use matcher::Matcher;
 
 mod batch;
+mod budget;
 mod cased;
 mod context;
 mod failure;
@@ -168,6 +169,9 @@ pub enum FailureKind {
     Conflict,
     /// It would change a Markdown document's structure.
     Structure,
+    /// Its edits would take the article over a limit (`crate::limits`): too
+    /// many edits, or a corrected text too large.
+    TooLarge,
 }
 
 impl FailureKind {
@@ -178,6 +182,7 @@ impl FailureKind {
             FailureKind::Ambiguous => "ambiguous",
             FailureKind::Conflict => "conflict",
             FailureKind::Structure => "structure",
+            FailureKind::TooLarge => "too_large",
         }
     }
 }
@@ -253,10 +258,19 @@ fn locate_as_written(
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
+    let budget = budget::Budget::for_text(text.len());
     let finds = Matcher::new(
         text,
         records.iter().map(|r| (r.find.as_str(), r.whole_word)),
+        &budget,
     );
+    if budget.is_spent() {
+        let most = finds.most_found();
+        return records
+            .iter()
+            .map(|r| Location::Failed(too_many_matches(r, text.len(), most)))
+            .collect();
+    }
     let mut finds = finds.with_records(records, |r| &r.find);
     let mut locations: Vec<Option<Location>> = vec![None; records.len()];
     let mut missing = Vec::new();
@@ -291,12 +305,28 @@ fn locate_as_written(
             .copied()
             .filter(|&i| !records[i].replace.is_empty())
             .collect();
+        let budget = budget::Budget::for_text(text.len());
         let replaces = Matcher::new(
             text,
             candidates
                 .iter()
                 .map(|&i| (records[i].replace.as_str(), records[i].whole_word)),
+            &budget,
         );
+        if budget.is_spent() {
+            let most = replaces.most_found();
+            for &i in &missing {
+                locations[i] = Some(Location::Failed(too_many_matches(
+                    &records[i],
+                    text.len(),
+                    most,
+                )));
+            }
+            return locations
+                .into_iter()
+                .map(|l| l.expect("every record was located"))
+                .collect();
+        }
         let mut replaces = replaces.with_records(records, |r| &r.replace);
         let mut tolerant = Vec::new();
         let mut in_contexts = Vec::with_capacity(missing.len());
@@ -351,6 +381,14 @@ fn locate_as_written(
                         )
                     },
                 )
+                .unwrap_or_else(|| {
+                    // Too many matches in the normalized text: none decided.
+                    let failed = |i: usize| {
+                        let failure = too_many_matches(&records[i], normalized.text.len(), None);
+                        Some(Location::Failed(failure))
+                    };
+                    tolerant.iter().map(|&i| failed(i)).collect()
+                })
             }
         };
         let (mut searched, mut spent) = (0, 0u64);
@@ -360,6 +398,7 @@ fn locate_as_written(
             let in_context =
                 std::mem::take(&mut in_contexts[missing.binary_search(&i).expect("i is missing")]);
             locations[i] = Some(match tiered {
+                Some(failed @ Location::Failed(_)) => failed,
                 Some(found) if tolerance.strict => {
                     Location::Failed(tiers::refused_by_strict(text, index(), record, &found))
                 }

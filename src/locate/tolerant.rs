@@ -109,21 +109,33 @@ impl Normalized {
         }
         cuts.push(original.len());
         cuts.dedup();
-        let normalized: Vec<(String, Vec<(u32, u32)>)> = cuts
-            .windows(2)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|cut| normalize_part(&original[cut[0]..cut[1]]))
-            .collect();
-        let mut text = String::with_capacity(original.len());
-        let mut stretches: Vec<(u32, u32)> = Vec::new();
-        for ((part, part_stretches), cut) in normalized.into_iter().zip(&cuts) {
-            for (n, a) in part_stretches {
-                mapped(&mut stretches, text.len() + n as usize, *cut + a as usize);
-            }
-            text.push_str(&part);
+        // No character normalizes to more bytes than it has, so each part is
+        // written into its own stretch of one buffer the article's size, and
+        // the parts are then moved together: the copy is never held twice.
+        let mut buffer = vec![0u8; original.len()];
+        let mut slices = Vec::with_capacity(cuts.len());
+        let mut rest = buffer.as_mut_slice();
+        for cut in cuts.windows(2) {
+            let (slice, after) = rest.split_at_mut(cut[1] - cut[0]);
+            slices.push((&original[cut[0]..cut[1]], slice));
+            rest = after;
         }
-        mapped(&mut stretches, text.len(), original.len());
+        let normalized: Vec<(usize, Vec<(u32, u32)>)> = slices
+            .into_par_iter()
+            .map(|(part, slice)| normalize_part(part, slice))
+            .collect();
+        let mut len = 0;
+        let mut stretches: Vec<(u32, u32)> = Vec::new();
+        for ((written, part_stretches), cut) in normalized.into_iter().zip(&cuts) {
+            for (n, a) in part_stretches {
+                mapped(&mut stretches, len + n as usize, *cut + a as usize);
+            }
+            buffer.copy_within(*cut..*cut + written, len);
+            len += written;
+        }
+        buffer.truncate(len);
+        mapped(&mut stretches, len, original.len());
+        let text = String::from_utf8(buffer).expect("normalized parts are whole characters");
         let ascii = AsciiBlocks::of(&text);
         Normalized {
             text,
@@ -163,9 +175,10 @@ fn mapped(stretches: &mut Vec<(u32, u32)>, normalized: usize, at: usize) {
     }
 }
 
-/// One part of a text normalized, and its stretches (offsets in the part).
-fn normalize_part(original: &str) -> (String, Vec<(u32, u32)>) {
-    let mut text = String::with_capacity(original.len());
+/// One part of a text normalized into `out` (at least the part's length),
+/// and how many bytes it took, with its stretches (offsets in the part).
+fn normalize_part(original: &str, out: &mut [u8]) -> (usize, Vec<(u32, u32)>) {
+    let mut len = 0;
     let mut stretches: Vec<(u32, u32)> = Vec::new();
     let mut in_space = false;
     for (at, c) in original.char_indices() {
@@ -180,10 +193,10 @@ fn normalize_part(original: &str) -> (String, Vec<(u32, u32)>) {
                 c
             }
         };
-        mapped(&mut stretches, text.len(), at);
-        text.push(c);
+        mapped(&mut stretches, len, at);
+        len += c.encode_utf8(&mut out[len..]).len();
     }
-    (text, stretches)
+    (len, stretches)
 }
 
 /// One approximate match, in normalized byte offsets.

@@ -1,0 +1,117 @@
+//! How many matches one search of a text may hold.
+//!
+//! Every match found is kept until the records have picked theirs, so a few
+//! short records on a large text (`find: "a"` on a gigabyte of `a a a`) would
+//! otherwise ask for tens of bytes of memory per byte of text. Each search
+//! shares one [`Budget`] between the threads that read the text; once it is
+//! spent they stop, and the records are failed as `too_large` rather than
+//! located in part of the text.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Matches taken from the budget at a time, so that threads rarely touch it.
+const BLOCK: usize = 4096;
+
+/// The matches a search may still find.
+#[derive(Debug)]
+pub(super) struct Budget {
+    left: AtomicUsize,
+    spent: std::sync::atomic::AtomicBool,
+}
+
+impl Budget {
+    /// The budget of a search of a text of `len` bytes:
+    /// [`crate::limits::max_matches`].
+    pub(super) fn for_text(len: usize) -> Budget {
+        Budget::of(crate::limits::max_matches(len))
+    }
+
+    /// A budget of `matches`.
+    pub(super) fn of(matches: usize) -> Budget {
+        Budget {
+            left: AtomicUsize::new(matches),
+            spent: false.into(),
+        }
+    }
+
+    /// A tally for one thread's share of the search.
+    pub(super) fn tally(&self) -> Tally<'_> {
+        Tally {
+            budget: self,
+            held: 0,
+        }
+    }
+
+    /// Whether some search ran out of the budget (and stopped).
+    pub(super) fn is_spent(&self) -> bool {
+        self.spent.load(Ordering::Relaxed)
+    }
+
+    fn take(&self, n: usize) -> bool {
+        let took = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
+            .is_ok();
+        if !took {
+            self.spent.store(true, Ordering::Relaxed);
+        }
+        took
+    }
+}
+
+/// One thread's matches, taken from its [`Budget`] a block at a time.
+pub(super) struct Tally<'b> {
+    budget: &'b Budget,
+    held: usize,
+}
+
+impl Tally<'_> {
+    /// Counts one more match: false once the budget is spent (the match is
+    /// then not to be kept, and the search should stop).
+    pub(super) fn admit(&mut self) -> bool {
+        if self.held == 0 {
+            if !self.budget.take(BLOCK) {
+                return false;
+            }
+            self.held = BLOCK;
+        }
+        self.held -= 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_admits_about_its_size_over_all_threads() {
+        let budget = Budget::of(10 * BLOCK);
+        let admitted: Vec<usize> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut tally = budget.tally();
+                        (0..100 * BLOCK).take_while(|_| tally.admit()).count()
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert_eq!(admitted.iter().sum::<usize>(), 10 * BLOCK);
+        assert!(budget.is_spent());
+    }
+
+    #[test]
+    fn a_budget_not_reached_is_not_spent() {
+        let budget = Budget::of(10 * BLOCK);
+        let mut tally = budget.tally();
+        assert_eq!(
+            (0..5 * BLOCK).take_while(|_| tally.admit()).count(),
+            5 * BLOCK
+        );
+        assert!(!budget.is_spent());
+    }
+}

@@ -36,13 +36,22 @@ pub struct Indexed<'a> {
 /// assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 1 });
 /// assert_eq!(index.line_col(text, text.len()), LineCol { line: 2, column: 8 });
 /// ```
+///
+/// Offsets are held in 32 bits (half the memory of a text's millions of
+/// lines), so a text must be under 4 GiB; `correct` reads at most 1 GiB and
+/// writes at most 1 GiB ([`crate::limits`]).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// Characters before each [`BLOCK`]-byte block of the text, built on the
     /// first column asked for on a long line: a column then costs at most a
     /// block's count, however long its line (one line of 200 MB included).
-    blocks: std::sync::OnceLock<Vec<usize>>,
+    blocks: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// `offset` in the 32 bits an index holds it in.
+fn narrow(offset: usize) -> u32 {
+    u32::try_from(offset).expect("a line index is for texts under 4 GiB")
 }
 
 /// Bytes per block of [`LineIndex::blocks`]; a stretch of a line shorter than
@@ -66,8 +75,13 @@ fn char_starts(bytes: &[u8]) -> usize {
 impl LineIndex {
     /// Indexes `text` in one pass, 64 bytes at a time (prose has a line break
     /// every few dozen bytes: too many to look for one at a time).
+    ///
+    /// # Panics
+    ///
+    /// If `text` is 4 GiB or more.
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
+        narrow(bytes.len());
         // Room for lines of 32 bytes on average; memory not used is not touched.
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
@@ -75,16 +89,16 @@ impl LineIndex {
         for (n, block) in blocks.iter().enumerate() {
             let mut breaks = crate::text::bits::mask(block, |b| b == b'\n');
             while breaks != 0 {
-                starts.push(n * 64 + breaks.trailing_zeros() as usize + 1);
+                starts.push((n * 64) as u32 + breaks.trailing_zeros() + 1);
                 breaks &= breaks - 1;
             }
         }
         let tail = bytes.len() - rest.len();
-        starts.extend(memchr::memchr_iter(b'\n', rest).map(|i| tail + i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', rest).map(|i| (tail + i + 1) as u32));
         LineIndex::of(starts)
     }
 
-    fn of(starts: Vec<usize>) -> LineIndex {
+    fn of(starts: Vec<u32>) -> LineIndex {
         LineIndex {
             starts,
             blocks: std::sync::OnceLock::new(),
@@ -102,6 +116,10 @@ impl LineIndex {
     /// let edited = LineIndex::new(old).edited([(2..4, "B\nC")]);
     /// assert_eq!(edited, LineIndex::new(new));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the edited text is 4 GiB or more.
     pub fn edited<'e>(
         &self,
         edits: impl IntoIterator<Item = (std::ops::Range<usize>, &'e str)>,
@@ -109,23 +127,27 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(self.starts.len());
         let mut shift: isize = 0;
         let mut next = 0;
-        let moved = |start: usize, shift: isize| {
-            start
-                .checked_add_signed(shift)
-                .expect("a line start moves within the edited text")
+        let moved = |start: u32, shift: isize| {
+            narrow(
+                (start as usize)
+                    .checked_add_signed(shift)
+                    .expect("a line start moves within the edited text"),
+            )
         };
         for (range, replace) in edits {
             // Lines that start before the edit (or just at it) move with it.
-            while let Some(&start) = self.starts.get(next).filter(|&&s| s <= range.start) {
+            while let Some(&start) = self.starts.get(next).filter(|&&s| s as usize <= range.start) {
                 starts.push(moved(start, shift));
                 next += 1;
             }
             // Lines that start after a break inside the replaced text go.
-            while self.starts.get(next).is_some_and(|&s| s <= range.end) {
+            while self.starts.get(next).is_some_and(|&s| s as usize <= range.end) {
                 next += 1;
             }
-            let at = moved(range.start, shift);
-            starts.extend(memchr::memchr_iter(b'\n', replace.as_bytes()).map(|i| at + i + 1));
+            let at = moved(narrow(range.start), shift);
+            starts.extend(
+                memchr::memchr_iter(b'\n', replace.as_bytes()).map(|i| narrow(at as usize + i + 1)),
+            );
             shift += replace.len() as isize - range.len() as isize;
         }
         starts.extend(self.starts[next..].iter().map(|&s| moved(s, shift)));
@@ -134,23 +156,26 @@ impl LineIndex {
 
     /// The 0-based line that holds byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset) - 1
+        self.starts.partition_point(|&start| start as usize <= offset) - 1
     }
 
     /// The byte range of 0-based `line`, without its LF.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line];
+        let start = self.starts[line] as usize;
         let end = self
             .starts
             .get(line + 1)
-            .map_or(text.len(), |next| next - 1);
+            .map_or(text.len(), |&next| next as usize - 1);
         start..end
     }
 
     /// The byte range of 0-based `line` with its LF, as `git` and `patch` see lines.
     pub fn line_with_end(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
-        self.starts[line]..end
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |&next| next as usize);
+        self.starts[line] as usize..end
     }
 
     /// Number of lines as `git` counts them: LF-terminated lines, plus a last line
@@ -181,27 +206,27 @@ impl LineIndex {
     pub fn line_col_after(&self, text: &str, after: LineCol, offset: usize) -> LineCol {
         let starts = &self.starts;
         let mut lo = after.line.saturating_sub(1);
-        if starts.get(lo).is_none_or(|&s| s > offset) {
+        if starts.get(lo).is_none_or(|&s| s as usize > offset) {
             return self.line_col(text, offset);
         }
         // starts[lo] <= offset; double the step until a start lies past it.
         let mut step = 1;
         let hi = loop {
             match starts.get(lo + step) {
-                Some(&s) if s <= offset => {
+                Some(&s) if s as usize <= offset => {
                     lo += step;
                     step *= 2;
                 }
                 _ => break (lo + step).min(starts.len()),
             }
         };
-        let line = lo + starts[lo..hi].partition_point(|&s| s <= offset) - 1;
+        let line = lo + starts[lo..hi].partition_point(|&s| s as usize <= offset) - 1;
         self.at_line(text, line, offset)
     }
 
     /// Line and column of `offset`, which is on 0-based `line`.
     fn at_line(&self, text: &str, line: usize, offset: usize) -> LineCol {
-        let start = self.starts[line];
+        let start = self.starts[line] as usize;
         let column = match offset - start < BLOCK {
             true => char_starts(&text.as_bytes()[start..offset]),
             false => self.chars_before(text, offset) - self.chars_before(text, start),
@@ -219,14 +244,14 @@ impl LineIndex {
             let mut before = 0;
             let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);
             for block in bytes.chunks(BLOCK) {
-                blocks.push(before);
+                blocks.push(narrow(before));
                 before += char_starts(block);
             }
-            blocks.push(before);
+            blocks.push(narrow(before));
             blocks
         });
         let block = offset / BLOCK;
-        blocks[block] + char_starts(&bytes[block * BLOCK..offset])
+        blocks[block] as usize + char_starts(&bytes[block * BLOCK..offset])
     }
 }
 
@@ -239,7 +264,7 @@ mod tests {
         #[test]
         fn every_line_break_is_indexed_in_blocks_and_tail(text in "[a\né\r\n]{0,300}") {
             let mut starts = vec![0];
-            starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+            starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
             prop_assert_eq!(LineIndex::new(&text).starts, starts);
         }
 

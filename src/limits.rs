@@ -22,11 +22,13 @@ pub const MAX_RECORDS: usize = 1_000_000;
 pub const MAX_EDITS: usize = 1_000_000;
 
 /// Most matches one search of a text of `len` bytes holds before the
-/// records pick theirs: one per 16 bytes of text, plus [`MAX_EDITS`]. Real
-/// prose is far below it: the benchmark's 100 MB with 22,152 records holds
-/// 23,126 matches, and 7,851 patterns matched inside words about 2.4 million.
-/// Past it the records fail as `too_large`: a match is held in 40 bytes, so
-/// memory stays within a few times the text.
+/// records pick theirs: one per 16 bytes of text, plus [`MAX_EDITS`], at the
+/// exact tier's 40 bytes a match (40 MB and 2.5 bytes per byte of text; a
+/// search that holds a match in fewer bytes holds as many more). Real prose is
+/// far below it: the benchmark's 100 MB with 22,152 records holds 23,126
+/// matches, 7,851 patterns matched inside words about 2.4 million, and the
+/// tolerant tier's pieces of 10,000 missing sentences in 10 MB 1.4 million (at
+/// 12 bytes each). Past it the records fail as `too_large`.
 ///
 /// ```
 /// assert_eq!(correct::limits::max_matches(160_000_000), 11_000_000);

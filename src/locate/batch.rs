@@ -93,7 +93,8 @@ impl<'p> Patterns<'p> {
         };
         let matches = by_prefix(hay, &long, &self.list, parts, budget)
             .into_iter()
-            .chain(by_automaton(hay, &short, &self.list, parts, budget));
+            .chain(by_automaton(hay, &short, &self.list, parts, budget))
+            .flatten();
         // The non-overlapping ones are picked as they come, as a left-to-right
         // search would.
         let mut free_from = vec![0usize; n];
@@ -111,6 +112,10 @@ impl<'p> Patterns<'p> {
         found
     }
 }
+
+/// Bytes a match is held in here: its (pattern, start) pair while the
+/// parts are read, then its start in its pattern's list.
+const HELD_PER_MATCH: usize = 12;
 
 /// Patterns at least this long (in bytes) are found by their rarest four
 /// bytes.
@@ -272,14 +277,14 @@ fn by_prefix(
     list: &[&str],
     parts: usize,
     budget: &Budget,
-) -> Vec<(u32, u32)> {
+) -> Vec<Vec<(u32, u32)>> {
     if ids.is_empty() {
         return Vec::new();
     }
     let prefixes = Prefixes::of(ids, list, hay.as_bytes());
     let automaton = OnceLock::new();
     let size = hay.len().div_ceil(parts.max(1));
-    let found: Vec<Vec<(u32, u32)>> = (0..parts.max(1))
+    (0..parts.max(1))
         .into_par_iter()
         .map(|part| {
             let starts = part * size..((part + 1) * size).min(hay.len());
@@ -290,8 +295,7 @@ fn by_prefix(
                     automaton.find(hay, starts, budget)
                 })
         })
-        .collect();
-    found.concat()
+        .collect()
 }
 
 /// [`by_prefix`] for any patterns, by one Aho-Corasick automaton.
@@ -301,17 +305,16 @@ fn by_automaton(
     list: &[&str],
     parts: usize,
     budget: &Budget,
-) -> Vec<(u32, u32)> {
+) -> Vec<Vec<(u32, u32)>> {
     if ids.is_empty() {
         return Vec::new();
     }
     let automaton = Automaton::of(ids, list);
     let size = hay.len().div_ceil(parts.max(1));
-    let found: Vec<Vec<(u32, u32)>> = (0..parts.max(1))
+    (0..parts.max(1))
         .into_par_iter()
         .map(|part| automaton.find(hay, part * size..((part + 1) * size).min(hay.len()), budget))
-        .collect();
-    found.concat()
+        .collect()
 }
 
 /// Patterns in one Aho-Corasick automaton, with their ids and the longest's
@@ -446,8 +449,9 @@ impl Prepared {
 /// input. Then calls `each` with every record's index and what its searches
 /// found, on as many cores as there are (a record's fuzzy regions exist only
 /// while `each` runs: for thousands of records, all at once would take
-/// gigabytes). The result is parallel to `missing`; `None` when the searches
-/// found more than [`Budget::for_text`] allows (nothing is then decided).
+/// gigabytes). The result is parallel to `missing`; when the searches found
+/// more matches than [`Budget::for_text`] allows, nothing is decided and the
+/// error is that number.
 pub(super) fn search_each<R: Send>(
     normalized: &Normalized,
     records: &[Record],
@@ -455,7 +459,7 @@ pub(super) fn search_each<R: Send>(
     share: f64,
     prose: Option<&Protected>,
     each: impl Fn(usize, Searches) -> R + Sync,
-) -> Option<Vec<R>> {
+) -> Result<Vec<R>, usize> {
     let counts = OnceLock::new();
     let prepared: Vec<Prepared> = missing
         .par_iter()
@@ -475,11 +479,11 @@ pub(super) fn search_each<R: Send>(
             }
         }
     }
-    let budget = Budget::for_text(normalized.text.len());
+    let budget = Budget::for_text(normalized.text.len(), HELD_PER_MATCH);
     let prose_found = prose.map(|p| prose_patterns.search(&p.prose.text, &budget));
     let found = patterns.search(&normalized.text, &budget);
     if budget.is_spent() {
-        return None;
+        return Err(budget.size);
     }
     let hits = |text: &str| found.apart[patterns.ids[text]].as_slice();
     let regions = |pieces: &Option<tolerant::Pieces>, text: &str| match pieces {
@@ -490,7 +494,7 @@ pub(super) fn search_each<R: Send>(
         ),
         None => tolerant::Regions::default(),
     };
-    missing
+    let decided = missing
         .par_iter()
         .zip(&prepared)
         .map(|(&i, p)| {
@@ -508,8 +512,8 @@ pub(super) fn search_each<R: Send>(
             };
             each(i, searches)
         })
-        .collect::<Vec<R>>()
-        .into()
+        .collect::<Vec<R>>();
+    Ok(decided)
 }
 
 /// [`search`] record by record, each search its own pass (`str::match_indices`,

@@ -9,26 +9,35 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Bytes the exact tier holds a match in: its (pattern, start, whole word)
+/// while the text is read, then its start and whole-word flag in its
+/// pattern's list.
+pub(super) const HELD: usize = 40;
+
 /// Matches taken from the budget at a time, so that threads rarely touch it.
 const BLOCK: usize = 4096;
 
 /// The matches a search may still find.
 #[derive(Debug)]
 pub(super) struct Budget {
+    /// The matches it started with.
+    pub(super) size: usize,
     left: AtomicUsize,
     spent: std::sync::atomic::AtomicBool,
 }
 
 impl Budget {
-    /// The budget of a search of a text of `len` bytes:
-    /// [`crate::limits::max_matches`].
-    pub(super) fn for_text(len: usize) -> Budget {
-        Budget::of(crate::limits::max_matches(len))
+    /// The budget of a search of a text of `len` bytes that holds each match
+    /// in `held` bytes: the memory of [`crate::limits::max_matches`] matches
+    /// of the exact tier's [`HELD`] bytes.
+    pub(super) fn for_text(len: usize, held: usize) -> Budget {
+        Budget::of(crate::limits::max_matches(len) * HELD / held)
     }
 
     /// A budget of `matches`.
     pub(super) fn of(matches: usize) -> Budget {
         Budget {
+            size: matches,
             left: AtomicUsize::new(matches),
             spent: false.into(),
         }

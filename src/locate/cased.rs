@@ -82,7 +82,7 @@ pub(super) fn merge(
         })
         .collect();
     let forms: Vec<Record> = form_records.iter().map(|(_, f)| f.clone()).collect();
-    let budget = super::budget::Budget::for_text(text.len());
+    let budget = super::budget::Budget::for_text(text.len(), super::budget::HELD);
     let matcher = Matcher::new(
         text,
         forms.iter().map(|r| (r.find.as_str(), r.whole_word)),
@@ -92,7 +92,7 @@ pub(super) fn merge(
         let most = matcher.most_found();
         for (location, record) in locations.iter_mut().zip(records) {
             if record.case == Case::Preserve {
-                *location = Location::Failed(too_many_matches(record, text.len(), most));
+                *location = Location::Failed(too_many_matches(record, budget.size, most));
             }
         }
         return locations;

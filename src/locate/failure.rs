@@ -38,12 +38,12 @@ pub(super) fn ambiguous(
 }
 
 /// The failure of a record left unlocated because a search of the text
-/// (of `len` bytes) found more matches than [`crate::limits::max_matches`]
-/// allows; `most` is the text that matched most, and how often, before the
-/// search stopped.
+/// found more than the `limit` matches it may hold
+/// ([`crate::limits::max_matches`]); `most` is the text that matched most, and
+/// how often, before the search stopped.
 pub(super) fn too_many_matches(
     record: &Record,
-    len: usize,
+    limit: usize,
     most: Option<(&str, usize)>,
 ) -> Failure {
     let most = match most {
@@ -53,8 +53,7 @@ pub(super) fn too_many_matches(
     Failure {
         kind: FailureKind::TooLarge,
         message: format!(
-            "the records' texts match this text more than {} times (more than one match per 16 bytes){most}, so `{}` was not located",
-            crate::limits::max_matches(len),
+            "the records' texts match this text more than {limit} times, more than a search of a text this long holds{most}, so `{}` was not located",
             record.id
         ),
         help: "give the records whose `find` or `replace` is a short, common text more words, then run again"

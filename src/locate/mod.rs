@@ -258,7 +258,7 @@ fn locate_as_written(
     // Line numbers are only needed to explain failures.
     let lazy_index = std::cell::OnceCell::new();
     let index = || lazy_index.get_or_init(|| LineIndex::new(text));
-    let budget = budget::Budget::for_text(text.len());
+    let budget = budget::Budget::for_text(text.len(), budget::HELD);
     let finds = Matcher::new(
         text,
         records.iter().map(|r| (r.find.as_str(), r.whole_word)),
@@ -268,7 +268,7 @@ fn locate_as_written(
         let most = finds.most_found();
         return records
             .iter()
-            .map(|r| Location::Failed(too_many_matches(r, text.len(), most)))
+            .map(|r| Location::Failed(too_many_matches(r, budget.size, most)))
             .collect();
     }
     let mut finds = finds.with_records(records, |r| &r.find);
@@ -305,7 +305,7 @@ fn locate_as_written(
             .copied()
             .filter(|&i| !records[i].replace.is_empty())
             .collect();
-        let budget = budget::Budget::for_text(text.len());
+        let budget = budget::Budget::for_text(text.len(), budget::HELD);
         let replaces = Matcher::new(
             text,
             candidates
@@ -381,10 +381,10 @@ fn locate_as_written(
                         )
                     },
                 )
-                .unwrap_or_else(|| {
+                .unwrap_or_else(|limit| {
                     // Too many matches in the normalized text: none decided.
                     let failed = |i: usize| {
-                        let failure = too_many_matches(&records[i], normalized.text.len(), None);
+                        let failure = too_many_matches(&records[i], limit, None);
                         Some(Location::Failed(failure))
                     };
                     tolerant.iter().map(|&i| failed(i)).collect()

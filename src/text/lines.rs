@@ -136,12 +136,20 @@ impl LineIndex {
         };
         for (range, replace) in edits {
             // Lines that start before the edit (or just at it) move with it.
-            while let Some(&start) = self.starts.get(next).filter(|&&s| s as usize <= range.start) {
+            while let Some(&start) = self
+                .starts
+                .get(next)
+                .filter(|&&s| s as usize <= range.start)
+            {
                 starts.push(moved(start, shift));
                 next += 1;
             }
             // Lines that start after a break inside the replaced text go.
-            while self.starts.get(next).is_some_and(|&s| s as usize <= range.end) {
+            while self
+                .starts
+                .get(next)
+                .is_some_and(|&s| s as usize <= range.end)
+            {
                 next += 1;
             }
             let at = moved(narrow(range.start), shift);
@@ -156,7 +164,9 @@ impl LineIndex {
 
     /// The 0-based line that holds byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start as usize <= offset) - 1
+        self.starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1
     }
 
     /// The byte range of 0-based `line`, without its LF.

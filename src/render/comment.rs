@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use super::annotations::{Annotation, Article, Parts, Suggestion};
 use super::changes::squash;
 use super::diagnostic::Diagnostic;
-use super::review::{escape_line, one_line, sources};
+use super::review::{one_line, sources};
+use crate::text::escape::escape_line;
 
 /// The first line of every comment, which finds it again to update it.
 pub const MARKER: &str = "<!-- correct: pull-request comment -->";

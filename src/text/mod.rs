@@ -4,6 +4,8 @@
 //! - [`lines`]: byte offsets to 1-based lines and columns (LF breaks; columns
 //!   count characters), with a table per long line;
 //! - `bits`: byte masks for the scans that read 32 or 64 bytes at a time;
+//! - `escape`: plain text escaped for CommonMark + GFM (the review page, the
+//!   pull-request comment), by those masks;
 //! - [`words`]: which words of an edit change (the word diff, on `similar`'s
 //!   word tokens, that the review page, the report, the index of changes and
 //!   the tolerant tiers' messages share);
@@ -12,6 +14,7 @@
 //!   tier's "does this cut a word".
 
 pub(crate) mod bits;
+pub(crate) mod escape;
 pub mod lines;
 pub mod words;
 

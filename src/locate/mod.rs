@@ -247,7 +247,9 @@ pub fn locate_with_evidence(
     cased::merge(text, records, prose, locations)
 }
 
-/// [`locate_with_evidence`] for `find` as written, whatever the record's `case`.
+/// [`locate_with_evidence`] for `find` as written, whatever the record's `case`:
+/// the exact tier for every record, then for those it left without a place
+/// whether they are already applied, the tolerant tiers, and the failures.
 fn locate_as_written(
     text: &str,
     records: &[Record],
@@ -255,152 +257,216 @@ fn locate_as_written(
     prose: Option<&Protected>,
     evidence: Option<&crate::evidence::Evidence>,
 ) -> Vec<Location> {
-    // Line numbers are only needed to explain failures.
-    let lazy_index = std::cell::OnceCell::new();
-    let index = || lazy_index.get_or_init(|| LineIndex::new(text));
-    let budget = budget::Budget::for_text(text.len(), budget::HELD);
-    let finds = Matcher::new(
+    let mut text = Locating {
         text,
-        records.iter().map(|r| (r.find.as_str(), r.whole_word)),
-        &budget,
-    );
-    if budget.is_spent() {
-        let most = finds.most_found();
-        return records
-            .iter()
-            .map(|r| Location::Failed(too_many_matches(r, budget.size, most)))
-            .collect();
-    }
-    let mut finds = finds.with_records(records, |r| &r.find);
-    let mut locations: Vec<Option<Location>> = vec![None; records.len()];
-    let mut missing = Vec::new();
-    for (i, record) in records.iter().enumerate() {
-        let starts = finds.matches(i);
-        // A pinned record where every match counts (no prose to leave out) takes
-        // its one hit; many records pin the same common word, and building every
-        // hit for each of them would cost the square of that word's matches.
-        if let Occurrence::Nth(k) = record.occurrence
-            && (prose.is_none() || record.anywhere)
-            && let Some(&start) = starts.get(k - 1)
-        {
-            let hit = exact_hit(span(start, &record.find), record);
-            locations[i] = Some(Location::Found(Found {
-                hits: vec![hit],
-                matched: Matched::EXACT,
-            }));
-            continue;
+        records,
+        tolerance,
+        prose,
+        index: std::cell::OnceCell::new(),
+        locations: vec![None; records.len()],
+    };
+    let all = 0..records.len();
+    match search(text.text, records, all, |r| &r.find) {
+        Ok(mut finds) => {
+            let missing = text.exact(&mut finds);
+            if !missing.is_empty() {
+                text.missing(&missing, &finds, evidence);
+            }
         }
-        let hits: Vec<Hit> = starts
-            .iter()
-            .map(|&start| exact_hit(span(start, &record.find), record))
-            .collect();
-        locations[i] = choose(text, index, record, hits, Matched::EXACT, prose);
-        if locations[i].is_none() {
-            missing.push(i);
+        Err(failed) => text.fail(0..records.len(), failed),
+    }
+    text.locations
+        .into_iter()
+        .map(|l| l.expect("every record was located"))
+        .collect()
+}
+
+/// One text's records being located, phase by phase.
+struct Locating<'a> {
+    text: &'a str,
+    records: &'a [Record],
+    tolerance: Tolerance,
+    prose: Option<&'a Protected>,
+    /// Built on the first failure that needs a line number.
+    index: std::cell::OnceCell<LineIndex>,
+    /// Per record, once decided.
+    locations: Vec<Option<Location>>,
+}
+
+/// A search that found more matches than it may hold: its limit, and the
+/// text that matched most, how often.
+type Overflow<'t> = (usize, Option<(&'t str, usize)>);
+
+/// The `pattern` texts of `records[i]` for each `i` of `which`, searched in
+/// `text`; or, when they match more often than one search may hold, by how much.
+fn search<'t>(
+    text: &'t str,
+    records: &'t [Record],
+    which: impl Iterator<Item = usize>,
+    pattern: fn(&Record) -> &String,
+) -> Result<matcher::RecordMatches<'t, 't>, Overflow<'t>> {
+    let budget = budget::Budget::for_text(text.len(), budget::HELD);
+    let patterns = which.map(|i| (pattern(&records[i]).as_str(), records[i].whole_word));
+    let matcher = Matcher::new(text, patterns, &budget);
+    match budget.is_spent() {
+        true => Err((budget.size, matcher.most_found())),
+        false => Ok(matcher.with_records(records, pattern)),
+    }
+}
+
+impl Locating<'_> {
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(self.text))
+    }
+
+    /// Fails every record of `which` as `too_large`.
+    fn fail(&mut self, which: impl Iterator<Item = usize>, (limit, most): Overflow<'_>) {
+        for i in which {
+            let failure = too_many_matches(&self.records[i], limit, most);
+            self.locations[i] = Some(Location::Failed(failure));
         }
     }
-    if !missing.is_empty() {
-        let candidates: Vec<usize> = missing
-            .iter()
-            .copied()
+
+    /// The exact tier: every record its exact matches in context choose a
+    /// place (or a failure) for; returns the records left without either.
+    fn exact(&mut self, finds: &mut matcher::RecordMatches<'_, '_>) -> Vec<usize> {
+        let (text, prose) = (self.text, self.prose);
+        let mut missing = Vec::new();
+        for (i, record) in self.records.iter().enumerate() {
+            let starts = finds.matches(i);
+            // A pinned record where every match counts (no prose to leave out)
+            // takes its one hit; many records pin the same common word, and
+            // building every hit for each of them would cost the square of
+            // that word's matches.
+            if let Occurrence::Nth(k) = record.occurrence
+                && (prose.is_none() || record.anywhere)
+                && let Some(&start) = starts.get(k - 1)
+            {
+                let hit = exact_hit(span(start, &record.find), record);
+                self.locations[i] = Some(Location::Found(Found {
+                    hits: vec![hit],
+                    matched: Matched::EXACT,
+                }));
+                continue;
+            }
+            let hits: Vec<Hit> = starts
+                .iter()
+                .map(|&start| exact_hit(span(start, &record.find), record))
+                .collect();
+            let index = || self.index.get_or_init(|| LineIndex::new(text));
+            self.locations[i] = choose(text, index, record, hits, Matched::EXACT, prose);
+            if self.locations[i].is_none() {
+                missing.push(i);
+            }
+        }
+        missing
+    }
+
+    /// The records the exact tier left (`missing`): already applied on
+    /// evidence, else through the tolerant tiers, else failed.
+    fn missing(
+        &mut self,
+        missing: &[usize],
+        finds: &matcher::RecordMatches<'_, '_>,
+        evidence: Option<&crate::evidence::Evidence>,
+    ) {
+        let records = self.records;
+        let candidates: Vec<usize> = (missing.iter().copied())
             .filter(|&i| !records[i].replace.is_empty())
             .collect();
-        let budget = budget::Budget::for_text(text.len(), budget::HELD);
-        let replaces = Matcher::new(
-            text,
-            candidates
-                .iter()
-                .map(|&i| (records[i].replace.as_str(), records[i].whole_word)),
-            &budget,
-        );
-        if budget.is_spent() {
-            let most = replaces.most_found();
-            for &i in &missing {
-                locations[i] = Some(Location::Failed(too_many_matches(
-                    &records[i],
-                    text.len(),
-                    most,
-                )));
-            }
-            return locations
-                .into_iter()
-                .map(|l| l.expect("every record was located"))
-                .collect();
-        }
-        let mut replaces = replaces.with_records(records, |r| &r.replace);
+        let mut replaces = match search(self.text, records, candidates.iter().copied(), |r| {
+            &r.replace
+        }) {
+            Ok(replaces) => replaces,
+            Err(failed) => return self.fail(missing.iter().copied(), failed),
+        };
         let mut tolerant = Vec::new();
         let mut in_contexts = Vec::with_capacity(missing.len());
-        for &i in &missing {
+        for &i in missing {
             let record = &records[i];
-            let in_context = match candidates.binary_search(&i) {
-                Ok(_) => replaces.matches(i).to_vec(),
-                Err(_) => Vec::new(),
+            let has_replace = candidates.binary_search(&i).is_ok();
+            let in_context = match has_replace {
+                true => replaces.matches(i).to_vec(),
+                false => Vec::new(),
             };
             let has_context = record.before.is_some() || record.after.is_some();
             let applied = match in_context[..] {
                 [at] if has_context => Some(Some(at)),
-                _ => evidence.and_then(|e| e.already(text, &record.id)),
+                _ => evidence.and_then(|e| e.already(self.text, &record.id)),
             };
             match applied {
-                Some(at) => locations[i] = Some(Location::AlreadyApplied { at }),
+                Some(at) => self.locations[i] = Some(Location::AlreadyApplied { at }),
                 // House style matches as written or not at all: most articles
                 // lack most of its `find`s, and a guess would be a silent edit.
-                None if record.shared => locations[i] = Some(Location::Failed(absent(record))),
-                None => tolerant.push(i),
+                None if record.shared => self.locations[i] = Some(Location::Failed(absent(record))),
+                None => {
+                    tolerant.push(i);
+                    in_contexts.push(in_context);
+                }
             }
-            in_contexts.push(in_context);
         }
-        // The tolerant tiers' searches for all of them, in one pass.
-        let normalized = match tolerant.is_empty() {
-            true => None,
-            false => Some(tolerant::Normalized::new(text)),
-        };
-        // Each record's tiers on its own (on as many cores as there are):
-        // the line index they may need is built first, for all to share.
-        let tiered: Vec<Option<Location>> = match &normalized {
-            None => Vec::new(),
-            Some(normalized) => {
-                let shared = index();
-                let shared = || shared;
-                batch::search_each(
-                    normalized,
-                    records,
-                    &tolerant,
+        if !tolerant.is_empty() {
+            let replaced = |i: usize, in_context: Vec<usize>| Replaced {
+                // Found again for a failure only (a scan of the text each).
+                raw: match candidates.binary_search(&i) {
+                    Ok(_) => replaces.raw(i),
+                    Err(_) => Vec::new(),
+                },
+                in_context,
+            };
+            self.tolerant(&tolerant, in_contexts, finds, replaced);
+        }
+    }
+
+    /// The tolerant tiers for the records of `tolerant` (each with the
+    /// matches of its `replace` in its context), searched together in one
+    /// pass; those they find no place for fail as `not_found` (with where
+    /// `replace` stands: `replaced`), the nearest miss reported for the first
+    /// few.
+    fn tolerant(
+        &mut self,
+        tolerant: &[usize],
+        in_contexts: Vec<Vec<usize>>,
+        finds: &matcher::RecordMatches<'_, '_>,
+        replaced: impl Fn(usize, Vec<usize>) -> Replaced,
+    ) {
+        let (text, records, tolerance) = (self.text, self.records, self.tolerance);
+        let normalized = tolerant::Normalized::new(text);
+        // Each record's tiers on its own (on as many cores as there are): the
+        // line index they may need is built first, for all to share.
+        let shared = self.index();
+        let shared = || shared;
+        let tiered = batch::search_each(
+            &normalized,
+            records,
+            tolerant,
+            tolerance.fuzzy,
+            self.prose,
+            |i, searches| {
+                tiers::locate(
+                    text,
+                    &normalized,
+                    shared,
+                    &records[i],
                     tolerance.fuzzy,
-                    prose,
-                    |i, searches| {
-                        let record = &records[i];
-                        tiers::locate(
-                            text,
-                            normalized,
-                            shared,
-                            record,
-                            tolerance.fuzzy,
-                            prose,
-                            &searches,
-                        )
-                    },
+                    self.prose,
+                    &searches,
                 )
-                .unwrap_or_else(|limit| {
-                    // Too many matches in the normalized text: none decided.
-                    let failed = |i: usize| {
-                        let failure = too_many_matches(&records[i], limit, None);
-                        Some(Location::Failed(failure))
-                    };
-                    tolerant.iter().map(|&i| failed(i)).collect()
-                })
-            }
+            },
+        );
+        let tiered = match tiered {
+            Ok(tiered) => tiered,
+            // Too many matches in the normalized text: none decided.
+            Err(limit) => return self.fail(tolerant.iter().copied(), (limit, None)),
         };
         let (mut searched, mut spent) = (0, 0u64);
-        for (&i, tiered) in tolerant.iter().zip(tiered) {
-            let normalized = normalized.as_ref().expect("built for the tolerant records");
+        for ((&i, tiered), in_context) in tolerant.iter().zip(tiered).zip(in_contexts) {
             let record = &records[i];
-            let in_context =
-                std::mem::take(&mut in_contexts[missing.binary_search(&i).expect("i is missing")]);
-            locations[i] = Some(match tiered {
+            let index = self.index();
+            self.locations[i] = Some(match tiered {
                 Some(failed @ Location::Failed(_)) => failed,
                 Some(found) if tolerance.strict => {
-                    Location::Failed(tiers::refused_by_strict(text, index(), record, &found))
+                    Location::Failed(tiers::refused_by_strict(text, index, record, &found))
                 }
                 Some(found) => found,
                 None => {
@@ -410,29 +476,13 @@ fn locate_as_written(
                     if near {
                         spent += cost;
                     }
-                    let replaced = Replaced {
-                        raw: match candidates.binary_search(&i) {
-                            Ok(_) => replaces.raw(i),
-                            Err(_) => Vec::new(),
-                        },
-                        in_context,
-                    };
-                    Location::Failed(not_found(
-                        text,
-                        index(),
-                        record,
-                        &finds.raw(i),
-                        &replaced,
-                        near.then_some(normalized),
-                    ))
+                    let (raw, replaced) = (finds.raw(i), replaced(i, in_context));
+                    let near = near.then_some(&normalized);
+                    Location::Failed(not_found(text, index, record, &raw, &replaced, near))
                 }
             });
         }
     }
-    locations
-        .into_iter()
-        .map(|l| l.expect("every record was located"))
-        .collect()
 }
 
 /// The hits that lie in prose (all of them for a record with `"scope": "any"` or

@@ -884,50 +884,7 @@ pub fn orphans(
         .filter_map(|rel| SUFFIXES.iter().find_map(|s| rel.strip_suffix(s)))
         .map(str::to_owned)
         .collect();
-    let mut files = Vec::new();
-    match keys {
-        // The named inputs' folders only: a run on one article of a large
-        // archive does not list the whole output folder.
-        Some(keys) => {
-            let folders: BTreeSet<&str> = keys
-                .iter()
-                .map(|k| k.rsplit_once('/').map_or("", |(dir, _)| dir))
-                .collect();
-            for folder in folders {
-                let Ok(dir) = root.sub(Path::new(folder)) else {
-                    continue;
-                };
-                let Ok(entries) = dir.entries() else { continue };
-                for (name, kind) in entries {
-                    match (name.to_str(), kind) {
-                        (Some(name), Kind::File) if !name.starts_with('.') => {
-                            files.push(match folder {
-                                "" => name.to_owned(),
-                                folder => format!("{folder}/{name}"),
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-        None => list_files(&root, Path::new(""), 0, &mut files),
-    }
-    files.sort();
-    let mut by_key: std::collections::BTreeMap<String, Vec<(String, usize)>> = Default::default();
-    for rel in files {
-        let (key, kind) = match SUFFIXES.iter().position(|s| rel.ends_with(s)) {
-            Some(kind) => (rel[..rel.len() - SUFFIXES[kind].len()].to_owned(), kind),
-            None => {
-                let name_at = rel.rfind('/').map_or(0, |i| i + 1);
-                match rel[name_at..].rfind('.') {
-                    Some(dot) if dot > 0 => (rel[..name_at + dot].to_owned(), SUFFIXES.len()),
-                    _ => (rel.clone(), SUFFIXES.len()),
-                }
-            }
-        };
-        by_key.entry(key).or_default().push((rel, kind));
-    }
+    let by_key = by_key(output_files(&root, keys));
     let mut stale = Vec::new();
     for (key, group) in by_key {
         // Another shard's outputs are that shard's to judge.
@@ -969,6 +926,62 @@ pub fn orphans(
         }
     }
     stale
+}
+
+/// The files of the output folder `root` (relative paths, sorted): the
+/// folders of the named inputs' `keys` only, or the whole tree.
+fn output_files(root: &Dir, keys: Option<&std::collections::HashSet<String>>) -> Vec<String> {
+    let mut files = Vec::new();
+    let Some(keys) = keys else {
+        list_files(root, Path::new(""), 0, &mut files);
+        files.sort();
+        return files;
+    };
+    // A run on one article of a large archive does not list the whole
+    // output folder.
+    let folders: BTreeSet<&str> = keys
+        .iter()
+        .map(|k| k.rsplit_once('/').map_or("", |(dir, _)| dir))
+        .collect();
+    for folder in folders {
+        let Ok(dir) = root.sub(Path::new(folder)) else {
+            continue;
+        };
+        let Ok(entries) = dir.entries() else { continue };
+        for (name, kind) in entries {
+            if let (Some(name), Kind::File) = (name.to_str(), kind)
+                && !name.starts_with('.')
+            {
+                files.push(match folder {
+                    "" => name.to_owned(),
+                    folder => format!("{folder}/{name}"),
+                });
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Output `files` grouped by the key they are named after, each with the
+/// index of its suffix in [`SUFFIXES`] (past its end: not an output's name;
+/// the key is then the name without its extension).
+fn by_key(files: Vec<String>) -> std::collections::BTreeMap<String, Vec<(String, usize)>> {
+    let mut by_key: std::collections::BTreeMap<String, Vec<(String, usize)>> = Default::default();
+    for rel in files {
+        let (key, kind) = match SUFFIXES.iter().position(|s| rel.ends_with(s)) {
+            Some(kind) => (rel[..rel.len() - SUFFIXES[kind].len()].to_owned(), kind),
+            None => {
+                let name_at = rel.rfind('/').map_or(0, |i| i + 1);
+                match rel[name_at..].rfind('.') {
+                    Some(dot) if dot > 0 => (rel[..name_at + dot].to_owned(), SUFFIXES.len()),
+                    _ => (rel.clone(), SUFFIXES.len()),
+                }
+            }
+        };
+        by_key.entry(key).or_default().push((rel, kind));
+    }
+    by_key
 }
 
 /// Every regular file below `dir` (relative paths, `/` separators), dot

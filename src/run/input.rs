@@ -447,20 +447,12 @@ impl<'e> Rendered<'e> {
     }
 }
 
+/// Every output of `ev` rendered (the diff and the changelog side by side for
+/// a large article), the review page and the changelog streamed when written.
 fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let outputs = &ev.job.outputs;
     let notices = notice::notices(&ev.records, &ev.outcome);
-    let appended = match opts.append_notice && !notices.is_empty() {
-        true => notice::section(&ev.outcome.corrected, &notices, ev.job.syntax),
-        false => String::new(),
-    };
-    let (text, text_lines) = if appended.is_empty() {
-        (Cow::Borrowed(ev.outcome.corrected.as_str()), None)
-    } else {
-        let text = format!("{}{appended}", ev.outcome.corrected);
-        let lines = LineIndex::new(&text);
-        (Cow::Owned(text), Some(lines))
-    };
+    let (appended, text, text_lines) = written_text(opts, ev, &notices);
     let ok = ev.outcome.succeeded();
     let written = ok.then_some(Written {
         output: &outputs.corrected,
@@ -508,12 +500,46 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         report_line,
         pages: None,
     };
-    let Some(output) = &log.output else {
-        return rendered;
+    rendered.pages = pages(opts, ev, log, appended, &rendered.text, &notices);
+    rendered
+}
+
+/// The text `correct` writes for `ev`: the corrected article, with the
+/// records' notices appended when `--append-notice` asks (and then its own
+/// line index); what was appended comes first.
+fn written_text<'e>(
+    opts: &Options,
+    ev: &'e Evaluated,
+    notices: &[&str],
+) -> (String, Cow<'e, str>, Option<LineIndex>) {
+    let appended = match opts.append_notice && !notices.is_empty() {
+        true => notice::section(&ev.outcome.corrected, notices, ev.job.syntax),
+        false => String::new(),
     };
+    if appended.is_empty() {
+        return (appended, Cow::Borrowed(ev.outcome.corrected.as_str()), None);
+    }
+    let text = format!("{}{appended}", ev.outcome.corrected);
+    let lines = LineIndex::new(&text);
+    (appended, Cow::Owned(text), Some(lines))
+}
+
+/// The pages of an input whose records all applied (none when `log` has no
+/// output): the changelog and review page (streamed unless `--html` needs the page
+/// whole), the word diff, the notice, and the `--html` and `--jsonld` pages.
+fn pages<'e>(
+    opts: &Options,
+    ev: &'e Evaluated,
+    log: crate::wire::Changelog<'e>,
+    appended: String,
+    text: &str,
+    notices: &[&str],
+) -> Option<Pages<'e>> {
+    let output_sha256 = log.output.as_ref()?.sha256.clone();
+    let outputs = &ev.job.outputs;
     let regenerate = regenerate_command(opts, &[&ev.job.input]);
     let word_diff = wdiff::render(&ev.job.input, &ev.text, &ev.records, &ev.outcome, &appended);
-    let (input_sha256, output_sha256) = (log.input.sha256.clone(), output.sha256.clone());
+    let input_sha256 = log.input.sha256.clone();
     let review_page = move |out: &mut (dyn Write + Send)| {
         let header = review::Header {
             input: &ev.job.input,
@@ -534,8 +560,8 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
             review_page(&mut page).expect("writing to memory cannot fail");
             let review = String::from_utf8(page).expect("the page is built from UTF-8 texts");
             let article = match ev.job.syntax {
-                Syntax::Markdown => html::page(&outputs.corrected, &rendered.text),
-                Syntax::Plain => html::plain_page(&outputs.corrected, &rendered.text),
+                Syntax::Markdown => html::page(&outputs.corrected, text),
+                Syntax::Plain => html::plain_page(&outputs.corrected, text),
                 // The corrected article is a page itself.
                 Syntax::Html => String::new(),
             };
@@ -543,19 +569,18 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
             (review.into(), Some((article, review_html)))
         }
     };
-    rendered.pages = Some(Pages {
+    Some(Pages {
         // Serialised as it is written, beside the other outputs.
         changelog: Contents::Streamed(Box::new(move |out| changelog::write_file(out, &log))),
         review,
         wdiff: word_diff,
-        notice: notice::page(&notices),
+        notice: notice::page(notices),
         html,
         jsonld: outputs
             .jsonld
             .as_ref()
             .map(|_| jsonld::document(&outputs.corrected, &ev.records, &ev.outcome)),
-    });
-    rendered
+    })
 }
 
 /// Every replaced span of the input and its place in the written text, in order:

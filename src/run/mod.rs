@@ -476,19 +476,7 @@ fn finish(
     match opts.mode {
         Mode::DryRun => writeln!(stderr, "dry run: nothing written")?,
         Mode::Rebase => unreachable!("a rebase ends before the outputs"),
-        Mode::Write => match session
-            .map(|s| {
-                let paths: Vec<String> = orphans.iter().map(|o| o.path().to_owned()).collect();
-                s.commit_removing(staged, &paths)
-            })
-            .unwrap_or(Ok(Vec::new()))
-            .map(|mut written| {
-                let removed = written.split_off(written.len().saturating_sub(orphans.len()));
-                if !removed.is_empty() {
-                    let _ = writeln!(stderr, "removed orphaned outputs: {}", removed.join(", "));
-                }
-                written
-            }) {
+        Mode::Write => match commit(session, staged, &orphans, stderr) {
             Ok(written) if written.is_empty() => writeln!(stderr, "outputs already current")?,
             Ok(written) if written.len() > LISTED_FILES => {
                 let out = project::display(cwd, &opts.layout.out);
@@ -511,34 +499,7 @@ fn finish(
                 return Ok(EXIT_OK);
             }
             for s in &stale {
-                match s {
-                    Stale::Interrupted(journal) => writeln!(
-                        stderr,
-                        "{}: {journal}: a run was stopped while replacing the outputs; run `correct` to finish it",
-                        paint.warn("stale")
-                    )?,
-                    Stale::Missing(path) => {
-                        writeln!(stderr, "{}: {path} is missing", paint.warn("stale"))?;
-                    }
-                    Stale::Differs(path, diff) => {
-                        writeln!(
-                            stderr,
-                            "{}: {path} differs from what the records produce:",
-                            paint.warn("stale")
-                        )?;
-                        stderr.write_all(report::colored_diff(diff, paint).as_bytes())?;
-                    }
-                    Stale::Refused(path, why) => writeln!(
-                        stderr,
-                        "{}: {path}: {why}; outputs are regular files in real folders: remove it and run `correct`",
-                        paint.warn("stale")
-                    )?,
-                    Stale::Orphan(path, why) => writeln!(
-                        stderr,
-                        "{}: {path} is an orphan: {why}; delete it (or restore its records) and commit",
-                        paint.warn("stale")
-                    )?,
-                }
+                describe_stale(s, paint, stderr)?;
             }
             let inputs: Vec<String> = opts
                 .layout
@@ -557,4 +518,52 @@ fn finish(
         }
     }
     Ok(EXIT_OK)
+}
+
+/// Commits the `staged` outputs and removes the `orphans` (none without a
+/// session: nothing to write); the paths written, the removed ones said on
+/// `stderr`.
+fn commit(
+    session: Option<&Session>,
+    staged: Vec<output::Staged>,
+    orphans: &[Stale],
+    stderr: &mut dyn Write,
+) -> Result<Vec<String>, Error> {
+    let Some(session) = session else {
+        return Ok(Vec::new());
+    };
+    let paths: Vec<String> = orphans.iter().map(|o| o.path().to_owned()).collect();
+    let mut written = session.commit_removing(staged, &paths)?;
+    let removed = written.split_off(written.len().saturating_sub(orphans.len()));
+    if !removed.is_empty() {
+        let _ = writeln!(stderr, "removed orphaned outputs: {}", removed.join(", "));
+    }
+    Ok(written)
+}
+
+/// Says on `stderr` how one output is stale, and what to do.
+fn describe_stale(s: &Stale, paint: Paint, stderr: &mut dyn Write) -> io::Result<()> {
+    let stale = paint.warn("stale");
+    match s {
+        Stale::Interrupted(journal) => writeln!(
+            stderr,
+            "{stale}: {journal}: a run was stopped while replacing the outputs; run `correct` to finish it",
+        ),
+        Stale::Missing(path) => writeln!(stderr, "{stale}: {path} is missing"),
+        Stale::Differs(path, diff) => {
+            writeln!(
+                stderr,
+                "{stale}: {path} differs from what the records produce:"
+            )?;
+            stderr.write_all(report::colored_diff(diff, paint).as_bytes())
+        }
+        Stale::Refused(path, why) => writeln!(
+            stderr,
+            "{stale}: {path}: {why}; outputs are regular files in real folders: remove it and run `correct`",
+        ),
+        Stale::Orphan(path, why) => writeln!(
+            stderr,
+            "{stale}: {path} is an orphan: {why}; delete it (or restore its records) and commit",
+        ),
+    }
 }

@@ -308,6 +308,9 @@ fn close(find_chars: usize) -> usize {
     (find_chars / 20).max(2)
 }
 
+/// The fuzzy tier: the regions where `find` aligns within the record's
+/// bound, in prose; refused when the replacement stands closer; then the
+/// record's `occurrence` chooses among them.
 fn fuzzy_tier<'i>(
     text: &str,
     n: &Normalized,
@@ -320,15 +323,8 @@ fn fuzzy_tier<'i>(
     if share <= 0.0 {
         return None;
     }
-    let finds = scored(
-        text,
-        n,
-        record,
-        &record.find,
-        share,
-        &searches.find_regions,
-        None,
-    );
+    let regions = &searches.find_regions;
+    let finds = scored(text, n, record, &record.find, share, regions, None);
     let hits: Vec<Hit> = finds.iter().map(|s| s.hit.clone()).collect();
     let kept = match super::in_prose(text, index, record, hits, prose) {
         Ok(kept) => kept,
@@ -342,38 +338,45 @@ fn fuzzy_tier<'i>(
     if !record.replace.is_empty() {
         // Only a replacement closer than the best `find` matters: its total,
         // so its own edits, are under that find's total.
-        let replaces = scored(
-            text,
-            n,
-            record,
-            &record.replace,
-            share,
-            &searches.replace_regions,
-            best_find,
-        );
-        let best_replace = replaces.iter().min_by_key(|s| s.total);
+        let regions = &searches.replace_regions;
+        let replaces = scored(text, n, record, &record.replace, share, regions, best_find);
         // The replacement stands closer than any match of `find`: applying
         // `find` there would correct what may be corrected already. Without
         // evidence, refuse and say so (SPEC.md rule 2).
-        if let Some(r) = best_replace
+        if let Some(r) = replaces.iter().min_by_key(|s| s.total)
             && best_find.is_none_or(|f| r.total < f)
         {
-            return Some(Location::Failed(Failure {
-                kind: FailureKind::NotFound,
-                message: format!(
-                    "{} was not found exactly; its replacement {} stands approximately at {} (closer than any match of `find`), which is no evidence that this correction was made",
-                    quoted(&record.find),
-                    quoted(&record.replace),
-                    index().line_col(text, r.hit.span.start)
-                ),
-                help: "if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there; otherwise copy `find` from the article exactly".to_owned(),
-                first_match: Some(r.hit.span.start),
-            }));
+            let at = index().line_col(text, r.hit.span.start);
+            return Some(Location::Failed(replace_stands_closer(record, r, at)));
         }
     }
-    if finds.is_empty() {
-        return None;
+    best_find.map(|best| fuzzy_choice(text, index, record, &finds, best))
+}
+
+/// The failure of a record whose `replace` (at `r`, `at`) stands closer
+/// than any match of its `find`.
+fn replace_stands_closer(record: &Record, r: &Scored, at: crate::text::lines::LineCol) -> Failure {
+    Failure {
+        kind: FailureKind::NotFound,
+        message: format!(
+            "{} was not found exactly; its replacement {} stands approximately at {at} (closer than any match of `find`), which is no evidence that this correction was made",
+            quoted(&record.find),
+            quoted(&record.replace),
+        ),
+        help: "if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there; otherwise copy `find` from the article exactly".to_owned(),
+        first_match: Some(r.hit.span.start),
     }
+}
+
+/// The fuzzy matches (`finds`, the best at `best` total) the record's
+/// `occurrence` chooses, or why it cannot choose.
+fn fuzzy_choice<'i>(
+    text: &str,
+    index: impl Fn() -> &'i LineIndex,
+    record: &Record,
+    finds: &[Scored],
+    best: usize,
+) -> Location {
     let find_chars = record.find.chars().count();
     let matched = |chosen: &[&Scored]| Matched {
         tier: Tier::Fuzzy,
@@ -389,42 +392,30 @@ fn fuzzy_tier<'i>(
             hits: chosen.into_iter().map(|s| s.hit.clone()).collect(),
         })
     };
-    Some(match record.occurrence {
+    let failed = |why: String| Location::Failed(fuzzy_failure(text, index(), record, finds, why));
+    match record.occurrence {
         Occurrence::All => found(finds.iter().collect()),
         Occurrence::Nth(k) if k <= finds.len() => found(vec![&finds[k - 1]]),
-        Occurrence::Nth(k) => Location::Failed(fuzzy_failure(
-            text,
-            index(),
-            record,
-            &finds,
-            format!(
-                "`occurrence` is {k}, but {} matches approximately only {} time(s)",
-                quoted(&record.find),
-                finds.len()
-            ),
+        Occurrence::Nth(k) => failed(format!(
+            "`occurrence` is {k}, but {} matches approximately only {} time(s)",
+            quoted(&record.find),
+            finds.len()
         )),
         Occurrence::Unique => {
-            let best = best_find.expect("candidates exist");
             let contenders: Vec<&Scored> = finds
                 .iter()
                 .filter(|s| s.total < best + close(find_chars))
                 .collect();
             match by_line_hint(index(), record, &contenders) {
                 Some(one) => found(vec![one]),
-                None => Location::Failed(fuzzy_failure(
-                    text,
-                    index(),
-                    record,
-                    &finds,
-                    format!(
-                        "{} matches approximately {} places with close scores",
-                        quoted(&record.find),
-                        contenders.len()
-                    ),
+                None => failed(format!(
+                    "{} matches approximately {} places with close scores",
+                    quoted(&record.find),
+                    contenders.len()
                 )),
             }
         }
-    })
+    }
 }
 
 /// The one contender, or the one nearest the record's `line` hint when it is

@@ -14,26 +14,11 @@ pub(super) struct Fields<'a> {
 }
 
 impl Fields<'_> {
+    /// The record, or `None` with every problem in `errors` (in the order
+    /// of the fields).
     pub(super) fn record(&mut self, file: &str) -> Option<Record> {
         self.unknown_keys(&FIELDS, "");
-        let id = match self.map.get("id") {
-            // An id is a short name: a long one is refused without echoing it.
-            Some(Value::String(id)) if id.chars().count() > MAX_ID_CHARS => {
-                self.errors.push(format!(
-                    "`id` is {} characters long; an id is a short name of at most {MAX_ID_CHARS} characters ([a-z0-9][a-z0-9._-]*)",
-                    id.chars().count()
-                ));
-                None
-            }
-            _ => self.string("id", true),
-        };
-        if let Some(id) = &id
-            && !is_valid_id(id)
-        {
-            self.errors.push(format!(
-                    "`id` {id:?} must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`)"
-                ));
-        }
+        let id = self.id();
         let find = self.string("find", true);
         if find.as_deref() == Some("") {
             self.errors
@@ -44,21 +29,7 @@ impl Fields<'_> {
         let after = self.string("after", false);
         let occurrence = self.occurrence();
         let whole_word = self.boolean("whole_word");
-        let case = self
-            .choice("case", &["exact", "preserve"])
-            .map(|c| match c {
-                Some("preserve") => Case::Preserve,
-                _ => Case::Exact,
-            });
-        if case == Some(Case::Preserve)
-            && let Some(find) = &find
-            && *find != find.to_lowercase()
-        {
-            self.errors.push(format!(
-                "`case`: \"preserve\" needs `find` in lower case (it then also matches the Title and UPPER forms); write {:?}",
-                find.to_lowercase()
-            ));
-        }
+        let case = self.case(find.as_deref());
         let line = self.line();
         let anywhere = self
             .choice("scope", &["prose", "any"])
@@ -67,35 +38,10 @@ impl Fields<'_> {
             .choice("structure", &["kept", "changes"])
             .map(|c| c == Some("changes"));
         let category = self.category();
-        let reason = self.string("reason", true);
-        if reason.as_deref().is_some_and(is_todo) {
-            self.errors.push(
-                "`reason` is still a TODO placeholder; say in a sentence or two why the original is wrong"
-                    .to_owned(),
-            );
-        }
-        if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
-            self.errors.push(
-                "`reason` is empty; say in a sentence or two why the original is wrong".to_owned(),
-            );
-        }
-        let sources = self.sources();
-        if let (Some(category), Some(sources)) = (category, &sources)
-            && category.needs_sources()
-            && sources.is_empty()
-        {
-            self.errors.push(format!(
-                    "category `{category}` needs at least one source in `sources` (a title, and a URL where there is one)"
-                ));
-        }
+        let reason = self.reason();
+        let sources = self.sources_for(category);
         let author = self.string("author", false);
-        let date = self.string("date", false);
-        if let Some(date) = &date
-            && !is_valid_date(date)
-        {
-            self.errors
-                .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
-        }
+        let date = self.date();
         let notice = self.string("notice", false);
         if notice.as_deref().is_some_and(|n| n.trim().is_empty()) {
             self.errors.push(
@@ -103,17 +49,7 @@ impl Fields<'_> {
                     .to_owned(),
             );
         }
-        let rating = self.string("rating", false);
-        match &rating {
-            Some(r) if r.trim().is_empty() => self.errors.push(
-                "`rating` is empty; give the claim's rating (such as \"False\" or \"Misleading\"), or leave the field out".to_owned(),
-            ),
-            Some(r) if r.chars().count() > MAX_RATING_CHARS => self.errors.push(format!(
-                "`rating` is {} characters long; a rating is a word or two of at most {MAX_RATING_CHARS} characters (put the explanation in `reason`)",
-                r.chars().count()
-            )),
-            _ => {}
-        }
+        let rating = self.rating();
         self.string("$schema", false);
         Some(Record {
             id: id?,
@@ -138,6 +74,108 @@ impl Fields<'_> {
             file_line: None,
             shared: false,
         })
+    }
+
+    /// `id`: a short name of lowercase letters, digits, `.`, `_` and `-`.
+    fn id(&mut self) -> Option<String> {
+        let id = match self.map.get("id") {
+            // An id is a short name: a long one is refused without echoing it.
+            Some(Value::String(id)) if id.chars().count() > MAX_ID_CHARS => {
+                self.errors.push(format!(
+                    "`id` is {} characters long; an id is a short name of at most {MAX_ID_CHARS} characters ([a-z0-9][a-z0-9._-]*)",
+                    id.chars().count()
+                ));
+                None
+            }
+            _ => self.string("id", true),
+        };
+        if let Some(id) = &id
+            && !is_valid_id(id)
+        {
+            self.errors.push(format!(
+                "`id` {id:?} must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`)"
+            ));
+        }
+        id
+    }
+
+    /// `case`; `"preserve"` needs `find` in lower case.
+    fn case(&mut self, find: Option<&str>) -> Option<Case> {
+        let case = self
+            .choice("case", &["exact", "preserve"])
+            .map(|c| match c {
+                Some("preserve") => Case::Preserve,
+                _ => Case::Exact,
+            });
+        if case == Some(Case::Preserve)
+            && let Some(find) = find
+            && *find != find.to_lowercase()
+        {
+            self.errors.push(format!(
+                "`case`: \"preserve\" needs `find` in lower case (it then also matches the Title and UPPER forms); write {:?}",
+                find.to_lowercase()
+            ));
+        }
+        case
+    }
+
+    /// `reason`: said, not empty and not a TODO.
+    fn reason(&mut self) -> Option<String> {
+        let reason = self.string("reason", true);
+        if reason.as_deref().is_some_and(is_todo) {
+            self.errors.push(
+                "`reason` is still a TODO placeholder; say in a sentence or two why the original is wrong"
+                    .to_owned(),
+            );
+        }
+        if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            self.errors.push(
+                "`reason` is empty; say in a sentence or two why the original is wrong".to_owned(),
+            );
+        }
+        reason
+    }
+
+    /// `sources`, at least one for a category that needs them.
+    fn sources_for(&mut self, category: Option<Category>) -> Option<Vec<Source>> {
+        let sources = self.sources();
+        if let (Some(category), Some(sources)) = (category, &sources)
+            && category.needs_sources()
+            && sources.is_empty()
+        {
+            self.errors.push(format!(
+                "category `{category}` needs at least one source in `sources` (a title, and a URL where there is one)"
+            ));
+        }
+        sources
+    }
+
+    /// `date`, as YYYY-MM-DD.
+    fn date(&mut self) -> Option<String> {
+        let date = self.string("date", false);
+        if let Some(date) = &date
+            && !is_valid_date(date)
+        {
+            self.errors
+                .push(format!("`date` {date:?} is not a valid date as YYYY-MM-DD"));
+        }
+        date
+    }
+
+    /// `rating`: a word or two.
+    fn rating(&mut self) -> Option<String> {
+        let rating = self.string("rating", false);
+        match &rating {
+            Some(r) if r.trim().is_empty() => self.errors.push(
+                "`rating` is empty; give the claim's rating (such as \"False\" or \"Misleading\"), or leave the field out".to_owned(),
+            ),
+            Some(r) if r.chars().count() > MAX_RATING_CHARS => self.errors.push(format!(
+                "`rating` is {} characters long; a rating is a word or two of at most {MAX_RATING_CHARS} characters (put the explanation in `reason`)",
+                r.chars().count()
+            )),
+            _ => {}
+        }
+        rating
     }
 
     fn unknown_keys(&mut self, known: &[&str], path: &str) {

@@ -106,31 +106,7 @@ impl Protected {
         let mut prose = Prose::default();
         let mut in_code_block = false;
         let mut text_ranges: Vec<Range<usize>> = Vec::new();
-        // The ranges of the top-level blocks: what lies between them that is
-        // not white space was consumed by the parser without an event, which
-        // is a link reference definition (a duplicate one, which only the
-        // first of its label counts, is in no list of definitions).
-        let (mut depth, mut blocks) = (0usize, Vec::new());
-        for (event, range) in &events {
-            match event {
-                Event::Start(_) => {
-                    if depth == 0 {
-                        blocks.push(range.clone());
-                    }
-                    depth += 1;
-                }
-                Event::End(_) => depth = depth.saturating_sub(1),
-                _ if depth == 0 => blocks.push(range.clone()),
-                _ => {}
-            }
-        }
-        let mut from = at;
-        for block in blocks.iter().chain([&(source.len()..source.len())]) {
-            if block.start > from && !source[from..block.start].trim().is_empty() {
-                ranges.push((from..block.start, Kind::LinkDefinition));
-            }
-            from = from.max(block.end);
-        }
+        ranges.extend(unlisted_definitions(source, at, &events).map(|r| (r, Kind::LinkDefinition)));
         for (event, range) in events {
             let child = |links: &mut Vec<OpenLink>, r: &Range<usize>| {
                 if let Some((_, children, _)) = links.last_mut() {
@@ -192,24 +168,63 @@ impl Protected {
         }
         // GitHub links bare URLs and addresses in text (GFM's extended
         // autolinks): their text is a link's target, so it is protected.
-        for link in extended_autolinks(source) {
-            let in_text = text_ranges
-                .binary_search_by(|r| {
-                    if r.end <= link.start {
-                        std::cmp::Ordering::Less
-                    } else if r.start > link.start {
-                        std::cmp::Ordering::Greater
-                    } else {
-                        std::cmp::Ordering::Equal
-                    }
-                })
-                .is_ok();
-            if in_text {
-                ranges.push((link, Kind::Autolink));
-            }
-        }
+        ranges.extend(autolinks_in(source, &text_ranges).map(|r| (r, Kind::Autolink)));
         Protected::from_parts(ranges, prose)
     }
+}
+
+/// What lies between the top-level blocks of `events` (past `at`) that is not
+/// white space: the parser consumed it without an event, so it is a link
+/// reference definition (a duplicate one, of which only the first of its label
+/// counts, is in no list of definitions).
+fn unlisted_definitions<'s>(
+    source: &'s str,
+    at: usize,
+    events: &[(Event<'_>, Range<usize>)],
+) -> impl Iterator<Item = Range<usize>> + 's {
+    let (mut depth, mut blocks) = (0usize, Vec::new());
+    for (event, range) in events {
+        match event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    blocks.push(range.clone());
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => blocks.push(range.clone()),
+            _ => {}
+        }
+    }
+    blocks.push(source.len()..source.len());
+    let mut from = at;
+    blocks.into_iter().filter_map(move |block| {
+        let gap = (block.start > from && !source[from..block.start].trim().is_empty())
+            .then_some(from..block.start);
+        from = from.max(block.end);
+        gap
+    })
+}
+
+/// The extended autolinks of `source` that start in one of its `text_ranges`
+/// (sorted): text GitHub would link.
+fn autolinks_in<'a>(
+    source: &'a str,
+    text_ranges: &'a [Range<usize>],
+) -> impl Iterator<Item = Range<usize>> + 'a {
+    extended_autolinks(source).filter(|link| {
+        text_ranges
+            .binary_search_by(|r| {
+                if r.end <= link.start {
+                    std::cmp::Ordering::Less
+                } else if r.start > link.start {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    })
 }
 
 /// GFM's extended autolinks in `text` (spec 6.9, as cmark-gfm, GitHub's

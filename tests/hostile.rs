@@ -691,5 +691,33 @@ fn records_that_would_make_gigabytes_fail_as_too_large_and_write_nothing() {
         let kinds = failure_kinds(&run);
         assert!(kinds.iter().any(|k| k == "too_large"), "{case}: {kinds:?}");
         assert!(!p.exists("output"), "{case}: something was written");
+        // Every machine format carries the failure, in the record file.
+        let github = run_within(&p, &["--format", "github"], Duration::from_secs(60));
+        assert!(
+            github
+                .stdout
+                .contains("::error file=corrections/a.json,line="),
+            "{case}: {}",
+            github.stdout
+        );
+        assert!(
+            github.stdout.contains("::too_large: "),
+            "{case}: {}",
+            github.stdout
+        );
+        let sarif = run_within(&p, &["--format", "sarif"], Duration::from_secs(60));
+        let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+        let rules = &log["runs"][0]["tool"]["driver"]["rules"];
+        let rule = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "too_large");
+        let text = rule.map(|r| r["shortDescription"]["text"].as_str().unwrap());
+        assert_eq!(
+            text,
+            Some("A file, or what the records would make of it, is larger than correct takes"),
+            "{case}"
+        );
     }
 }

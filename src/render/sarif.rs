@@ -82,6 +82,14 @@ fn rule(id: &str) -> Value {
         "not_found" => ("A record's text is not in the article", "error"),
         "ambiguous" => ("A record's text matches more than one place", "error"),
         "conflict" => ("Two records change overlapping text", "error"),
+        "structure" => (
+            "A record's edit would change the document's structure",
+            "error",
+        ),
+        "too_large" => (
+            "A file, or what the records would make of it, is larger than correct takes",
+            "error",
+        ),
         "stale" | "missing" | "orphan" | "interrupted" => (
             "An output is not what the records produce: run `correct`",
             "error",

@@ -76,25 +76,38 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     found
 }
 
-/// Runs `correct args` in `p`, killed (and failed) after `limit`.
+/// Runs `correct args` in `p`, killed (and failed) after `limit`. Its output
+/// goes to files, so a long report never fills a pipe no one reads.
 fn run_within(p: &Project, args: &[&str], limit: Duration) -> Run {
+    let (stdout, stderr) = (tempfile::tempfile().unwrap(), tempfile::tempfile().unwrap());
     let mut child = p
         .command(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stdout(stdout.try_clone().unwrap())
+        .stderr(stderr.try_clone().unwrap())
         .spawn()
         .unwrap();
+    let read = |mut file: &std::fs::File| {
+        use std::io::{Read, Seek};
+        let mut bytes = Vec::new();
+        file.rewind().unwrap();
+        file.read_to_end(&mut bytes).unwrap();
+        bytes
+    };
     let started = Instant::now();
     loop {
-        if child.try_wait().unwrap().is_some() {
-            return Run::from(child.wait_with_output().unwrap());
+        if let Some(status) = child.try_wait().unwrap() {
+            return Run::from(std::process::Output {
+                status,
+                stdout: read(&stdout),
+                stderr: read(&stderr),
+            });
         }
         if started.elapsed() > limit {
             let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
+            let _ = child.wait();
             panic!(
                 "correct {args:?} hung (killed after {limit:?}); stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&read(&stderr))
             );
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -662,10 +675,16 @@ fn records_that_would_make_gigabytes_fail_as_too_large_and_write_nothing() {
             "over the limit of 1 GiB for a corrected article",
         ),
         (
-            "more edits than an article takes",
+            "one record with more edits than an article takes",
             "a ".repeat(1_100_000),
             vec![every("many", "a", "b")],
-            "over the limit of 1000000 edits per article",
+            "matches 1100000 times, more than the 1000000 edits an article may take",
+        ),
+        (
+            "records with more edits together than an article takes",
+            "a b cdefghijklmnopqrstuvwxyz ".repeat(600_000),
+            vec![every("a", "a", "x"), every("b", "b", "y")],
+            "makes 600000 edits, and the article's records 1200000 in all, over the limit of 1000000 edits per article",
         ),
         (
             "more matches than a search holds",

@@ -62,6 +62,22 @@ pub(super) fn too_many_matches(
     }
 }
 
+/// The failure of a record whose `find` matches (at `starts`, in context)
+/// more often than an article may take edits ([`crate::limits::MAX_EDITS`]).
+pub(super) fn too_many_edits(record: &Record, starts: &[usize]) -> Failure {
+    Failure {
+        kind: FailureKind::TooLarge,
+        message: format!(
+            "{} matches {} times, more than the {} edits an article may take",
+            quoted(&record.find),
+            starts.len(),
+            crate::limits::MAX_EDITS
+        ),
+        help: "give `find` more context (`before`, `after`, a longer text) so that it matches fewer places, or split the article".to_owned(),
+        first_match: starts.first().copied(),
+    }
+}
+
 pub(super) fn too_few(
     text: &str,
     index: &LineIndex,

@@ -349,6 +349,12 @@ impl Locating<'_> {
                 }));
                 continue;
             }
+            // More matches than an article may take edits: each would be a
+            // hit of its own, so the record fails before they are built.
+            if starts.len() > crate::limits::MAX_EDITS {
+                self.locations[i] = Some(Location::Failed(too_many_edits(record, starts)));
+                continue;
+            }
             let hits: Vec<Hit> = starts
                 .iter()
                 .map(|&start| exact_hit(span(start, &record.find), record))

@@ -59,8 +59,8 @@ pub struct Suggestion {
     pub before: String,
     /// And after it.
     pub after: String,
-    /// The record's sources.
-    pub sources: Vec<crate::record::Source>,
+    /// The record's sources (shared by its edits).
+    pub sources: std::sync::Arc<[crate::record::Source]>,
     /// The record's file, as shown.
     pub record_file: String,
     /// The record's line in it, when known.
@@ -69,8 +69,9 @@ pub struct Suggestion {
     pub id: String,
     /// Its category, as record files spell it.
     pub category: &'static str,
-    /// Its reason.
-    pub reason: String,
+    /// Its reason (shared by its edits: a record may make a million, and a
+    /// reason may be a megabyte).
+    pub reason: std::sync::Arc<str>,
 }
 
 /// One evaluated input's counts and review page.
@@ -135,6 +136,10 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
     let mut all = Vec::new();
     for c in &outcome.corrections {
         let record = &records[c.record];
+        let (reason, sources): (std::sync::Arc<str>, std::sync::Arc<[_]>) = (
+            record.reason.as_str().into(),
+            record.sources.as_slice().into(),
+        );
         for e in c.edits() {
             all.push(Annotation::Suggestion(Suggestion {
                 path: input.to_owned(),
@@ -144,12 +149,12 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
                 text: outcome.corrected[e.corrected.start..e.corrected.end].to_owned(),
                 before: context_before(text, e.original.start, CONTEXT_WORDS, CONTEXT_CHARS),
                 after: context_after(text, e.original.end, CONTEXT_WORDS, CONTEXT_CHARS),
-                sources: record.sources.clone(),
+                sources: sources.clone(),
                 record_file: record.file.clone(),
                 record_line: record.file_line,
                 id: record.id.clone(),
                 category: record.category.as_str(),
-                reason: record.reason.clone(),
+                reason: reason.clone(),
             }));
         }
         // A failure belongs to the record: it is placed on the record in its
@@ -165,30 +170,94 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
 /// suggestion per edit, an `ERROR` per failure.
 pub fn rdjson(source: &str, all: &[Annotation]) -> String {
     let position = |p: &Place| json!({"line": p.line, "column": p.byte_column});
-    let diagnostics: Vec<Value> = all
-        .iter()
-        .filter_map(|a| match a {
-            Annotation::Article(_) => None,
-            Annotation::Suggestion(s) => {
-                let range = json!({"start": position(&s.start), "end": position(&s.end)});
-                Some(json!({
-                    "message": format!("{} ({}): {}", s.id, s.category, s.reason),
-                    "location": {"path": s.path, "range": range},
-                    "severity": "INFO",
-                    "code": {"value": s.id},
-                    "suggestions": [{"range": range, "text": s.text}],
-                }))
-            }
-            Annotation::Failure(d) => Some(d.rdjson()),
-        })
-        .collect();
+    let mut reasons = Reasons::new();
+    let diagnostics = all.iter().filter_map(move |a| match a {
+        Annotation::Article(_) => None,
+        Annotation::Suggestion(s) => {
+            let range = json!({"start": position(&s.start), "end": position(&s.end)});
+            Some(json!({
+                "message": format!("{} ({}): {}", s.id, s.category, reasons.of(&s.reason)),
+                "location": {"path": s.path, "range": range},
+                "severity": "INFO",
+                "code": {"value": s.id},
+                "suggestions": [{"range": range, "text": s.text}],
+            }))
+        }
+        Annotation::Failure(d) => Some(d.rdjson()),
+    });
     let document = json!({
         "source": {"name": source},
-        "diagnostics": diagnostics,
+        "diagnostics": [],
     });
-    let text = serde_json::to_string(&document).expect("diagnostics serialise");
+    let text = with_items(&document, "diagnostics", diagnostics);
     let mut text = crate::inert::json(&text).into_owned();
     text.push('\n');
+    text
+}
+
+/// Bytes of reasons one document's edit messages repeat in full (64 MiB):
+/// a record may make a million edits and have a reason of a megabyte, and a
+/// machine format must not print a terabyte. Past them each message gives
+/// the reason's first [`REASON_PER_EDIT_CHARS`] characters and `…`; the whole
+/// reason is in the changelog and on the review page. Real runs stay far
+/// below (the benchmark's 21,895 edits repeat 1.5 MB).
+pub const REPEATED_REASON_BYTES: usize = 64 << 20;
+
+/// Characters of a reason an edit's message gives past
+/// [`REPEATED_REASON_BYTES`].
+pub const REASON_PER_EDIT_CHARS: usize = 200;
+
+/// The reasons one document's edit messages have repeated so far.
+pub(crate) struct Reasons {
+    left: usize,
+}
+
+impl Reasons {
+    pub(crate) fn new() -> Reasons {
+        Reasons {
+            left: REPEATED_REASON_BYTES,
+        }
+    }
+
+    /// `reason` as the next edit's message repeats it.
+    pub(crate) fn of<'r>(&mut self, reason: &'r str) -> std::borrow::Cow<'r, str> {
+        if reason.len() <= self.left {
+            self.left -= reason.len();
+            return reason.into();
+        }
+        match reason.char_indices().nth(REASON_PER_EDIT_CHARS) {
+            None => reason.into(),
+            Some((cut, _)) => format!("{}…", &reason[..cut]).into(),
+        }
+    }
+}
+
+/// `document` serialised with its empty array `key` filled with `items`,
+/// each serialised as it comes: a run's million edits are never held as JSON
+/// values at once (a value takes kilobytes, its text a few hundred bytes).
+/// The empty array stands once in the document's text: `key` is named once,
+/// and inside a string its quotes would be escaped.
+pub(crate) fn with_items(
+    document: &Value,
+    key: &str,
+    items: impl Iterator<Item = Value>,
+) -> String {
+    let skeleton = serde_json::to_string(document).expect("a JSON value serialises");
+    let empty = format!("{}:[]", Value::from(key));
+    let at = skeleton
+        .find(&empty)
+        .expect("the document holds the empty array")
+        + empty.len()
+        - 1;
+    let mut text = String::with_capacity(skeleton.len());
+    text.push_str(&skeleton[..at]);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&serde_json::to_string(&item).expect("a JSON value serialises"));
+    }
+    text.push_str(&skeleton[at..]);
     text
 }
 
@@ -285,6 +354,42 @@ fn notice(s: &Suggestion) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_written_one_by_one_make_the_document_one_value_makes() {
+        let items = || (0..3).map(|i| json!({"n": i, "text": format!("\"{i}\":[]")}));
+        // A string before the array that reads like it stays as it is.
+        let quoted = "\"list\":[]";
+        let whole = json!({"a": {"b": quoted}, "list": items().collect::<Vec<_>>(), "z": []});
+        let skeleton = json!({"a": {"b": quoted}, "list": [], "z": []});
+        assert_eq!(
+            with_items(&skeleton, "list", items()),
+            serde_json::to_string(&whole).unwrap()
+        );
+        let empty = json!({"list": []});
+        assert_eq!(
+            with_items(&empty, "list", std::iter::empty()),
+            r#"{"list":[]}"#
+        );
+    }
+
+    #[test]
+    fn reasons_are_repeated_in_full_up_to_their_budget_then_cut() {
+        let long = "é".repeat(1 << 20);
+        let mut reasons = Reasons::new();
+        // 64 MiB of repeats are 32 of a reason of 2 MiB (a million é).
+        for _ in 0..32 {
+            assert_eq!(reasons.of(&long).len(), long.len());
+        }
+        let cut = reasons.of(&long);
+        assert_eq!(cut.chars().count(), REASON_PER_EDIT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        // A short reason past the budget is still whole.
+        assert_eq!(
+            reasons.of("The pact was signed in 1941."),
+            "The pact was signed in 1941."
+        );
+    }
 
     #[test]
     fn edits_become_suggestions_and_failures_errors() {

@@ -19,21 +19,33 @@ const CORRECTION: &str = "correction";
 
 /// The SARIF log of a run's annotations.
 pub fn log(all: &[Annotation]) -> String {
+    // The rules and notifications first (they come before the results in the
+    // log's text), then each result serialised as it comes.
     let mut rules = Rules::default();
-    let mut results = Vec::new();
     let mut notifications = Vec::new();
     for a in all {
         match a {
-            Annotation::Suggestion(s) => results.push(suggestion(s, rules.index(CORRECTION))),
+            Annotation::Suggestion(_) => {
+                rules.index(CORRECTION);
+            }
             Annotation::Failure(d) if d.file.is_empty() => notifications.push(json!({
                 "level": "error",
                 "message": {"text": d.message},
                 "descriptor": {"id": d.kind},
             })),
-            Annotation::Failure(d) => results.push(failure(d, rules.index(&d.kind))),
+            Annotation::Failure(d) => {
+                rules.index(&d.kind);
+            }
             Annotation::Article(_) => {}
         }
     }
+    let mut reasons = super::annotations::Reasons::new();
+    let results = all.iter().filter_map(|a| match a {
+        Annotation::Suggestion(s) => Some(suggestion(s, rules.find(CORRECTION), &mut reasons)),
+        Annotation::Failure(d) if d.file.is_empty() => None,
+        Annotation::Failure(d) => Some(failure(d, rules.find(&d.kind))),
+        Annotation::Article(_) => None,
+    });
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -48,10 +60,10 @@ pub fn log(all: &[Annotation]) -> String {
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }],
     });
-    let text = serde_json::to_string(&log).expect("a JSON value serialises");
+    let text = super::annotations::with_items(&log, "results", results);
     let mut text = crate::inert::json(&text).into_owned();
     text.push('\n');
     text
@@ -65,6 +77,11 @@ struct Rules {
 }
 
 impl Rules {
+    /// A rule indexed already, as a result names it.
+    fn find(&self, id: &str) -> (String, usize) {
+        (id.to_owned(), self.at[id])
+    }
+
     fn index(&mut self, id: &str) -> (String, usize) {
         let next = self.list.len();
         let index = *self.at.entry(id.to_owned()).or_insert(next);
@@ -129,13 +146,17 @@ fn region(start: &Place, end: &Place) -> Value {
     })
 }
 
-fn suggestion(s: &Suggestion, (rule, index): (String, usize)) -> Value {
+fn suggestion(
+    s: &Suggestion,
+    (rule, index): (String, usize),
+    reasons: &mut super::annotations::Reasons,
+) -> Value {
     let location = json!({"uri": uri(&s.path)});
     json!({
         "ruleId": rule,
         "ruleIndex": index,
         "level": "note",
-        "message": {"text": format!("{} ({}): {}", s.id, s.category, s.reason)},
+        "message": {"text": format!("{} ({}): {}", s.id, s.category, reasons.of(&s.reason))},
         "locations": [{"physicalLocation": {
             "artifactLocation": location,
             "region": region(&s.start, &s.end),

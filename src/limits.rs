@@ -1,7 +1,10 @@
 //! Limits that keep a bad input from exhausting memory or the stack.
 //!
-//! Each is checked before the work it bounds; going over one is a run error
-//! (exit 2) that names the file, the limit and what to do. They sit far above
+//! Each is checked before the work it bounds. Going over a limit on what is
+//! read is a run error (exit 2) that names the file, the limit and what to do;
+//! going over one on what the records would make (edits, the corrected text,
+//! the matches a search holds) fails the records concerned as `too_large`
+//! (exit 1, nothing written), each named in its record file. They sit far above
 //! any real article or correction set (a 100 MB file with 22,152 records runs
 //! well inside them).
 

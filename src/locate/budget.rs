@@ -14,8 +14,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// pattern's list.
 pub(super) const HELD: usize = 40;
 
-/// Matches taken from the budget at a time, so that threads rarely touch it.
-const BLOCK: usize = 4096;
+/// Matches taken from the budget at a time, so that threads rarely touch it
+/// (what a thread holds unused goes back when it is done).
+const BLOCK: usize = 256;
 
 /// The matches a search may still find.
 #[derive(Debug)]
@@ -56,17 +57,20 @@ impl Budget {
         self.spent.load(Ordering::Relaxed)
     }
 
-    fn take(&self, n: usize) -> bool {
-        let took = self
+    /// Takes up to `n` matches: how many it took, none once it is spent.
+    fn take(&self, n: usize) -> usize {
+        let left = self
             .left
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(n)
-            })
-            .is_ok();
-        if !took {
-            self.spent.store(true, Ordering::Relaxed);
+                (left > 0).then(|| left - left.min(n))
+            });
+        match left {
+            Ok(left) => left.min(n),
+            Err(_) => {
+                self.spent.store(true, Ordering::Relaxed);
+                0
+            }
         }
-        took
     }
 }
 
@@ -81,13 +85,19 @@ impl Tally<'_> {
     /// then not to be kept, and the search should stop).
     pub(super) fn admit(&mut self) -> bool {
         if self.held == 0 {
-            if !self.budget.take(BLOCK) {
+            self.held = self.budget.take(BLOCK);
+            if self.held == 0 {
                 return false;
             }
-            self.held = BLOCK;
         }
         self.held -= 1;
         true
+    }
+}
+
+impl Drop for Tally<'_> {
+    fn drop(&mut self) {
+        self.budget.left.fetch_add(self.held, Ordering::Relaxed);
     }
 }
 
@@ -96,7 +106,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_budget_admits_about_its_size_over_all_threads() {
+    fn a_budget_admits_its_size_over_all_threads() {
         let budget = Budget::of(10 * BLOCK);
         let admitted: Vec<usize> = std::thread::scope(|s| {
             let threads: Vec<_> = (0..4)
@@ -110,6 +120,31 @@ mod tests {
             threads.into_iter().map(|t| t.join().unwrap()).collect()
         });
         assert_eq!(admitted.iter().sum::<usize>(), 10 * BLOCK);
+        assert!(budget.is_spent());
+    }
+
+    #[test]
+    fn what_a_tally_holds_unused_goes_back() {
+        let budget = Budget::of(2 * BLOCK);
+        for _ in 0..10 {
+            let mut tally = budget.tally();
+            assert!(tally.admit());
+        }
+        // Ten tallies of one match each took a block each and gave back the rest.
+        let mut tally = budget.tally();
+        assert_eq!(
+            (0..3 * BLOCK).take_while(|_| tally.admit()).count(),
+            2 * BLOCK - 10
+        );
+    }
+
+    #[test]
+    fn a_budget_met_exactly_is_not_spent_and_one_more_spends_it() {
+        let budget = Budget::of(1000);
+        let mut tally = budget.tally();
+        assert_eq!((0..1000).take_while(|_| tally.admit()).count(), 1000);
+        assert!(!budget.is_spent());
+        assert!(!tally.admit());
         assert!(budget.is_spent());
     }
 

@@ -257,7 +257,7 @@ fn locate_as_written(
     prose: Option<&Protected>,
     evidence: Option<&crate::evidence::Evidence>,
 ) -> Vec<Location> {
-    let mut text = Locating {
+    let mut locating = Locating {
         text,
         records,
         tolerance,
@@ -265,17 +265,17 @@ fn locate_as_written(
         index: std::cell::OnceCell::new(),
         locations: vec![None; records.len()],
     };
-    let all = 0..records.len();
-    match search(text.text, records, all, |r| &r.find) {
+    match search(text, records, 0..records.len(), |r| &r.find) {
         Ok(mut finds) => {
-            let missing = text.exact(&mut finds);
+            let missing = locating.exact(&mut finds);
             if !missing.is_empty() {
-                text.missing(&missing, &finds, evidence);
+                locating.missing(&missing, &finds, evidence);
             }
         }
-        Err(failed) => text.fail(0..records.len(), failed),
+        Err(failed) => locating.fail(0..records.len(), failed),
     }
-    text.locations
+    locating
+        .locations
         .into_iter()
         .map(|l| l.expect("every record was located"))
         .collect()

@@ -724,6 +724,12 @@ fn records_that_would_make_gigabytes_fail_as_too_large_and_write_nothing() {
             "{case}: {}",
             github.stdout
         );
+        let rdjson = run_within(&p, &["--format", "rdjson"], Duration::from_secs(60));
+        let document: serde_json::Value = serde_json::from_str(&rdjson.stdout).unwrap();
+        let located = document["diagnostics"].as_array().unwrap().iter().any(|d| {
+            d["code"]["value"] == "too_large" && d["location"]["path"] == "corrections/a.json"
+        });
+        assert!(located, "{case}: {}", rdjson.stdout);
         let sarif = run_within(&p, &["--format", "sarif"], Duration::from_secs(60));
         let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
         let rules = &log["runs"][0]["tool"]["driver"]["rules"];

@@ -283,19 +283,14 @@ fn by_prefix(
     }
     let prefixes = Prefixes::of(ids, list, hay.as_bytes());
     let automaton = OnceLock::new();
-    let size = hay.len().div_ceil(parts.max(1));
-    (0..parts.max(1))
-        .into_par_iter()
-        .map(|part| {
-            let starts = part * size..((part + 1) * size).min(hay.len());
-            prefixes
-                .find(hay.as_bytes(), starts.clone(), list, budget)
-                .unwrap_or_else(|| {
-                    let automaton = automaton.get_or_init(|| Automaton::of(ids, list));
-                    automaton.find(hay, starts, budget)
-                })
-        })
-        .collect()
+    each_part(hay.len(), parts, |starts| {
+        prefixes
+            .find(hay.as_bytes(), starts.clone(), list, budget)
+            .unwrap_or_else(|| {
+                let automaton = automaton.get_or_init(|| Automaton::of(ids, list));
+                automaton.find(hay, starts, budget)
+            })
+    })
 }
 
 /// [`by_prefix`] for any patterns, by one Aho-Corasick automaton.
@@ -310,10 +305,18 @@ fn by_automaton(
         return Vec::new();
     }
     let automaton = Automaton::of(ids, list);
-    let size = hay.len().div_ceil(parts.max(1));
+    each_part(hay.len(), parts, |starts| {
+        automaton.find(hay, starts, budget)
+    })
+}
+
+/// `find` for each of `parts` even parts of the starts `0..len`, on as many
+/// cores, the results in order of the parts.
+fn each_part<T: Send>(len: usize, parts: usize, find: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let size = len.div_ceil(parts.max(1));
     (0..parts.max(1))
         .into_par_iter()
-        .map(|part| automaton.find(hay, part * size..((part + 1) * size).min(hay.len()), budget))
+        .map(|part| find(part * size..((part + 1) * size).min(len)))
         .collect()
 }
 

@@ -10,7 +10,6 @@ use crate::syntax::protected::Protected;
 use crate::text::lines::LineIndex;
 
 use super::failure::too_many_matches;
-use super::matcher::Matcher;
 use super::{Hit, Location, Matched, choose, exact_hit, span};
 
 /// The Title and UPPER forms of a preserve record's `find` and `replace`,
@@ -82,22 +81,17 @@ pub(super) fn merge(
         })
         .collect();
     let forms: Vec<Record> = form_records.iter().map(|(_, f)| f.clone()).collect();
-    let budget = super::budget::Budget::for_text(text.len(), super::budget::HELD);
-    let matcher = Matcher::new(
-        text,
-        forms.iter().map(|r| (r.find.as_str(), r.whole_word)),
-        &budget,
-    );
-    if budget.is_spent() {
-        let most = matcher.most_found();
-        for (location, record) in locations.iter_mut().zip(records) {
-            if record.case == Case::Preserve {
-                *location = Location::Failed(too_many_matches(record, budget.size, most));
+    let mut matches = match super::search(text, &forms, 0..forms.len(), |r| &r.find) {
+        Ok(matches) => matches,
+        Err((limit, most)) => {
+            for (location, record) in locations.iter_mut().zip(records) {
+                if record.case == Case::Preserve {
+                    *location = Location::Failed(too_many_matches(record, limit, most));
+                }
             }
+            return locations;
         }
-        return locations;
-    }
-    let mut matches = matcher.with_records(&forms, |r| &r.find);
+    };
     let mut form_hits: Vec<Vec<Hit>> = vec![Vec::new(); records.len()];
     for (f, (i, form)) in form_records.iter().enumerate() {
         let hits = matches

@@ -320,6 +320,27 @@ fn each_part<T: Send>(len: usize, parts: usize, find: impl Fn(Range<usize>) -> T
         .collect()
 }
 
+/// The automaton for patterns of these lengths: a DFA, which reads a text
+/// fastest (a table lookup a byte), for a few short patterns, whose table
+/// stays small (one row of at most 256 entries a pattern byte); else a
+/// contiguous NFA, compact for any number.
+fn kind(lengths: impl Iterator<Item = usize>) -> aho_corasick::AhoCorasickKind {
+    let (mut patterns, mut bytes) = (0, 0);
+    for len in lengths {
+        patterns += 1;
+        bytes += len;
+    }
+    match patterns <= DFA_PATTERNS && bytes <= DFA_BYTES {
+        true => aho_corasick::AhoCorasickKind::DFA,
+        false => aho_corasick::AhoCorasickKind::ContiguousNFA,
+    }
+}
+
+/// At most this many patterns of at most this many bytes together are
+/// searched by a DFA (a table of at most 4 MiB).
+const DFA_PATTERNS: usize = 100;
+const DFA_BYTES: usize = 4096;
+
 /// Patterns in one Aho-Corasick automaton, with their ids and the longest's
 /// length.
 struct Automaton<'i> {
@@ -333,7 +354,7 @@ impl<'i> Automaton<'i> {
         Automaton {
             automaton: AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .kind(Some(kind(ids.iter().map(|&id| list[id].len()))))
                 .build(ids.iter().map(|&id| list[id]))
                 .expect("literal patterns within the record limits always build"),
             ids,

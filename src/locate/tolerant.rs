@@ -177,27 +177,72 @@ fn mapped(stretches: &mut Vec<(u32, u32)>, normalized: usize, at: usize) {
 
 /// One part of a text normalized into `out` (at least the part's length),
 /// and how many bytes it took, with its stretches (offsets in the part).
+///
+/// Most of most texts is printable ASCII and single spaces, which normalize
+/// to themselves: such runs are copied whole. Every other character goes
+/// through [`canonical`]. A stretch starts only where the article's offset
+/// stops moving with the normalized one: after a run of whitespace, or a
+/// character that normalized to fewer bytes.
 fn normalize_part(original: &str, out: &mut [u8]) -> (usize, Vec<(u32, u32)>) {
-    let mut len = 0;
+    let bytes = original.as_bytes();
     let mut stretches: Vec<(u32, u32)> = Vec::new();
-    let mut in_space = false;
-    for (at, c) in original.char_indices() {
+    // How far the article's offset runs ahead of the normalized one in the
+    // last stretch (normalizing never lengthens a text).
+    let mut ahead = usize::MAX;
+    let (mut len, mut at, mut in_space) = (0, 0, false);
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            // Without a branch on the kind of byte: most bytes are letters
+            // and single spaces, in no order a predictor could learn.
+            let space = ASCII_SPACE[b as usize];
+            let collapsed = space & in_space;
+            in_space = space;
+            if !collapsed {
+                if ahead != at - len {
+                    stretches.push((len as u32, at as u32));
+                    ahead = at - len;
+                }
+                out[len] = if space { b' ' } else { b };
+                len += 1;
+            }
+            at += 1;
+            continue;
+        }
+        let c = original[at..]
+            .chars()
+            .next()
+            .expect("`at` is a character boundary");
+        let width = c.len_utf8();
         let c = match canonical(c) {
-            None if in_space => continue,
-            None => {
-                in_space = true;
-                ' '
+            None if in_space => {
+                at += width;
+                continue;
             }
-            Some(c) => {
-                in_space = false;
-                c
-            }
+            None => ' ',
+            Some(c) => c,
         };
-        mapped(&mut stretches, len, at);
+        in_space = c == ' ';
+        if ahead != at - len {
+            stretches.push((len as u32, at as u32));
+            ahead = at - len;
+        }
         len += c.encode_utf8(&mut out[len..]).len();
+        at += width;
     }
     (len, stretches)
 }
+
+/// Whether each ASCII byte is whitespace to [`canonical`] (`char::is_whitespace`).
+const ASCII_SPACE: [bool; 128] = {
+    let mut space = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        space[b] = (b as u8 as char).is_whitespace();
+        b += 1;
+    }
+    space
+};
 
 /// One approximate match, in normalized byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1211,12 +1256,30 @@ pub fn anchored(
 mod tests {
     use proptest::prelude::*;
 
+    /// The byte-at-a-time path for ASCII normalizes each ASCII character
+    /// as [`canonical`] does.
+    #[test]
+    fn every_ascii_character_normalizes_as_canonical_says() {
+        for b in 0..=0x7Fu8 {
+            let c = b as char;
+            let expected = match canonical(c) {
+                Some(c) => c.to_string(),
+                None => " ".to_owned(),
+            };
+            assert_eq!(
+                Normalized::new(&format!("{c}")).text,
+                expected,
+                "byte {b:#04x}"
+            );
+        }
+    }
+
     proptest! {
         /// The stretches map every normalized byte where a table of one
         /// entry per byte (the character's start in the article) did.
         #[test]
         fn stretches_map_every_byte_as_a_table_per_byte_did(
-            original in "[ab\u{e9}\u{2019}\u{201C}\u{2013} \t\r\n\u{a0}]{0,80}",
+            original in "[ab\u{e9}\u{2019}\u{201C}\u{2013} \t\r\n\u{0B}\u{0C}\u{1C}\u{85}\u{a0}\u{2028}\u{3000}\u{1F600}]{0,80}",
         ) {
             let mut table = Vec::new();
             let mut in_space = false;

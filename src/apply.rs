@@ -5,10 +5,9 @@
 use std::ops::Range;
 
 use crate::limits;
-use crate::locate::{Failure, FailureKind, Location, Matched};
+use crate::locate::{Cause, Failure, Location, Matched};
 use crate::record::Record;
 use crate::syntax::Syntax;
-use crate::text::lines::LineIndex;
 
 /// One replacement of a byte range of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +33,7 @@ impl Edit {
 
 /// Marks records whose spans overlap as failed `conflict`, naming every record
 /// each one overlaps. Spans that only touch do not conflict.
-pub(crate) fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Location]) {
+pub(crate) fn mark_conflicts(records: &[Record], locations: &mut [Location]) {
     yield_shared(records, locations);
     let mut spans: Vec<(Range<usize>, usize)> = locations
         .iter()
@@ -64,7 +63,6 @@ pub(crate) fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Lo
     if partners.iter().all(Vec::is_empty) {
         return;
     }
-    let index = LineIndex::new(text);
     for (i, mut with) in partners.into_iter().enumerate() {
         if with.is_empty() {
             continue;
@@ -75,24 +73,7 @@ pub(crate) fn mark_conflicts(text: &str, records: &[Record], locations: &mut [Lo
             Location::Found(found) => found.spans().next().map(|s| s.start),
             _ => None,
         };
-        let named: Vec<String> = with
-            .iter()
-            .map(|&(j, at)| {
-                format!(
-                    "`{}` ({}) at {}",
-                    records[j].id,
-                    records[j].file,
-                    index.line_col(text, at)
-                )
-            })
-            .collect();
-        locations[i] = Location::Failed(Failure {
-            kind: FailureKind::Conflict,
-            message: format!("`{}` overlaps record {}", records[i].id, named.join(", ")),
-            help: "make the records' `find` texts disjoint, or merge them into one record"
-                .to_owned(),
-            first_match,
-        });
+        locations[i] = Location::Failed(Failure::new(Cause::Conflict(with), first_match));
     }
 }
 
@@ -142,30 +123,21 @@ pub(crate) fn mark_oversized(text: &str, records: &[Record], locations: &mut [Lo
         if fits(edits, size) {
             break;
         }
-        let message = match edits > limits::MAX_EDITS {
-            true => format!(
-                "`{}` makes {n} edits, and the article's records {edits} in all, over the limit of {} edits per article",
-                records[i].id,
-                limits::MAX_EDITS
-            ),
-            false => format!(
-                "`{}` adds {} to the article, and the article's records would make it {}, over the limit of {} for a corrected article",
-                records[i].id,
-                limits::size(grown.max(0) as u64),
-                limits::size(size.max(0) as u64),
-                limits::size(limits::MAX_OUTPUT_BYTES)
-            ),
+        let cause = match edits > limits::MAX_EDITS {
+            true => Cause::EditsOverLimit {
+                edits: n,
+                total: edits,
+            },
+            false => Cause::SizeOverLimit {
+                grown: grown.max(0) as u64,
+                size: size.max(0) as u64,
+            },
         };
         let first_match = match &locations[i] {
             Location::Found(found) => found.spans().next().map(|s| s.start),
             _ => None,
         };
-        locations[i] = Location::Failed(Failure {
-            kind: FailureKind::TooLarge,
-            message,
-            help: "give `find` more context (`before`, `after`, a longer text) so that it matches fewer places, or split the article".to_owned(),
-            first_match,
-        });
+        locations[i] = Location::Failed(Failure::new(cause, first_match));
         edits -= n;
         size -= grown;
     }
@@ -209,15 +181,7 @@ fn yield_shared(records: &[Record], locations: &mut [Location]) {
         }
         found.hits.retain(|h| !overlaps_own(&h.span));
         if found.hits.is_empty() {
-            *location = Location::Failed(Failure {
-                kind: FailureKind::NotFound,
-                message: format!(
-                    "every match of `{}` lies inside this article's own records",
-                    record.id
-                ),
-                help: "the article's own records win over those in corrections/_all/".to_owned(),
-                first_match: None,
-            });
+            *location = Location::Failed(Failure::new(Cause::InsideOwnRecords, None));
         }
     }
 }
@@ -276,7 +240,6 @@ pub(crate) fn mark_structure_changes(
     if checked(locations, None).is_none() {
         return;
     }
-    let index = LineIndex::new(text);
     let mut flagged = Vec::new();
     for (i, location) in locations.iter().enumerate() {
         if matches!(location, Location::Found(_))
@@ -302,19 +265,8 @@ pub(crate) fn mark_structure_changes(
             .collect();
     }
     for (i, (what, at)) in flagged {
-        locations[i] = Location::Failed(Failure {
-            kind: FailureKind::Structure,
-            message: format!(
-                "record `{}` {what} at {}",
-                records[i].id,
-                index.line_col(text, at)
-            ),
-            help: "keep the markup around the words you change (correct only the words \
-                   inside the link or emphasis), or add \"structure\": \"changes\" if the \
-                   change is meant"
-                .to_owned(),
-            first_match: Some(at),
-        });
+        let cause = Cause::Structure { what, at };
+        locations[i] = Location::Failed(Failure::new(cause, Some(at)));
     }
 }
 
@@ -352,7 +304,7 @@ mod tests {
 
     fn run(text: &str, records: &[Record]) -> (Vec<Location>, String) {
         let mut locations = locate(text, records);
-        mark_conflicts(text, records, &mut locations);
+        mark_conflicts(records, &mut locations);
         let edits = edits(&locations);
         let corrected = apply(text, records, &edits);
         (locations, corrected)
@@ -365,13 +317,24 @@ mod tests {
             rec("two", "cd", "y"),
             rec("three", "ef", "z"),
         ];
-        let (locations, _) = run("abcdef", &records);
-        for (i, other) in [(0, "`two`"), (1, "`one`")] {
+        let text = "abcdef";
+        let (locations, _) = run(text, &records);
+        let lines = crate::text::lines::LineIndex::new(text);
+        let original = crate::text::lines::Indexed {
+            text,
+            lines: &lines,
+        };
+        for (i, other, named) in [
+            (0, 1, "`two` (r.json) at 1:3"),
+            (1, 0, "`one` (r.json) at 1:3"),
+        ] {
             let Location::Failed(f) = &locations[i] else {
                 panic!("{:?}", locations[i])
             };
-            assert_eq!(f.kind, FailureKind::Conflict);
-            assert!(f.message.contains(other), "{}", f.message);
+            assert_eq!(f.kind, crate::locate::FailureKind::Conflict);
+            assert!(matches!(&f.cause, Cause::Conflict(with) if with[0].0 == other));
+            let message = f.worded(original, &records, i).message;
+            assert!(message.contains(named), "{message}");
         }
         assert_eq!(locations[2], Location::Found(Found::exact(vec![4..6])));
     }

@@ -231,7 +231,7 @@ pub fn correct_with_evidence(
     let prose = syntax.protected(text);
     let mut locations =
         locate::locate_with_evidence(text, records, tolerance, prose.as_ref(), evidence);
-    apply::mark_conflicts(text, records, &mut locations);
+    apply::mark_conflicts(records, &mut locations);
     apply::mark_oversized(text, records, &mut locations);
     if syntax != Syntax::Plain {
         apply::mark_structure_changes(text, records, syntax, &mut locations);

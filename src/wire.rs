@@ -59,7 +59,7 @@ pub struct CorrectionEntry<'a> {
     pub notice: Option<&'a str>,
     /// Why it failed, for failed records only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorEntry<'a>>,
+    pub error: Option<ErrorEntry>,
 }
 
 /// One edit.
@@ -96,11 +96,11 @@ pub struct Span {
 
 /// Why a record failed.
 #[derive(Debug, Serialize)]
-pub struct ErrorEntry<'a> {
-    /// `not_found`, `ambiguous` or `conflict`.
+pub struct ErrorEntry {
+    /// `not_found`, `ambiguous`, `conflict`, `structure` or `too_large`.
     pub kind: &'static str,
     /// What went wrong.
-    pub message: &'a str,
+    pub message: String,
     /// What to do next.
-    pub help: &'a str,
+    pub help: String,
 }

@@ -15,7 +15,7 @@ use crate::schema::{
     AllSchema, LinkedSource, OccurrenceSchema, RecordSchema, ScopeSchema, SourceSchema,
     StructureSchema,
 };
-use crate::text::lines::LineIndex;
+use crate::text::lines::{Indexed, LineIndex};
 use crate::{derive, outcome, project};
 
 /// Category, reason and sources from the flags, or placeholders.
@@ -219,81 +219,17 @@ pub(super) fn new(
     let mut record = Record::new("", &args.find, &args.replace);
     record.before = args.before.clone();
     record.after = args.after.clone();
-    record.occurrence = match args.occurrence.as_deref() {
-        None => Occurrence::Unique,
-        Some("all") => Occurrence::All,
-        Some(n) => match n.parse::<usize>() {
-            Ok(n) if n >= 1 => Occurrence::Nth(n),
-            _ => {
-                return Err(Error::Usage(format!(
-                    "--occurrence must be a number >= 1 or \"all\", not {n:?}"
-                )));
-            }
-        },
-    };
+    record.occurrence = occurrence(args.occurrence.as_deref())?;
     if args.find.is_empty() {
         return Err(Error::Usage(
             "--find is empty; give the exact text to replace".into(),
         ));
     }
-    record.id = match &args.id {
-        // Checked before anything is written: a record file `correct` would
-        // refuse, or a path, is never made.
-        Some(id) if !crate::record::is_valid_id(id) => {
-            return Err(Error::Usage(format!(
-                "--id {id:?} is not a record id: it must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`), e.g. `{}`",
-                derive::unique_id(&mut Default::default(), id, "")
-            )));
-        }
-        Some(id) if taken.contains(id) => {
-            return Err(Error::Usage(format!(
-                "the id `{id}` is taken by another record of this article"
-            )));
-        }
-        Some(id) => id.clone(),
-        None => derive::unique_id(&mut taken, &args.find, &args.replace),
+    record.id = new_id(args, &mut taken)?;
+    let start = match placed(&text, &record, &mut others, syntax_of(&args.input)) {
+        Ok(start) => start,
+        Err(why) => return refuse(stderr, paint, &why),
     };
-    let strict = Tolerance {
-        strict: true,
-        ..Tolerance::default()
-    };
-    let syntax = syntax_of(&args.input);
-    let prose = syntax.protected(&text);
-    let start =
-        match locate::locate_with(&text, std::slice::from_ref(&record), strict, prose.as_ref())
-            .remove(0)
-        {
-            Location::Found(found) => found.hits[0].span.start,
-            Location::AlreadyApplied { .. } => {
-                return refuse(
-                    stderr,
-                    paint,
-                    "the article already has the replacement there; nothing to record",
-                );
-            }
-            Location::Failed(f) => {
-                return refuse(
-                    stderr,
-                    paint,
-                    &format!("{}; {}. Nothing was written", f.message, f.help),
-                );
-            }
-        };
-    // The new record must also live with the article's other records.
-    others.push(record.clone());
-    let together = outcome::correct_with(&text, &others, Tolerance::default(), syntax);
-    if let Some(f) = together
-        .corrections
-        .iter()
-        .find(|c| c.record == others.len() - 1)
-        .and_then(|c| c.failure())
-    {
-        return refuse(
-            stderr,
-            paint,
-            &format!("{}; {}. Nothing was written", f.message, f.help),
-        );
-    }
     let at = LineIndex::new(&text).line_col(&text, start);
     let path = file_name(&folder, at, &record.id);
     write_record(
@@ -309,6 +245,85 @@ pub(super) fn new(
         record.id
     );
     Ok(EXIT_OK)
+}
+
+/// `--occurrence`: a number from 1, or `all`; unique when not given.
+fn occurrence(arg: Option<&str>) -> Result<Occurrence, Error> {
+    Ok(match arg {
+        None => Occurrence::Unique,
+        Some("all") => Occurrence::All,
+        Some(n) => match n.parse::<usize>() {
+            Ok(n) if n >= 1 => Occurrence::Nth(n),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--occurrence must be a number >= 1 or \"all\", not {n:?}"
+                )));
+            }
+        },
+    })
+}
+
+/// The new record's id: `--id`, checked, or one derived from its texts and
+/// unique among the article's records (`taken`).
+fn new_id(args: &NewArgs, taken: &mut std::collections::HashSet<String>) -> Result<String, Error> {
+    Ok(match &args.id {
+        // Checked before anything is written: a record file `correct` would
+        // refuse, or a path, is never made.
+        Some(id) if !crate::record::is_valid_id(id) => {
+            return Err(Error::Usage(format!(
+                "--id {id:?} is not a record id: it must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, `.`, `_`, `-`), e.g. `{}`",
+                derive::unique_id(&mut Default::default(), id, "")
+            )));
+        }
+        Some(id) if taken.contains(id) => {
+            return Err(Error::Usage(format!(
+                "the id `{id}` is taken by another record of this article"
+            )));
+        }
+        Some(id) => id.clone(),
+        None => derive::unique_id(taken, &args.find, &args.replace),
+    })
+}
+
+/// Where the new `record` starts in `text`: it must match exactly on its own
+/// (a new record is copied from the article), then apply beside the
+/// article's other records (`others`, which it joins). Otherwise why not,
+/// worded for the editor.
+fn placed(
+    text: &str,
+    record: &Record,
+    others: &mut Vec<Record>,
+    syntax: crate::syntax::Syntax,
+) -> Result<usize, String> {
+    let refused = |f: &locate::Failure, lines: &LineIndex, records: &[Record], i: usize| {
+        let worded = f.worded(Indexed { text, lines }, records, i);
+        format!("{}; {}. Nothing was written", worded.message, worded.help)
+    };
+    let strict = Tolerance {
+        strict: true,
+        ..Tolerance::default()
+    };
+    let alone = std::slice::from_ref(record);
+    let prose = syntax.protected(text);
+    let start = match locate::locate_with(text, alone, strict, prose.as_ref()).remove(0) {
+        Location::Found(found) => found.hits[0].span.start,
+        Location::AlreadyApplied { .. } => {
+            return Err(
+                "the article already has the replacement there; nothing to record".to_owned(),
+            );
+        }
+        Location::Failed(f) => return Err(refused(&f, &LineIndex::new(text), alone, 0)),
+    };
+    others.push(record.clone());
+    let last = others.len() - 1;
+    let together = outcome::correct_with(text, others, Tolerance::default(), syntax);
+    let failure = (together.corrections.iter())
+        .find(|c| c.record == last)
+        .and_then(|c| c.failure());
+    match failure {
+        Some(f) => Err(refused(f, &together.original_lines, others, last)),
+        None => Ok(start),
+    }
 }
 
 /// `new`'s answer when the record cannot be written as asked: said, exit 1.

@@ -3,11 +3,8 @@
 //! (`teh`, `Teh`, `TEH` -> `the`, `The`, `THE`), as typos and codespell fix
 //! their typos. The other forms match exactly or not at all.
 
-use std::cell::OnceCell;
-
 use crate::record::{Case, Occurrence, Record};
 use crate::syntax::protected::Protected;
-use crate::text::lines::LineIndex;
 
 use super::failure::too_many_matches;
 use super::{Hit, Location, Matched, choose, exact_hit, span};
@@ -62,8 +59,6 @@ pub(super) fn merge(
     prose: Option<&Protected>,
     mut locations: Vec<Location>,
 ) -> Vec<Location> {
-    let lazy_index = OnceCell::new();
-    let index = || lazy_index.get_or_init(|| LineIndex::new(text));
     let form_records: Vec<(usize, Record)> = records
         .iter()
         .enumerate()
@@ -86,7 +81,7 @@ pub(super) fn merge(
         Err((limit, most)) => {
             for (location, record) in locations.iter_mut().zip(records) {
                 if record.case == Case::Preserve {
-                    *location = Location::Failed(too_many_matches(record, limit, most));
+                    *location = Location::Failed(too_many_matches(limit, most));
                 }
             }
             return locations;
@@ -102,8 +97,7 @@ pub(super) fn merge(
                 ..exact_hit(span(start, &form.find), form)
             })
             .collect();
-        if let Some(Location::Found(found)) = choose(text, index, form, hits, Matched::EXACT, prose)
-        {
+        if let Some(Location::Found(found)) = choose(text, form, hits, Matched::EXACT, prose) {
             form_hits[*i].extend(found.hits);
         }
     }
@@ -116,7 +110,7 @@ pub(super) fn merge(
         if hits.is_empty() {
             if let Location::Found(found) = written {
                 let (hits, matched) = (found.hits.clone(), found.matched);
-                if let Some(chosen) = choose(text, index, record, hits, matched, prose) {
+                if let Some(chosen) = choose(text, record, hits, matched, prose) {
                     locations[i] = chosen;
                 }
             }
@@ -135,7 +129,7 @@ pub(super) fn merge(
                 kept.push(hit);
             }
         }
-        if let Some(chosen) = choose(text, index, record, kept, Matched::EXACT, prose) {
+        if let Some(chosen) = choose(text, record, kept, Matched::EXACT, prose) {
             locations[i] = chosen;
         }
     }

@@ -1,257 +1,326 @@
-//! The exact tier's failures, worded for the report: not found (with the
-//! nearest miss and where the replacement already stands), ambiguous, too few
-//! matches.
+//! Why a record failed, as data: each [`Cause`] holds offsets in the
+//! original text, counts and the texts involved, never words. The stages
+//! that fail records (locate's tiers, apply's checks) build causes; the
+//! renderers word them (`crate::render::failure`) when an output shows one,
+//! with the outcome's one line index of the text.
 
-use super::*;
+use std::ops::Range;
 
-pub(super) fn positions(text: &str, index: &LineIndex, starts: &[usize]) -> String {
-    let mut listed: Vec<String> = starts
-        .iter()
-        .take(LISTED_MATCHES)
-        .map(|&s| index.line_col(text, s).to_string())
-        .collect();
-    if starts.len() > LISTED_MATCHES {
-        listed.push(format!("and {} more", starts.len() - LISTED_MATCHES));
-    }
-    listed.join(", ")
+use super::{FailureKind, LISTED_MATCHES, Tier, tiers, tolerant};
+use crate::record::Record;
+use crate::syntax::protected::Kind;
+
+/// Why a record failed, and the offset of its first match (for ordering).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The kind of failure (what the changelog and the formats name).
+    pub kind: FailureKind,
+    /// What went wrong, as data.
+    pub cause: Cause,
+    /// Byte offset of the record's first match, if it has one (for ordering).
+    pub first_match: Option<usize>,
 }
 
-pub(super) fn ambiguous(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    matches: &[usize],
-    n: usize,
-) -> Failure {
-    Failure {
-        kind: FailureKind::Ambiguous,
-        message: format!(
-            "{} matches {n} times, at {}",
-            quoted(&record.find),
-            positions(text, index, matches)
-        ),
-        help: "add `before`/`after` context that only the intended match has, or an `occurrence` \
-               (a number, or \"all\")"
-            .to_owned(),
-        first_match: matches.first().copied(),
+/// What went wrong, with what a message needs: offsets are in the original
+/// text, and the record's own texts are read from the record when worded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cause {
+    /// `find` matches several places and the record chooses none.
+    Ambiguous(Places),
+    /// `occurrence` is `k`, but `find` matches fewer places.
+    TooFew {
+        /// The record's `occurrence`.
+        k: usize,
+        /// Where `find` matches.
+        at: Places,
+    },
+    /// The records' texts match more often than one search may hold.
+    TooManyMatches {
+        /// The matches a search of this text holds.
+        limit: usize,
+        /// The text that matched most, and how often, when known.
+        most: Option<(String, usize)>,
+    },
+    /// `find` matches more often than an article may take edits.
+    TooManyEdits {
+        /// How often it matches.
+        count: usize,
+    },
+    /// No match of `find` in its context.
+    NotFound {
+        /// What was found of `find`.
+        missed: Missed,
+        /// Where the replacement stands, when it does.
+        replaced: Option<Stands>,
+    },
+    /// Every match lies outside prose (Markdown or HTML inputs).
+    OutsideProse {
+        /// How many matches there are.
+        count: usize,
+        /// Where the first is.
+        at: usize,
+        /// What it lies inside.
+        inside: Kind,
+    },
+    /// A shared record (`corrections/_all/`) whose `find` the article lacks.
+    Absent,
+    /// A shared record whose every match lies inside the article's own records.
+    InsideOwnRecords,
+    /// A match of the prose across markup whose change would cross it.
+    AcrossMarkup {
+        /// Where the match starts.
+        at: usize,
+        /// The words the change takes out.
+        del: String,
+        /// The words it puts in.
+        ins: String,
+    },
+    /// The replacement stands closer than any approximate match of `find`.
+    ReplaceCloser {
+        /// Where the replacement stands.
+        at: usize,
+    },
+    /// The fuzzy tier cannot choose among its matches.
+    Fuzzy {
+        /// Why not.
+        why: Unchosen,
+        /// The first few matches: where each starts, and its edits.
+        listed: Vec<(usize, usize)>,
+    },
+    /// Only a tolerant tier located it, and the run is `--strict`.
+    Strict {
+        /// How it matched.
+        how: Tolerated,
+        /// Where, when one place says it.
+        at: Option<Range<usize>>,
+    },
+    /// Its span overlaps other records' (by index, and where).
+    Conflict(Vec<(usize, usize)>),
+    /// Its edits would take the article over the limit of edits.
+    EditsOverLimit {
+        /// The record's edits.
+        edits: usize,
+        /// All the article's records' edits.
+        total: usize,
+    },
+    /// Its edits would take the corrected text over the size limit.
+    SizeOverLimit {
+        /// Bytes the record adds.
+        grown: u64,
+        /// The corrected text's size with every record.
+        size: u64,
+    },
+    /// Its edits change the document's structure (as the syntax words it).
+    Structure {
+        /// What changes, as [`crate::syntax::Syntax::broken`] says it.
+        what: String,
+        /// Where.
+        at: usize,
+    },
+}
+
+/// Where a text matches: the first few places and how many there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places {
+    /// The first [`LISTED_MATCHES`] starts.
+    pub listed: Vec<usize>,
+    /// How many there are.
+    pub total: usize,
+}
+
+impl Places {
+    /// The places of `starts`.
+    pub fn of(starts: &[usize]) -> Places {
+        Places {
+            listed: starts.iter().take(LISTED_MATCHES).copied().collect(),
+            total: starts.len(),
+        }
     }
+}
+
+/// What was found of a `find` that did not match in its context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missed {
+    /// It occurs, but never with its context.
+    OutOfContext {
+        /// How often.
+        count: usize,
+        /// Where first.
+        first: usize,
+        /// Whether some occurrence cuts a character (a combining mark,
+        /// joiner or variation selector) at one of its ends.
+        cuts_character: bool,
+    },
+    /// It does not occur; the nearest miss, if it was searched.
+    Absent(Near),
+}
+
+/// The nearest miss of a `find` that does not occur.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Near {
+    /// Not searched: the text's search budget went to the records before it.
+    NotSearched,
+    /// Nothing at least half similar.
+    Nothing,
+    /// The best alignment: the stretch of the text, and its similarity
+    /// (thousandths).
+    At(Range<usize>, u16),
+}
+
+/// Where a failed record's `replace` stands: first, how often, and how often
+/// with the record's context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stands {
+    /// The first place.
+    pub first: usize,
+    /// How many places.
+    pub count: usize,
+    /// How many of them with the record's `before`/`after`.
+    pub in_context: usize,
+}
+
+/// Why the fuzzy tier could not choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchosen {
+    /// `occurrence` is `k`, more than the matches.
+    TooFew {
+        /// The record's `occurrence`.
+        k: usize,
+        /// The matches.
+        count: usize,
+    },
+    /// Several matches score too close to tell apart.
+    Close {
+        /// How many.
+        count: usize,
+    },
+}
+
+/// How a record refused under `--strict` matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tolerated {
+    /// A tolerant tier found it.
+    Tier(Tier),
+    /// It matched the prose across markup.
+    AcrossMarkup,
+    /// Its evidence says it is already applied.
+    AlreadyApplied,
+}
+
+impl Cause {
+    /// The kind of failure this cause is.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            Cause::Ambiguous(_) | Cause::Fuzzy { .. } => FailureKind::Ambiguous,
+            Cause::TooManyMatches { .. }
+            | Cause::TooManyEdits { .. }
+            | Cause::EditsOverLimit { .. }
+            | Cause::SizeOverLimit { .. } => FailureKind::TooLarge,
+            Cause::AcrossMarkup { .. } | Cause::Structure { .. } => FailureKind::Structure,
+            Cause::Conflict(_) => FailureKind::Conflict,
+            Cause::TooFew { .. }
+            | Cause::NotFound { .. }
+            | Cause::OutsideProse { .. }
+            | Cause::Absent
+            | Cause::InsideOwnRecords
+            | Cause::ReplaceCloser { .. }
+            | Cause::Strict { .. } => FailureKind::NotFound,
+        }
+    }
+}
+
+impl Failure {
+    /// The failure of `cause`, its first match at `first_match`.
+    pub fn new(cause: Cause, first_match: Option<usize>) -> Failure {
+        Failure {
+            kind: cause.kind(),
+            cause,
+            first_match,
+        }
+    }
+}
+
+/// The failure of a record whose `find` matches at `starts` (more than
+/// once) and which chooses no `occurrence`.
+pub(super) fn ambiguous(starts: &[usize]) -> Failure {
+    Failure::new(
+        Cause::Ambiguous(Places::of(starts)),
+        starts.first().copied(),
+    )
+}
+
+/// The failure of a record whose `occurrence` is `k`, beyond its matches
+/// at `starts`.
+pub(super) fn too_few(starts: &[usize], k: usize) -> Failure {
+    let at = Places::of(starts);
+    Failure::new(Cause::TooFew { k, at }, starts.first().copied())
 }
 
 /// The failure of a record left unlocated because a search of the text
 /// found more than the `limit` matches it may hold
 /// ([`crate::limits::max_matches`]); `most` is the text that matched most, and
 /// how often, before the search stopped.
-pub(super) fn too_many_matches(
-    record: &Record,
-    limit: usize,
-    most: Option<(&str, usize)>,
-) -> Failure {
-    let most = match most {
-        Some((pattern, n)) => format!("; {} alone matched {n} times", quoted(pattern)),
-        None => String::new(),
-    };
-    Failure {
-        kind: FailureKind::TooLarge,
-        message: format!(
-            "the records' texts match this text more than {limit} times, more than a search of a text this long holds{most}, so `{}` was not located",
-            record.id
-        ),
-        help: "give the records whose `find` or `replace` is a short, common text more words, then run again"
-            .to_owned(),
-        first_match: None,
-    }
+pub(super) fn too_many_matches(limit: usize, most: Option<(&str, usize)>) -> Failure {
+    let most = most.map(|(pattern, n)| (pattern.to_owned(), n));
+    Failure::new(Cause::TooManyMatches { limit, most }, None)
 }
 
 /// The failure of a record whose `find` matches (at `starts`, in context)
 /// more often than an article may take edits ([`crate::limits::MAX_EDITS`]).
-pub(super) fn too_many_edits(record: &Record, starts: &[usize]) -> Failure {
-    Failure {
-        kind: FailureKind::TooLarge,
-        message: format!(
-            "{} matches {} times, more than the {} edits an article may take",
-            quoted(&record.find),
-            starts.len(),
-            crate::limits::MAX_EDITS
-        ),
-        help: "give `find` more context (`before`, `after`, a longer text) so that it matches fewer places, or split the article".to_owned(),
-        first_match: starts.first().copied(),
-    }
+pub(super) fn too_many_edits(starts: &[usize]) -> Failure {
+    let count = starts.len();
+    Failure::new(Cause::TooManyEdits { count }, starts.first().copied())
 }
 
-pub(super) fn too_few(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    matches: &[usize],
-    n: usize,
-    k: usize,
-) -> Failure {
-    let times = if n == 1 {
-        "once".to_owned()
-    } else {
-        format!("{n} times")
-    };
-    Failure {
-        kind: FailureKind::NotFound,
-        message: format!(
-            "`occurrence` is {k}, but {} matches only {times}, at {}",
-            quoted(&record.find),
-            positions(text, index, matches)
-        ),
-        help: format!("lower `occurrence` to at most {n}, or check `before`/`after`"),
-        first_match: matches.first().copied(),
-    }
-}
-
-/// Where a failed record's `replace` stands: anywhere, and under its context.
-pub(super) struct Replaced {
+/// Where a failed record's `replace` matches: anywhere, and under its context.
+pub(super) struct ReplaceMatches {
     pub(super) raw: Vec<usize>,
     pub(super) in_context: Vec<usize>,
 }
 
+/// The failure of a record whose `find` matches nowhere in its context:
+/// `raw` are its matches without context, `replaced` where its replacement
+/// stands; `near` the normalized text to look for the nearest miss in, when
+/// the text's budget for that search is not spent.
 pub(super) fn not_found(
     text: &str,
-    index: &LineIndex,
     record: &Record,
     raw: &[usize],
-    replaced: &Replaced,
+    replaced: &ReplaceMatches,
     near: Option<&tolerant::Normalized>,
 ) -> Failure {
-    let mut failure = find_not_found(text, index, record, raw, near);
-    if let Some(&first) = replaced.raw.first() {
-        let places = match replaced.raw.len() {
-            1 => format!("at {}", index.line_col(text, first)),
-            n => format!(
-                "at {} and {} more places",
-                index.line_col(text, first),
-                n - 1
-            ),
-        };
-        let why = match (
-            record.before.is_some() || record.after.is_some(),
-            replaced.in_context.len(),
-        ) {
-            (false, _) => {
-                "a replacement found somewhere is no evidence that this correction was made"
-                    .to_owned()
-            }
-            (true, 0) => "but not with the record's `before`/`after`".to_owned(),
-            (true, n) => {
-                format!("{n} times with the record's `before`/`after`, so it cannot tell which")
-            }
-        };
-        failure.message = format!(
-            "{}; its replacement {} stands {places} ({why})",
-            failure.message,
-            quoted(&record.replace)
-        );
-        failure.help = format!(
-            "{}; if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there, so that it matches once",
-            failure.help
-        );
-    }
-    failure
-}
-
-pub(super) fn find_not_found(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    raw: &[usize],
-    near: Option<&tolerant::Normalized>,
-) -> Failure {
-    let find = quoted(&record.find);
-    let (message, help) = if let Some(&first) = raw.first() {
-        let constraints = [
-            record
-                .before
-                .as_ref()
-                .map(|b| format!("`before` {}", quoted(b))),
-            record
-                .after
-                .as_ref()
-                .map(|a| format!("`after` {}", quoted(a))),
-            record.whole_word.then(|| "`whole_word`".to_owned()),
-            raw.iter()
-                .any(|&s| !on_grapheme_boundaries(text, s..s + record.find.len()))
-                .then(|| {
-                    "whole characters at both ends (a combining mark, joiner or variation selector belongs to the character before it)"
-                        .to_owned()
-                }),
-        ];
-        let constraints: Vec<String> = constraints.into_iter().flatten().collect();
-        (
-            format!(
-                "{find} occurs {} time(s) (first at {}), but never with {}",
-                raw.len(),
-                index.line_col(text, first),
-                constraints.join(" and ")
-            ),
-            "fix the context fields so that they match the article exactly".to_owned(),
-        )
-    } else {
-        let message = match near.map(|_| near_miss(text, index, &record.find)) {
-            Some(Some(near)) => format!(
-                "{find} was not found; nearest at {} (similarity {:.2}): {}",
-                near.at,
-                f64::from(near.similarity) / 1000.0,
-                near.diff
-            ),
-            Some(None) => format!("{find} was not found, nor anything close to it"),
-            None => format!(
-                "{find} was not found (no nearest miss searched: this text's search budget went to the records before it)"
-            ),
-        };
-        let help = "copy `find` from the article exactly (quotes, dashes, spaces and case count), \
-                    or remove the record if the error is gone"
-            .to_owned();
-        (message, help)
+    let missed = match raw.first() {
+        Some(&first) => Missed::OutOfContext {
+            count: raw.len(),
+            first,
+            cuts_character: raw
+                .iter()
+                .any(|&s| !super::on_grapheme_boundaries(text, s..s + record.find.len())),
+        },
+        None => Missed::Absent(match near {
+            Some(_) => near_miss(text, &record.find),
+            None => Near::NotSearched,
+        }),
     };
-    Failure {
-        kind: FailureKind::NotFound,
-        message,
-        help,
-        first_match: None,
-    }
-}
-
-/// `"text"`, shortened in the middle when long, with escapes for control characters.
-pub fn quoted(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        return format!("{text:?}");
-    }
-    let head: String = text.chars().take(MAX / 2).collect();
-    let tail: String = text
-        .chars()
-        .rev()
-        .take(MAX / 2 - 5)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("{:?}", format!("{head} […] {tail}"))
-}
-
-/// The best near miss of a `find`: where it starts, how similar it is, and a
-/// word diff from `find` to the article's text (`[-expected-]{+actual+}`).
-struct NearMiss {
-    at: crate::text::lines::LineCol,
-    similarity: u16,
-    diff: String,
+    let replaced = replaced.raw.first().map(|&first| Stands {
+        first,
+        count: replaced.raw.len(),
+        in_context: replaced.in_context.len(),
+    });
+    Failure::new(Cause::NotFound { missed, replaced }, None)
 }
 
 /// The line most like `find` (the share of its words found there, exactly or
 /// nearly; at least half), then the stretch of that line closest to `find`.
 /// The real best alignment of `find` in the whole text (the fewest edits, as
 /// the fuzzy tier counts them), when it is at least half similar.
-fn near_miss(text: &str, index: &LineIndex, find: &str) -> Option<NearMiss> {
-    let (stretch, _) = tolerant::best_alignment(text, find)?;
+fn near_miss(text: &str, find: &str) -> Near {
+    let Some((stretch, _)) = tolerant::best_alignment(text, find) else {
+        return Near::Nothing;
+    };
     let actual = text[stretch.clone()].trim_end_matches('\r');
-    let similarity = tiers::similarity(find, actual);
-    (similarity >= 500).then(|| NearMiss {
-        at: index.line_col(text, stretch.start),
-        similarity,
-        diff: crate::text::words::inline(find, actual),
-    })
+    match tiers::similarity(find, actual) {
+        similarity if similarity >= 500 => Near::At(stretch, similarity),
+        _ => Near::Nothing,
+    }
 }

@@ -25,8 +25,8 @@ use crate::record::{Occurrence, Record};
 pub(crate) use context::fits_around;
 pub use context::on_grapheme_boundaries;
 use context::*;
-pub use failure::quoted;
 use failure::*;
+pub use failure::{Cause, Failure, Missed, Near, Places, Stands, Tolerated, Unchosen};
 
 /// How many candidate positions an `ambiguous` message lists before abbreviating.
 const LISTED_MATCHES: usize = 1000;
@@ -187,19 +187,6 @@ impl FailureKind {
     }
 }
 
-/// Why a record failed, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// The kind of failure.
-    pub kind: FailureKind,
-    /// What went wrong.
-    pub message: String,
-    /// What the editor can do next.
-    pub help: String,
-    /// Byte offset of the record's first match, if it has one (for ordering).
-    pub first_match: Option<usize>,
-}
-
 /// Locates every record in `text` with the default [`Tolerance`]. The result is
 /// parallel to `records`.
 ///
@@ -262,7 +249,6 @@ fn locate_as_written(
         records,
         tolerance,
         prose,
-        index: std::cell::OnceCell::new(),
         locations: vec![None; records.len()],
     };
     match search(text, records, 0..records.len(), |r| &r.find) {
@@ -287,8 +273,6 @@ struct Locating<'a> {
     records: &'a [Record],
     tolerance: Tolerance,
     prose: Option<&'a Protected>,
-    /// Built on the first failure that needs a line number.
-    index: std::cell::OnceCell<LineIndex>,
     /// Per record, once decided.
     locations: Vec<Option<Location>>,
 }
@@ -315,14 +299,10 @@ fn search<'t>(
 }
 
 impl Locating<'_> {
-    fn index(&self) -> &LineIndex {
-        self.index.get_or_init(|| LineIndex::new(self.text))
-    }
-
     /// Fails every record of `which` as `too_large`.
     fn fail(&mut self, which: impl Iterator<Item = usize>, (limit, most): Overflow<'_>) {
         for i in which {
-            let failure = too_many_matches(&self.records[i], limit, most);
+            let failure = too_many_matches(limit, most);
             self.locations[i] = Some(Location::Failed(failure));
         }
     }
@@ -352,15 +332,14 @@ impl Locating<'_> {
             // More matches than an article may take edits: each would be a
             // hit of its own, so the record fails before they are built.
             if starts.len() > crate::limits::MAX_EDITS {
-                self.locations[i] = Some(Location::Failed(too_many_edits(record, starts)));
+                self.locations[i] = Some(Location::Failed(too_many_edits(starts)));
                 continue;
             }
             let hits: Vec<Hit> = starts
                 .iter()
                 .map(|&start| exact_hit(span(start, &record.find), record))
                 .collect();
-            let index = || self.index.get_or_init(|| LineIndex::new(text));
-            self.locations[i] = choose(text, index, record, hits, Matched::EXACT, prose);
+            self.locations[i] = choose(text, record, hits, Matched::EXACT, prose);
             if self.locations[i].is_none() {
                 missing.push(i);
             }
@@ -404,7 +383,9 @@ impl Locating<'_> {
                 Some(at) => self.locations[i] = Some(Location::AlreadyApplied { at }),
                 // House style matches as written or not at all: most articles
                 // lack most of its `find`s, and a guess would be a silent edit.
-                None if record.shared => self.locations[i] = Some(Location::Failed(absent(record))),
+                None if record.shared => {
+                    self.locations[i] = Some(Location::Failed(Failure::new(Cause::Absent, None)));
+                }
                 None => {
                     tolerant.push(i);
                     in_contexts.push(in_context);
@@ -412,7 +393,7 @@ impl Locating<'_> {
             }
         }
         if !tolerant.is_empty() {
-            let replaced = |i: usize, in_context: Vec<usize>| Replaced {
+            let replaced = |i: usize, in_context: Vec<usize>| ReplaceMatches {
                 // Found again for a failure only (a scan of the text each).
                 raw: match candidates.binary_search(&i) {
                     Ok(_) => replaces.raw(i),
@@ -434,14 +415,14 @@ impl Locating<'_> {
         tolerant: &[usize],
         in_contexts: Vec<Vec<usize>>,
         finds: &matcher::RecordMatches<'_, '_>,
-        replaced: impl Fn(usize, Vec<usize>) -> Replaced,
+        replaced: impl Fn(usize, Vec<usize>) -> ReplaceMatches,
     ) {
         let (text, records, tolerance) = (self.text, self.records, self.tolerance);
         let normalized = tolerant::Normalized::new(text);
-        // Each record's tiers on its own (on as many cores as there are): the
-        // line index they may need is built first, for all to share.
-        let shared = self.index();
-        let shared = || shared;
+        // Each record's tiers on its own (on as many cores as there are); the
+        // line index a `line` hint needs is built by the first that needs it.
+        let lines = std::sync::OnceLock::new();
+        let shared = || lines.get_or_init(|| LineIndex::new(text));
         let tiered = batch::search_each(
             &normalized,
             records,
@@ -468,11 +449,10 @@ impl Locating<'_> {
         let (mut searched, mut spent) = (0, 0u64);
         for ((&i, tiered), in_context) in tolerant.iter().zip(tiered).zip(in_contexts) {
             let record = &records[i];
-            let index = self.index();
             self.locations[i] = Some(match tiered {
                 Some(failed @ Location::Failed(_)) => failed,
                 Some(found) if tolerance.strict => {
-                    Location::Failed(tiers::refused_by_strict(text, index, record, &found))
+                    Location::Failed(tiers::refused_by_strict(&found))
                 }
                 Some(found) => found,
                 None => {
@@ -484,7 +464,7 @@ impl Locating<'_> {
                     }
                     let (raw, replaced) = (finds.raw(i), replaced(i, in_context));
                     let near = near.then_some(&normalized);
-                    Location::Failed(not_found(text, index, record, &raw, &replaced, near))
+                    Location::Failed(not_found(text, record, &raw, &replaced, near))
                 }
             });
         }
@@ -494,9 +474,7 @@ impl Locating<'_> {
 /// The hits that lie in prose (all of them for a record with `"scope": "any"` or
 /// an input that is not Markdown), or, when every hit lies outside prose, a
 /// `not_found` that says where they are.
-fn in_prose<'i>(
-    text: &str,
-    index: impl Fn() -> &'i LineIndex,
+fn in_prose(
     record: &Record,
     hits: Vec<Hit>,
     prose: Option<&Protected>,
@@ -514,36 +492,12 @@ fn in_prose<'i>(
             .filter(|h| prose.overlapping(h.span.clone()).is_none())
             .collect());
     }
-    let (at, kind) = outside[0];
-    let only = match outside.len() {
-        1 => "the only match".to_owned(),
-        n => format!("all {n} matches"),
-    };
-    Err(Failure {
-        kind: FailureKind::NotFound,
-        message: format!(
-            "{only} of {} {} inside {} at {}",
-            quoted(&record.find),
-            if outside.len() == 1 { "is" } else { "are" },
-            kind.describe(),
-            index().line_col(text, at)
-        ),
-        help: "in Markdown and HTML articles corrections apply to prose only; add \"scope\": \"any\" to the record \
-               to correct it there"
-            .to_owned(),
-        first_match: Some(at),
-    })
-}
-
-/// A shared record's `find` that the article lacks (such a record is left out
-/// of the article's changelog, see [`Record::shared`]).
-fn absent(record: &Record) -> Failure {
-    Failure {
-        kind: FailureKind::NotFound,
-        message: format!("{} does not occur in this article", quoted(&record.find)),
-        help: "a record in corrections/_all/ applies only where it matches exactly".to_owned(),
-        first_match: None,
-    }
+    let (at, inside) = outside[0];
+    let count = outside.len();
+    Err(Failure::new(
+        Cause::OutsideProse { count, at, inside },
+        Some(at),
+    ))
 }
 
 /// An exact hit: its context stands right beside it.
@@ -562,9 +516,8 @@ fn exact_hit(span: Range<usize>, record: &Record) -> Hit {
 /// Applies the record's `occurrence` to its `hits` (in text order, context
 /// already checked), after leaving out those outside prose: the location, or
 /// `None` when there is no hit at all.
-fn choose<'i>(
+fn choose(
     text: &str,
-    index: impl Fn() -> &'i LineIndex,
     record: &Record,
     hits: Vec<Hit>,
     matched: Matched,
@@ -575,7 +528,7 @@ fn choose<'i>(
         .into_iter()
         .filter(|h| on_grapheme_boundaries(text, h.span.clone()))
         .collect();
-    let mut hits = match in_prose(text, &index, record, hits, prose) {
+    let mut hits = match in_prose(record, hits, prose) {
         Ok(hits) => hits,
         Err(failure) => return Some(Location::Failed(failure)),
     };
@@ -584,13 +537,9 @@ fn choose<'i>(
     Some(match (hits.len(), record.occurrence) {
         (0, _) => return None,
         (1, Occurrence::Unique) | (_, Occurrence::All) => found(hits),
-        (n, Occurrence::Unique) => {
-            Location::Failed(ambiguous(text, index(), record, &starts(&hits), n))
-        }
+        (_, Occurrence::Unique) => Location::Failed(ambiguous(&starts(&hits))),
         (n, Occurrence::Nth(k)) if k <= n => found(vec![hits.swap_remove(k - 1)]),
-        (n, Occurrence::Nth(k)) => {
-            Location::Failed(too_few(text, index(), record, &starts(&hits), n, k))
-        }
+        (_, Occurrence::Nth(k)) => Location::Failed(too_few(&starts(&hits), k)),
     })
 }
 
@@ -633,6 +582,21 @@ mod tests {
         }
     }
 
+    /// The failure of `record` in `text`, and its wording.
+    fn failed(text: &str, record: Record) -> (Failure, crate::render::failure::Worded) {
+        let f = failure(one(text, record.clone()));
+        let lines = LineIndex::new(text);
+        let worded = f.worded(
+            crate::text::lines::Indexed {
+                text,
+                lines: &lines,
+            },
+            &[record],
+            0,
+        );
+        (f, worded)
+    }
+
     #[test]
     fn a_unique_match_is_found() {
         assert_eq!(
@@ -643,9 +607,14 @@ mod tests {
 
     #[test]
     fn several_matches_without_occurrence_are_ambiguous_with_positions() {
-        let f = failure(one("1945\nand 1945", rec("1945", "1939")));
+        let (f, w) = failed("1945\nand 1945", rec("1945", "1939"));
         assert_eq!(f.kind, FailureKind::Ambiguous);
-        assert!(f.message.contains("at 1:1, 2:5"), "{}", f.message);
+        let at = Places {
+            listed: vec![0, 9],
+            total: 2,
+        };
+        assert_eq!(f.cause, Cause::Ambiguous(at));
+        assert!(w.message.contains("at 1:1, 2:5"), "{}", w.message);
         assert_eq!(f.first_match, Some(0));
     }
 
@@ -661,9 +630,9 @@ mod tests {
     fn occurrence_beyond_the_matches_is_not_found() {
         let mut r = rec("cat", "dog");
         r.occurrence = Occurrence::Nth(3);
-        let f = failure(one("cat cat", r));
+        let (f, w) = failed("cat cat", r);
         assert_eq!(f.kind, FailureKind::NotFound);
-        assert!(f.message.contains("matches only 2 times"), "{}", f.message);
+        assert!(w.message.contains("matches only 2 times"), "{}", w.message);
     }
 
     #[test]
@@ -707,30 +676,30 @@ mod tests {
     #[test]
     fn replace_somewhere_without_context_is_no_evidence() {
         // A mistyped find must never pass because its replacement occurs.
-        let f = failure(one(
+        let (f, w) = failed(
             "Mayor Jane Smtih said it. Later, Smith added more.",
             rec("Smtth", "Smith"),
-        ));
+        );
         assert_eq!(f.kind, FailureKind::NotFound);
         assert!(
-            f.message
+            w.message
                 .contains("its replacement \"Smith\" stands at 1:34 (a replacement found somewhere is no evidence"),
             "{}",
-            f.message
+            w.message
         );
-        assert!(f.help.contains("`before`/`after`"), "{}", f.help);
+        assert!(w.help.contains("`before`/`after`"), "{}", w.help);
     }
 
     #[test]
     fn replace_twice_in_the_records_context_is_no_evidence() {
         let mut r = rec("1945", "1939");
         r.before = Some("in ".into());
-        let f = failure(one("in 1939 and in 1939", r));
+        let (_, w) = failed("in 1939 and in 1939", r);
         assert!(
-            f.message
+            w.message
                 .contains("2 times with the record's `before`/`after`"),
             "{}",
-            f.message
+            w.message
         );
     }
 
@@ -770,24 +739,31 @@ mod tests {
     fn not_found_explains_a_context_that_does_not_fit() {
         let mut r = rec("1945", "1939");
         r.before = Some("May ".into());
-        let f = failure(one("June 1945", r));
+        let (_, w) = failed("June 1945", r);
         assert!(
-            f.message
+            w.message
                 .contains("occurs 1 time(s) (first at 1:6), but never with `before` \"May \""),
             "{}",
-            f.message
+            w.message
         );
     }
 
     #[test]
     fn not_found_shows_the_nearest_miss_as_a_word_diff() {
         let text = "First line.\nThe Battle of Khalkin Gol was fought in 1939.\nLast.";
-        let f = failure(one(
-            text,
-            rec("Battle of Khalkhin Gol was won in 1945", "x"),
-        ));
+        let (f, w) = failed(text, rec("Battle of Khalkhin Gol was won in 1945", "x"));
+        // The failure is data: where the nearest miss stands and how close
+        // it is; the words and the line number come when it is shown.
+        let nearest = text.find("Battle").unwrap()..text.find(".\nLast").unwrap();
         assert_eq!(
-            f.message,
+            f.cause,
+            Cause::NotFound {
+                missed: Missed::Absent(Near::At(nearest, 800)),
+                replaced: None
+            }
+        );
+        assert_eq!(
+            w.message,
             "\"Battle of Khalkhin Gol was won in 1945\" was not found; nearest at 2:5 \
              (similarity 0.80): Battle of [-Khalkhin-]{+Khalkin+} Gol was [-won-]{+fought+} in [-1945-]{+1939+}"
         );
@@ -803,12 +779,5 @@ mod tests {
                 Location::Found(Found::exact(vec![1..3]))
             ]
         );
-    }
-
-    #[test]
-    fn quoted_shortens_long_text() {
-        let long = "x".repeat(100);
-        assert!(quoted(&long).contains("[…]"));
-        assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
     }
 }

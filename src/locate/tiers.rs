@@ -11,8 +11,9 @@
 use std::ops::Range;
 
 use super::batch::Searches;
+use super::failure::{Cause, Failure, Tolerated, Unchosen};
 use super::tolerant::{self, Candidate, Normalized, normalize};
-use super::{Failure, FailureKind, Found, Hit, Location, Matched, Tier, choose, quoted};
+use super::{Found, Hit, Location, Matched, Tier, choose};
 use crate::record::{Occurrence, Record};
 use crate::syntax::protected::Protected;
 use crate::text::lines::LineIndex;
@@ -28,7 +29,7 @@ pub(super) fn locate<'i>(
     searches: &Searches,
 ) -> Option<Location> {
     if let Some(prose) = prose.filter(|_| !record.anywhere)
-        && let Some(location) = across_markup(text, prose, index, record, &searches.in_prose)
+        && let Some(location) = across_markup(text, prose, record, &searches.in_prose)
     {
         return Some(location);
     }
@@ -44,7 +45,7 @@ pub(super) fn locate<'i>(
             tier: Tier::Normalized,
             similarity,
         };
-        return choose(text, index, record, hits, matched, prose);
+        return choose(text, record, hits, matched, prose);
     }
     fuzzy_tier(text, normalized, index, record, fuzzy, prose, searches)
 }
@@ -54,10 +55,9 @@ pub(super) fn locate<'i>(
 /// replaced inside the markup around it; a change that would cross markup is
 /// refused. `None` when the prose has no such match. `starts`: where `find`
 /// stands in the prose, leftmost and apart.
-fn across_markup<'i>(
+fn across_markup(
     text: &str,
     protected: &Protected,
-    index: impl Fn() -> &'i LineIndex + Copy,
     record: &Record,
     starts: &[usize],
 ) -> Option<Location> {
@@ -87,12 +87,12 @@ fn across_markup<'i>(
         return None;
     }
     let hits = candidates.iter().map(|(h, _)| h.clone()).collect();
-    match choose(text, index, record, hits, Matched::EXACT, None)? {
+    match choose(text, record, hits, Matched::EXACT, None)? {
         Location::Found(found) => {
             let mut edits = Vec::new();
             for hit in &found.hits {
                 let (_, r) = candidates.iter().find(|(h, _)| h.span == hit.span)?;
-                match word_edits(text, index(), prose, r.clone(), record) {
+                match word_edits(prose, r.clone(), record) {
                     Ok(mut more) => edits.append(&mut more),
                     Err(failure) => return Some(Location::Failed(failure)),
                 }
@@ -109,8 +109,6 @@ fn across_markup<'i>(
 /// The changed words of one match across markup, each as its own edit of the
 /// source, or a refusal when a change crosses markup.
 fn word_edits(
-    text: &str,
-    index: &LineIndex,
     prose: &crate::markdown::Prose,
     r: Range<usize>,
     record: &Record,
@@ -133,22 +131,9 @@ fn word_edits(
             false => None,
         };
         let Some(span) = span else {
-            let start = prose.source(r.clone()).map_or(0, |s| s.start);
-            return Err(Failure {
-                kind: FailureKind::Structure,
-                message: format!(
-                    "{} matches the prose at {} across markup, and the change of {} to {} \
-                     would cross that markup",
-                    quoted(&record.find),
-                    index.line_col(text, start),
-                    quoted(&del),
-                    quoted(&ins)
-                ),
-                help: "write `find` with its markup, as the source has it, or split the record so \
-                       that each change stays inside one stretch of markup"
-                    .to_owned(),
-                first_match: Some(start),
-            });
+            let at = prose.source(r.clone()).map_or(0, |s| s.start);
+            let cause = Cause::AcrossMarkup { at, del, ins };
+            return Err(Failure::new(cause, Some(at)));
         };
         edits.push(Hit {
             span,
@@ -326,7 +311,7 @@ fn fuzzy_tier<'i>(
     let regions = &searches.find_regions;
     let finds = scored(text, n, record, &record.find, share, regions, None);
     let hits: Vec<Hit> = finds.iter().map(|s| s.hit.clone()).collect();
-    let kept = match super::in_prose(text, index, record, hits, prose) {
+    let kept = match super::in_prose(record, hits, prose) {
         Ok(kept) => kept,
         Err(failure) => return Some(Location::Failed(failure)),
     };
@@ -346,32 +331,19 @@ fn fuzzy_tier<'i>(
         if let Some(r) = replaces.iter().min_by_key(|s| s.total)
             && best_find.is_none_or(|f| r.total < f)
         {
-            let at = index().line_col(text, r.hit.span.start);
-            return Some(Location::Failed(replace_stands_closer(record, r, at)));
+            let at = r.hit.span.start;
+            return Some(Location::Failed(Failure::new(
+                Cause::ReplaceCloser { at },
+                Some(at),
+            )));
         }
     }
-    best_find.map(|best| fuzzy_choice(text, index, record, &finds, best))
-}
-
-/// The failure of a record whose `replace` (at `r`, `at`) stands closer
-/// than any match of its `find`.
-fn replace_stands_closer(record: &Record, r: &Scored, at: crate::text::lines::LineCol) -> Failure {
-    Failure {
-        kind: FailureKind::NotFound,
-        message: format!(
-            "{} was not found exactly; its replacement {} stands approximately at {at} (closer than any match of `find`), which is no evidence that this correction was made",
-            quoted(&record.find),
-            quoted(&record.replace),
-        ),
-        help: "if the correction is already made, give the record `before`/`after` text that stands right next to the replacement there; otherwise copy `find` from the article exactly".to_owned(),
-        first_match: Some(r.hit.span.start),
-    }
+    best_find.map(|best| fuzzy_choice(index, record, &finds, best))
 }
 
 /// The fuzzy matches (`finds`, the best at `best` total) the record's
 /// `occurrence` chooses, or why it cannot choose.
 fn fuzzy_choice<'i>(
-    text: &str,
     index: impl Fn() -> &'i LineIndex,
     record: &Record,
     finds: &[Scored],
@@ -392,15 +364,14 @@ fn fuzzy_choice<'i>(
             hits: chosen.into_iter().map(|s| s.hit.clone()).collect(),
         })
     };
-    let failed = |why: String| Location::Failed(fuzzy_failure(text, index(), record, finds, why));
+    let failed = |why: Unchosen| Location::Failed(fuzzy_failure(finds, why));
     match record.occurrence {
         Occurrence::All => found(finds.iter().collect()),
         Occurrence::Nth(k) if k <= finds.len() => found(vec![&finds[k - 1]]),
-        Occurrence::Nth(k) => failed(format!(
-            "`occurrence` is {k}, but {} matches approximately only {} time(s)",
-            quoted(&record.find),
-            finds.len()
-        )),
+        Occurrence::Nth(k) => failed(Unchosen::TooFew {
+            k,
+            count: finds.len(),
+        }),
         Occurrence::Unique => {
             let contenders: Vec<&Scored> = finds
                 .iter()
@@ -408,11 +379,9 @@ fn fuzzy_choice<'i>(
                 .collect();
             match by_line_hint(index(), record, &contenders) {
                 Some(one) => found(vec![one]),
-                None => failed(format!(
-                    "{} matches approximately {} places with close scores",
-                    quoted(&record.find),
-                    contenders.len()
-                )),
+                None => failed(Unchosen::Close {
+                    count: contenders.len(),
+                }),
             }
         }
     }
@@ -440,33 +409,13 @@ fn by_line_hint<'s>(
     }
 }
 
-fn fuzzy_failure(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    finds: &[Scored],
-    message: String,
-) -> Failure {
-    let find_chars = record.find.chars().count().max(1);
-    let listed: Vec<String> = finds
-        .iter()
-        .take(super::LISTED_MATCHES)
-        .map(|s| {
-            let similarity = 1.0 - s.distance as f64 / find_chars as f64;
-            format!(
-                "{} (similarity {similarity:.2})",
-                index.line_col(text, s.hit.span.start)
-            )
-        })
+/// The failure of the fuzzy tier that cannot choose (`why`) among `finds`.
+fn fuzzy_failure(finds: &[Scored], why: Unchosen) -> Failure {
+    let listed = (finds.iter().take(super::LISTED_MATCHES))
+        .map(|s| (s.hit.span.start, s.distance))
         .collect();
-    Failure {
-        kind: FailureKind::Ambiguous,
-        message: format!("{message}: {}", listed.join(", ")),
-        help: "add `before`/`after` context, a `line` hint or an `occurrence`, or copy `find` \
-               from the article exactly"
-            .to_owned(),
-        first_match: finds.first().map(|s| s.hit.span.start),
-    }
+    let first = finds.first().map(|s| s.hit.span.start);
+    Failure::new(Cause::Fuzzy { why, listed }, first)
 }
 
 /// `1000 × (1 − Levenshtein distance / longer length)`, in characters. Texts
@@ -486,43 +435,19 @@ pub(super) fn similarity(a: &str, b: &str) -> u16 {
 }
 
 /// The failure for a record that only a tolerant tier located, under `--strict`.
-pub(super) fn refused_by_strict(
-    text: &str,
-    index: &LineIndex,
-    record: &Record,
-    location: &Location,
-) -> Failure {
+pub(super) fn refused_by_strict(location: &Location) -> Failure {
     // A match of the prose across markup is edited word by word: its first
     // edit is no picture of what matched.
     let across =
         matches!(location, Location::Found(f) if f.hits.iter().any(|h| h.replace.is_some()));
-    let (how, at): (&str, Option<Range<usize>>) = match location {
-        Location::Found(_) if across => ("the prose across markup", None),
-        Location::Found(found) => (found.matched.tier.as_str(), found.spans().next()),
-        Location::AlreadyApplied { at } => ("already applied", at.map(|at| at..at)),
+    let (how, at): (Tolerated, Option<Range<usize>>) = match location {
+        Location::Found(_) if across => (Tolerated::AcrossMarkup, None),
+        Location::Found(found) => (Tolerated::Tier(found.matched.tier), found.spans().next()),
+        Location::AlreadyApplied { at } => (Tolerated::AlreadyApplied, at.map(|at| at..at)),
         Location::Failed(failure) => return failure.clone(),
     };
-    let place = at
-        .as_ref()
-        .map(|r| format!(" at {}", index.line_col(text, r.start)))
-        .unwrap_or_default();
-    let actual = match location {
-        Location::Found(_) => at
-            .clone()
-            .map(|r| format!(" (the article has {})", quoted(&text[r]))),
-        _ => None,
-    };
-    Failure {
-        kind: FailureKind::NotFound,
-        message: format!(
-            "{} has no exact match; it matches {how}{place}{}, and only exact matches apply (as the contract says) unless the run is --tolerant",
-            quoted(&record.find),
-            actual.unwrap_or_default()
-        ),
-        help: "run `correct --rebase` to copy the article's text into the record, fix `find` by hand, or accept such matches with --tolerant (or `tolerant = true` in correct.toml)"
-            .to_owned(),
-        first_match: at.map(|r| r.start),
-    }
+    let first = at.as_ref().map(|r| r.start);
+    Failure::new(Cause::Strict { how, at }, first)
 }
 
 #[cfg(test)]
@@ -540,7 +465,14 @@ mod tests {
         match one(text, Record::new("r", "pact's terms", "x")) {
             Location::Failed(f) => {
                 assert_eq!(f.kind, FailureKind::Ambiguous);
-                assert!(f.message.contains("1:5, 1:30"), "{}", f.message);
+                let lines = crate::text::lines::LineIndex::new(text);
+                let original = crate::text::lines::Indexed {
+                    text,
+                    lines: &lines,
+                };
+                let record = Record::new("r", "pact's terms", "x");
+                let message = f.worded(original, &[record], 0).message;
+                assert!(message.contains("1:5, 1:30"), "{message}");
             }
             other => panic!("{other:?}"),
         }

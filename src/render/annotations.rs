@@ -10,7 +10,7 @@ use crate::outcome::Outcome;
 use crate::record::Record;
 use crate::render::changes::{context_after, context_before};
 use crate::render::diagnostic::Diagnostic;
-use crate::text::lines::LineIndex;
+use crate::text::lines::{Indexed, LineIndex};
 
 /// A place in an input, in the units each format counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +160,9 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
         // A failure belongs to the record: it is placed on the record in its
         // file, which is what must change.
         if let Some(f) = c.failure() {
-            all.push(Annotation::Failure(Diagnostic::of_failure(record, f)));
+            let original = Indexed { text, lines };
+            let diagnostic = Diagnostic::of_failure(original, records, c.record, f);
+            all.push(Annotation::Failure(diagnostic));
         }
     }
     all

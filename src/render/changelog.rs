@@ -30,6 +30,10 @@ pub fn build<'a>(
     records: &'a [Record],
     outcome: &'a Outcome,
 ) -> Changelog<'a> {
+    let indexed = crate::text::lines::Indexed {
+        text: original,
+        lines: &outcome.original_lines,
+    };
     let corrections = outcome
         .corrections
         .iter()
@@ -55,10 +59,13 @@ pub fn build<'a>(
                     })
                     .collect(),
                 notice: record.notice.as_deref(),
-                error: c.failure().map(|f| ErrorEntry {
-                    kind: f.kind.as_str(),
-                    message: &f.message,
-                    help: &f.help,
+                error: c.failure().map(|f| {
+                    let worded = f.worded(indexed, records, c.record);
+                    ErrorEntry {
+                        kind: f.kind.as_str(),
+                        message: worded.message,
+                        help: worded.help,
+                    }
                 }),
             }
         })

@@ -26,6 +26,7 @@ use crate::locate::Failure;
 use crate::output::Stale;
 use crate::record::Record;
 use crate::render::annotations::{data, property};
+use crate::text::lines::Indexed;
 
 /// One failure, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,14 +60,22 @@ impl Diagnostic {
         }
     }
 
-    /// A record that did not apply, placed on the record in its record file.
-    pub fn of_failure(record: &Record, failure: &Failure) -> Diagnostic {
+    /// A record that did not apply (`records[record]`, located in
+    /// `original`), placed on the record in its record file.
+    pub fn of_failure(
+        original: Indexed<'_>,
+        records: &[Record],
+        record: usize,
+        failure: &Failure,
+    ) -> Diagnostic {
+        let worded = failure.worded(original, records, record);
+        let record = &records[record];
         Diagnostic {
             kind: failure.kind.as_str().to_owned(),
             file: record.file.clone(),
             at: record.file_line.map(|line| (line, 1)),
             title: Some(record.id.clone()),
-            message: format!("{}; {}", failure.message, failure.help),
+            message: format!("{}; {}", worded.message, worded.help),
         }
     }
 

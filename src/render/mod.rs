@@ -7,6 +7,7 @@ pub mod changes;
 pub mod comment;
 pub mod diagnostic;
 pub mod diff;
+pub mod failure;
 mod format;
 pub mod html;
 pub mod jsonld;

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use crate::locate::Tier;
 use crate::outcome::{Outcome, Status};
 use crate::record::Record;
-use crate::text::lines::LineIndex;
 use crate::text::words::{Piece, pieces};
 
 /// Failures listed one by one per input; the rest are counted.
@@ -68,7 +67,17 @@ impl Paint {
 }
 
 /// One block per failed record: kind, id, file, message and help.
-pub fn failures(input: &str, records: &[Record], outcome: &Outcome, paint: Paint) -> String {
+pub fn failures(
+    input: &str,
+    original: &str,
+    records: &[Record],
+    outcome: &Outcome,
+    paint: Paint,
+) -> String {
+    let indexed = crate::text::lines::Indexed {
+        text: original,
+        lines: &outcome.original_lines,
+    };
     let mut out = String::new();
     let failed = outcome.count(Status::Failed);
     for c in outcome
@@ -79,15 +88,16 @@ pub fn failures(input: &str, records: &[Record], outcome: &Outcome, paint: Paint
     {
         let Some(failure) = c.failure() else { continue };
         let record = &records[c.record];
+        let worded = failure.worded(indexed, records, c.record);
         let _ = writeln!(
             out,
             "{}: {input}: record `{}` ({}): {}",
             paint.error(&format!("error[{}]", failure.kind.as_str())),
             record.id,
             record.file,
-            failure.message
+            worded.message
         );
-        let _ = writeln!(out, "  {} {}", paint.help("help:"), failure.help);
+        let _ = writeln!(out, "  {} {}", paint.help("help:"), worded.help);
     }
     if failed > LISTED_FAILURES {
         let _ = writeln!(
@@ -297,7 +307,7 @@ pub fn changes(
     outcome: &Outcome,
     paint: Paint,
 ) -> String {
-    let index = LineIndex::new(original);
+    let index = &outcome.original_lines;
     let mut out = String::new();
     for c in outcome
         .corrections

@@ -207,7 +207,7 @@ fn report_input(
     }
     if !ok {
         stderr.write_all(
-            report::failures(&ev.job.input, &ev.records, &ev.outcome, paint).as_bytes(),
+            report::failures(&ev.job.input, &ev.text, &ev.records, &ev.outcome, paint).as_bytes(),
         )?;
     }
     if opts.show_changes && ok {

@@ -484,7 +484,7 @@ pub fn broken(original: &str, corrected: &str) -> Option<(String, usize)> {
     };
     let (old, new) = (markup(original), markup(corrected));
     let first = old.iter().zip(&new).position(|(a, b)| a.0 != b.0);
-    let shown = |s: &str| crate::locate::quoted(s);
+    let shown = |s: &str| crate::render::failure::quoted(s);
     match first {
         Some(i) => Some((
             format!(

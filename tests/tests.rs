@@ -17,6 +17,7 @@ mod changes;
 mod diff_tools;
 mod drift;
 mod errors;
+mod failures;
 mod faults;
 mod fuzz_replay;
 mod honest;

@@ -93,45 +93,99 @@ pub(crate) struct Job {
     pub shared: Arc<[Record]>,
 }
 
-/// The output paths of one input, as shown to users (relative, `/` separators).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Outputs {
-    /// `output/K.<ext>`: the corrected article.
-    pub corrected: String,
-    /// `output/K.diff`.
-    pub diff: String,
-    /// `output/K.changelog.json`.
-    pub changelog: String,
-    /// `output/K.review.md`.
-    pub review: String,
-    /// `output/K.wdiff`: the changes as a word diff.
-    pub wdiff: String,
-    /// `output/K.notice.md`, written only when some record has a notice.
-    pub notice: String,
-    /// With `--html`: `output/K.html` (none for an HTML input: the corrected
-    /// article is a page) and `output/K.review.html`.
-    pub html: Option<(Option<String>, String)>,
-    /// With `--jsonld`: `output/K.corrections.jsonld`.
-    pub jsonld: Option<String>,
+/// A kind of file `correct` writes for an article, each from its own
+/// renderer (`run/input.rs` maps each kind to it). Its file is named after
+/// the article's key and [`Output::suffix`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Output {
+    /// `K.<ext>`: the corrected article, with the input's extension.
+    Corrected,
+    /// `K.diff`: the unified diff.
+    Diff,
+    /// `K.changelog.json`.
+    Changelog,
+    /// `K.review.md`: the redline review page.
+    Review,
+    /// `K.wdiff`: the changes as a word diff.
+    Wdiff,
+    /// `K.notice.md`: the readers' notice, written only when some record has one.
+    Notice,
+    /// With `--html`: `K.html`, the corrected article as a page (none for an
+    /// HTML input, which is a page itself).
+    Page,
+    /// With `--html`: `K.review.html`, the review page as HTML.
+    ReviewPage,
+    /// With `--jsonld`: `K.corrections.jsonld`.
+    JsonLd,
 }
 
+impl Output {
+    /// Every kind named by a fixed suffix, a suffix that ends another one
+    /// after it (`.html` after `.review.html`), so that the first that fits
+    /// a file name is its kind.
+    pub(crate) const NAMED: [Output; 8] = [
+        Output::Changelog,
+        Output::JsonLd,
+        Output::ReviewPage,
+        Output::Review,
+        Output::Notice,
+        Output::Wdiff,
+        Output::Diff,
+        Output::Page,
+    ];
+
+    /// The end of its file name after the key (empty for the corrected
+    /// article, which ends as the input does).
+    pub(crate) fn suffix(self) -> &'static str {
+        match self {
+            Output::Corrected => "",
+            Output::Diff => ".diff",
+            Output::Changelog => ".changelog.json",
+            Output::Review => ".review.md",
+            Output::Wdiff => ".wdiff",
+            Output::Notice => ".notice.md",
+            Output::Page => ".html",
+            Output::ReviewPage => ".review.html",
+            Output::JsonLd => ".corrections.jsonld",
+        }
+    }
+
+    /// Whether an article whose records all apply may go without it: it
+    /// depends on the records (a notice) or on the configuration (`--html`,
+    /// `--jsonld`).
+    pub(crate) fn optional(self) -> bool {
+        matches!(
+            self,
+            Output::Notice | Output::Page | Output::ReviewPage | Output::JsonLd
+        )
+    }
+}
+
+/// The output paths of one input, as shown to users (relative, `/`
+/// separators), by kind, in the order they are written and listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Outputs(Vec<(Output, String)>);
+
 impl Outputs {
+    /// The path of the `kind` of output, when this run writes one.
+    pub(crate) fn path(&self, kind: Output) -> Option<&str> {
+        self.0.iter().find(|(k, _)| *k == kind).map(|(_, p)| p.as_str())
+    }
+
+    /// The corrected article's path (every run has one).
+    pub(crate) fn corrected(&self) -> &str {
+        self.path(Output::Corrected)
+            .expect("every article has a corrected text")
+    }
+
+    /// Every kind with its path.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Output, &str)> {
+        self.0.iter().map(|(k, p)| (*k, p.as_str()))
+    }
+
     /// Every output path, the notice and HTML pages included.
     pub(crate) fn all(&self) -> Vec<&str> {
-        let mut all = vec![
-            self.corrected.as_str(),
-            &self.diff,
-            &self.changelog,
-            &self.review,
-            &self.wdiff,
-            &self.notice,
-        ];
-        if let Some((page, review)) = &self.html {
-            all.extend(page.as_deref());
-            all.push(review);
-        }
-        all.extend(self.jsonld.as_deref());
-        all
+        self.iter().map(|(_, p)| p).collect()
     }
 }
 
@@ -344,25 +398,27 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool, jsonld: bool
     } else {
         format!("{out}/{key}")
     };
-    Outputs {
-        corrected: match ext {
-            Some(ext) => format!("{base}.{ext}"),
-            None => base.clone(),
-        },
-        diff: format!("{base}.diff"),
-        changelog: format!("{base}.changelog.json"),
-        review: format!("{base}.review.md"),
-        wdiff: format!("{base}.wdiff"),
-        notice: format!("{base}.notice.md"),
-        html: html.then(|| {
-            let page = match ext.map(|e| crate::syntax::Syntax::of_path(&format!("x.{e}"))) {
-                Some(crate::syntax::Syntax::Html) => None,
-                _ => Some(format!("{base}.html")),
-            };
-            (page, format!("{base}.review.html"))
-        }),
-        jsonld: jsonld.then(|| format!("{base}.corrections.jsonld")),
-    }
+    let corrected = match ext {
+        Some(ext) => format!("{base}.{ext}"),
+        None => base.clone(),
+    };
+    let is_page = ext.is_some_and(|e| {
+        crate::syntax::Syntax::of_path(&format!("x.{e}")) == crate::syntax::Syntax::Html
+    });
+    let kinds = [
+        Output::Diff,
+        Output::Changelog,
+        Output::Review,
+        Output::Wdiff,
+        Output::Notice,
+    ]
+    .into_iter()
+    .chain((html && !is_page).then_some(Output::Page))
+    .chain(html.then_some(Output::ReviewPage))
+    .chain(jsonld.then_some(Output::JsonLd));
+    let mut paths = vec![(Output::Corrected, corrected)];
+    paths.extend(kinds.map(|kind| (kind, format!("{base}{}", kind.suffix()))));
+    Outputs(paths)
 }
 
 fn looked_for(key: &str) -> String {
@@ -737,8 +793,22 @@ mod tests {
             ]
         );
         assert_eq!(
-            outputs_for("out", "readme", None, false, false).corrected,
+            outputs_for("out", "readme", None, false, false).corrected(),
             "out/readme"
+        );
+        let html = outputs_for("out", "page", Some("html"), true, true);
+        assert_eq!(
+            html.all(),
+            [
+                "out/page.html",
+                "out/page.diff",
+                "out/page.changelog.json",
+                "out/page.review.md",
+                "out/page.wdiff",
+                "out/page.notice.md",
+                "out/page.review.html",
+                "out/page.corrections.jsonld"
+            ]
         );
     }
 

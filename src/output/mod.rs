@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::confine::{self, Denied, Dir, Kind, Place};
 use crate::error::Error;
-use crate::render::diff;
+use crate::project::Output;
 
 /// Above this many files, staging runs on every core...
 const PARALLEL_FILES: usize = 8;
@@ -761,20 +761,6 @@ fn holds(mut file: File, expected: &[u8]) -> bool {
     }
 }
 
-/// How many lines of a stale file's diff `--check` shows.
-const SHOWN_DIFF_LINES: usize = 60;
-
-/// The first `max` lines of `text`, and a note of how many were left out.
-fn shortened(text: &str, max: usize) -> String {
-    let total = text.lines().count();
-    if total <= max {
-        return text.to_owned();
-    }
-    let mut kept: String = text.split_inclusive('\n').take(max).collect();
-    kept.push_str(&format!("… ({} more lines)\n", total - max));
-    kept
-}
-
 /// How an output on disk differs from what would be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stale {
@@ -782,7 +768,8 @@ pub enum Stale {
     Interrupted(String),
     /// The file does not exist (or cannot be read).
     Missing(String),
-    /// The file holds other bytes; a diff from disk to expected.
+    /// The file holds other bytes; what differs, as the caller's [`Excerpt`]
+    /// shows it.
     Differs(String, String),
     /// The path is not a regular file reached without links (the path, what
     /// is in the way).
@@ -804,11 +791,17 @@ impl Stale {
     }
 }
 
-/// Compares every file with the disk. Empty when all are current.
-pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
+/// What a stale file's entry shows of how it differs: from its path, the
+/// bytes on disk and the bytes expected (the renderers word it; this module
+/// only compares).
+pub type Excerpt = fn(&str, &str, &str) -> String;
+
+/// Compares every file with the disk, each stale one shown by `excerpt`.
+/// Empty when all are current.
+pub fn check(cwd: &Path, out: &Path, files: &[OutputFile<'_>], excerpt: Excerpt) -> Vec<Stale> {
     interrupted(cwd, out)
         .into_iter()
-        .chain(check_files(cwd, out, files))
+        .chain(check_files(cwd, out, files, excerpt))
         .collect()
 }
 
@@ -838,18 +831,6 @@ fn refusal(tree: &Tree, cwd: &Path, path: &str, denied: Denied) -> Stale {
         Denied::Io(e) => Stale::Refused(path.to_owned(), e.to_string()),
     }
 }
-
-/// The kinds of output file, by the end of their names.
-const SUFFIXES: [&str; 8] = [
-    ".changelog.json",
-    ".corrections.jsonld",
-    ".review.html",
-    ".review.md",
-    ".notice.md",
-    ".wdiff",
-    ".diff",
-    ".html",
-];
 
 /// The outputs on disk below `out` that no current article writes (an
 /// orphan: its records or its article are gone, or the configuration no
@@ -881,7 +862,7 @@ pub fn orphans(
     let expected_keys: std::collections::HashSet<String> = expected
         .iter()
         .filter_map(|p| p.strip_prefix(&prefix))
-        .filter_map(|rel| SUFFIXES.iter().find_map(|s| rel.strip_suffix(s)))
+        .filter_map(|rel| Output::NAMED.iter().find_map(|k| rel.strip_suffix(k.suffix())))
         .map(str::to_owned)
         .collect();
     let by_key = by_key(output_files(&root, keys));
@@ -898,10 +879,7 @@ pub fn orphans(
             for (rel, kind) in &group {
                 // The notice and the HTML pages come and go with the records
                 // and the configuration; the other outputs always exist.
-                let optional = matches!(
-                    SUFFIXES.get(*kind),
-                    Some(&(".notice.md" | ".html" | ".review.html" | ".corrections.jsonld"))
-                );
+                let optional = kind.is_some_and(Output::optional);
                 if optional && !expected.contains(&shown(rel)) {
                     stale.push(Stale::Orphan(
                         shown(rel),
@@ -911,12 +889,12 @@ pub fn orphans(
             }
             continue;
         }
-        let changelog = format!("{key}{}", SUFFIXES[0]);
+        let changelog = format!("{key}{}", Output::Changelog.suffix());
         let Some(corrected) = written_by_changelog(&root, &changelog) else {
             continue;
         };
         for (rel, kind) in &group {
-            let ours = *kind < SUFFIXES.len() || shown(rel) == corrected;
+            let ours = kind.is_some() || shown(rel) == corrected;
             if ours {
                 stale.push(Stale::Orphan(
                     shown(rel),
@@ -964,18 +942,20 @@ fn output_files(root: &Dir, keys: Option<&std::collections::HashSet<String>>) ->
 }
 
 /// Output `files` grouped by the key they are named after, each with the
-/// index of its suffix in [`SUFFIXES`] (past its end: not an output's name;
-/// the key is then the name without its extension).
-fn by_key(files: Vec<String>) -> std::collections::BTreeMap<String, Vec<(String, usize)>> {
-    let mut by_key: std::collections::BTreeMap<String, Vec<(String, usize)>> = Default::default();
+/// kind of output its name says (`None`: not an output's name; the key is
+/// then the name without its extension).
+fn by_key(files: Vec<String>) -> std::collections::BTreeMap<String, Vec<(String, Option<Output>)>> {
+    let mut by_key: std::collections::BTreeMap<String, Vec<(String, Option<Output>)>> =
+        Default::default();
     for rel in files {
-        let (key, kind) = match SUFFIXES.iter().position(|s| rel.ends_with(s)) {
-            Some(kind) => (rel[..rel.len() - SUFFIXES[kind].len()].to_owned(), kind),
+        let kind = Output::NAMED.into_iter().find(|k| rel.ends_with(k.suffix()));
+        let key = match kind {
+            Some(kind) => rel[..rel.len() - kind.suffix().len()].to_owned(),
             None => {
                 let name_at = rel.rfind('/').map_or(0, |i| i + 1);
                 match rel[name_at..].rfind('.') {
-                    Some(dot) if dot > 0 => (rel[..name_at + dot].to_owned(), SUFFIXES.len()),
-                    _ => (rel.clone(), SUFFIXES.len()),
+                    Some(dot) if dot > 0 => rel[..name_at + dot].to_owned(),
+                    _ => rel.clone(),
                 }
             }
         };
@@ -1036,7 +1016,12 @@ fn written_by_changelog(root: &Dir, rel: &str) -> Option<String> {
 
 /// Compares every file with the disk, without the journal check of [`check`].
 /// Files are read as a write would reach them: never through a link.
-pub fn check_files(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stale> {
+pub fn check_files(
+    cwd: &Path,
+    out: &Path,
+    files: &[OutputFile<'_>],
+    excerpt: Excerpt,
+) -> Vec<Stale> {
     let tree = match Tree::new(cwd, out, false) {
         Ok(tree) => tree,
         Err(e) => {
@@ -1048,11 +1033,11 @@ pub fn check_files(cwd: &Path, out: &Path, files: &[OutputFile<'_>]) -> Vec<Stal
     };
     files
         .iter()
-        .filter_map(|file| check_file(&tree, cwd, file))
+        .filter_map(|file| check_file(&tree, cwd, file, excerpt))
         .collect()
 }
 
-fn check_file(tree: &Tree, cwd: &Path, file: &OutputFile<'_>) -> Option<Stale> {
+fn check_file(tree: &Tree, cwd: &Path, file: &OutputFile<'_>, excerpt: Excerpt) -> Option<Stale> {
     let (rel_dir, name) = match tree.split(cwd, &file.path) {
         Ok(split) => split,
         Err(e) => return Some(Stale::Refused(file.path.clone(), e.to_string())),
@@ -1074,8 +1059,8 @@ fn check_file(tree: &Tree, cwd: &Path, file: &OutputFile<'_>) -> Option<Stale> {
     Some(match read {
         Ok(confine::Bounded::Read(bytes)) => {
             let on_disk = String::from_utf8_lossy(&bytes);
-            let diff = diff::unified(&file.path, &on_disk, &file.contents.to_text());
-            Stale::Differs(file.path.clone(), shortened(&diff, SHOWN_DIFF_LINES))
+            let shown = excerpt(&file.path, &on_disk, &file.contents.to_text());
+            Stale::Differs(file.path.clone(), shown)
         }
         Ok(confine::Bounded::TooLarge(_)) => {
             Stale::Differs(file.path.clone(), "(too large to show)\n".into())
@@ -1096,6 +1081,7 @@ fn check_file(tree: &Tree, cwd: &Path, file: &OutputFile<'_>) -> Option<Stale> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::diff::stale_excerpt;
 
     fn file(path: &str, contents: &'static str) -> OutputFile<'static> {
         OutputFile {
@@ -1116,7 +1102,7 @@ mod tests {
             std::fs::read_to_string(dir.path().join("out/sub/b.diff")).unwrap(),
             "b"
         );
-        assert!(check(dir.path(), Path::new("out"), &files).is_empty());
+        assert!(check(dir.path(), Path::new("out"), &files, stale_excerpt).is_empty());
         assert!(!dir.path().join("out").join(journal::JOURNAL).exists());
     }
 
@@ -1201,6 +1187,7 @@ mod tests {
             dir.path(),
             Path::new("."),
             &[file("a.txt", "new\n"), file("b.txt", "")],
+            stale_excerpt,
         );
         assert!(
             matches!(&stale[0], Stale::Differs(p, d) if p == "a.txt" && d.contains("-old\n+new"))
@@ -1231,7 +1218,7 @@ mod tests {
             std::fs::read_to_string(dir.path().join("out/page.md")).unwrap(),
             text
         );
-        assert!(check(dir.path(), Path::new("out"), &files).is_empty());
+        assert!(check(dir.path(), Path::new("out"), &files, stale_excerpt).is_empty());
         assert!(
             write_all(dir.path(), Path::new("out"), &files)
                 .unwrap()
@@ -1245,7 +1232,7 @@ mod tests {
             &text.replace("two", "2"),
         ] {
             std::fs::write(dir.path().join("out/page.md"), on_disk).unwrap();
-            let stale = check(dir.path(), Path::new("out"), &files);
+            let stale = check(dir.path(), Path::new("out"), &files, stale_excerpt);
             assert!(
                 matches!(&stale[..], [Stale::Differs(p, d)] if p == "out/page.md" && d.contains("@@")),
                 "{on_disk:?}: {stale:?}"
@@ -1349,7 +1336,7 @@ mod tests {
             r#"{"journal_version":1,"renames":[]}"#,
         )
         .unwrap();
-        let stale = check(dir.path(), Path::new("out"), &[file("out/a.txt", "a")]);
+        let stale = check(dir.path(), Path::new("out"), &[file("out/a.txt", "a")], stale_excerpt);
         assert_eq!(
             stale,
             [Stale::Interrupted(format!("out/{}", journal::JOURNAL))]

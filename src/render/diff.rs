@@ -438,6 +438,23 @@ pub fn word_diff_changes(
     out
 }
 
+/// How many lines of a stale file's diff `--check` shows.
+const SHOWN_STALE_LINES: usize = 60;
+
+/// What `--check` shows of an output that is stale: the diff from the file
+/// on disk (`on_disk`) to what would be written (`expected`), its first
+/// lines and how many more there are. An [`crate::output::Excerpt`].
+pub fn stale_excerpt(path: &str, on_disk: &str, expected: &str) -> String {
+    let diff = unified(path, on_disk, expected);
+    let total = diff.lines().count();
+    if total <= SHOWN_STALE_LINES {
+        return diff;
+    }
+    let mut kept: String = diff.split_inclusive('\n').take(SHOWN_STALE_LINES).collect();
+    kept.push_str(&format!("… ({} more lines)\n", total - SHOWN_STALE_LINES));
+    kept
+}
+
 /// Indexes two whole texts and diffs them as one change.
 fn whole(
     old: &str,

@@ -15,7 +15,7 @@ use crate::limits::{self, Bounded};
 use crate::locate::Tolerance;
 use crate::outcome::{self, Outcome};
 use crate::output::{self, Contents, OutputFile, Session, Staged, Stale};
-use crate::project::{self, Job};
+use crate::project::{self, Job, Output};
 use crate::rebase;
 use crate::record::{self, Record};
 use crate::render::annotations::{self, Annotation};
@@ -125,7 +125,7 @@ pub(super) fn process(
             let outcome = &ev.outcome;
             let article = annotations::Article {
                 path: ev.job.input.clone(),
-                review: ev.job.outputs.review.clone(),
+                review: ev.job.outputs.path(Output::Review).unwrap_or_default().to_owned(),
                 summary: outcome.summary(),
             };
             let mut all = vec![Annotation::Article(article)];
@@ -147,7 +147,10 @@ pub(super) fn process(
         (Mode::Rebase, _) => Outputs::Rebase(plan.unwrap_or_default()),
         _ if files.is_empty() => Outputs::None,
         (Mode::Write, Some(session)) => Outputs::Staged(session.stage(&files)),
-        (Mode::Check, _) => Outputs::Stale(output::check_files(cwd, &opts.layout.out, &files)),
+        (Mode::Check, _) => {
+            let out = &opts.layout.out;
+            Outputs::Stale(output::check_files(cwd, out, &files, diff::stale_excerpt))
+        }
         _ => Outputs::None,
     };
     // The machine formats carry the stale outputs with the input's edits.
@@ -327,7 +330,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
 /// file is, never through a link) only if a record asks; anything but a
 /// changelog is no evidence.
 fn committed_changelog(cwd: &Path, job: &Job) -> Option<Evidence> {
-    let (cwd, path) = (cwd.to_path_buf(), PathBuf::from(&job.outputs.changelog));
+    let (cwd, path) = (cwd.to_path_buf(), PathBuf::from(job.outputs.path(Output::Changelog)?));
     Some(Evidence::lazy(move || {
         match crate::confine::read(&cwd, &path, limits::MAX_RECORD_FILE_BYTES) {
             Ok(Bounded::Read(bytes)) => Some(bytes),
@@ -338,7 +341,8 @@ fn committed_changelog(cwd: &Path, job: &Job) -> Option<Evidence> {
 
 /// Everything rendered for one input; borrows the evaluated input.
 struct Rendered<'e> {
-    /// The corrected article as written (with any appended notice).
+    /// The corrected article as written (with any appended notice), until
+    /// its file takes it.
     text: Cow<'e, str>,
     /// Line index of `text`, when it differs from the outcome's corrected text.
     text_lines: Option<LineIndex>,
@@ -349,22 +353,25 @@ struct Rendered<'e> {
     /// Otherwise it streams into its file from `changes`.
     diff: Option<String>,
     report_line: String,
-    /// The changelog, review page and notice, when the outputs may be written.
+    /// What the outputs' renderers read, when the outputs may be written.
     pages: Option<Pages<'e>>,
 }
 
+/// What one input's output renderers read beyond the outcome: each part is
+/// taken by the one output that needs it ([`Pages::contents`]).
 struct Pages<'e> {
-    changelog: Contents<'e>,
-    /// Streamed to its file (it is as large as the article), unless `--html`
-    /// needs it whole.
-    review: Contents<'e>,
-    /// The changes as a word diff.
-    wdiff: String,
-    notice: Option<String>,
-    /// With `--html`: the article's page and the redline's page.
-    html: Option<(String, String)>,
-    /// With `--jsonld`: the schema.org corrections.
-    jsonld: Option<String>,
+    ev: &'e Evaluated,
+    /// The changelog, serialised as its file is written.
+    log: Option<crate::wire::Changelog<'e>>,
+    /// The review page: streamed to its file (it is as large as the
+    /// article), or whole when `--html` makes a page of it too.
+    review: Option<Contents<'e>>,
+    review_html: Option<String>,
+    /// With `--html`: the corrected article as a page.
+    page: Option<String>,
+    /// What was appended to the corrected text (the notice section).
+    appended: String,
+    notices: Vec<&'e str>,
 }
 
 impl<'e> Rendered<'e> {
@@ -380,12 +387,12 @@ impl<'e> Rendered<'e> {
         }
     }
 
-    /// The output files, or none when a record failed.
+    /// The output files, in the order of the input's outputs, or none when a
+    /// record failed.
     fn into_files(self, ev: &'e Evaluated) -> Vec<OutputFile<'e>> {
-        let Some(pages) = self.pages else {
+        let Some(mut pages) = self.pages else {
             return Vec::new();
         };
-        let outputs = &ev.job.outputs;
         let diff = match self.diff {
             Some(diff) => diff.into(),
             None => {
@@ -396,54 +403,43 @@ impl<'e> Rendered<'e> {
                 }))
             }
         };
-        let mut files = vec![
-            OutputFile {
-                path: outputs.corrected.clone(),
-                contents: self.text.into(),
-            },
-            OutputFile {
-                path: outputs.diff.clone(),
-                contents: diff,
-            },
-            OutputFile {
-                path: outputs.changelog.clone(),
-                contents: pages.changelog,
-            },
-            OutputFile {
-                path: outputs.review.clone(),
-                contents: pages.review,
-            },
-            OutputFile {
-                path: outputs.wdiff.clone(),
-                contents: pages.wdiff.into(),
-            },
-        ];
-        if let Some(notice) = pages.notice {
-            files.push(OutputFile {
-                path: outputs.notice.clone(),
-                contents: notice.into(),
-            });
-        }
-        if let (Some((page, review)), Some((page_path, review_path))) = (pages.html, &outputs.html)
-        {
-            if let Some(page_path) = page_path {
-                files.push(OutputFile {
-                    path: page_path.clone(),
-                    contents: page.into(),
-                });
+        let (mut text, mut diff) = (Some(Contents::from(self.text)), Some(diff));
+        let files = ev.job.outputs.iter().filter_map(|(kind, path)| {
+            let contents = match kind {
+                Output::Corrected => text.take(),
+                Output::Diff => diff.take(),
+                kind => pages.contents(kind),
+            }?;
+            let path = path.to_owned();
+            Some(OutputFile { path, contents })
+        });
+        files.collect()
+    }
+}
+
+impl<'e> Pages<'e> {
+    /// The contents of the `kind` of output, from its renderer (`None`: this
+    /// input has none). The one place where an output meets its renderer
+    /// (but for the corrected text and the diff, which are rendered first).
+    fn contents(&mut self, kind: Output) -> Option<Contents<'e>> {
+        let ev = self.ev;
+        let corrected = ev.job.outputs.corrected();
+        Some(match kind {
+            Output::Corrected | Output::Diff => return None,
+            Output::Changelog => {
+                let log = self.log.take()?;
+                Contents::Streamed(Box::new(move |out| changelog::write_file(out, &log)))
             }
-            files.push(OutputFile {
-                path: review_path.clone(),
-                contents: review.into(),
-            });
-        }
-        if let (Some(document), Some(path)) = (pages.jsonld, &outputs.jsonld) {
-            files.push(OutputFile {
-                path: path.clone(),
-                contents: document.into(),
-            });
-        }
-        files
+            Output::Review => self.review.take()?,
+            Output::Wdiff => {
+                let (records, outcome) = (&ev.records, &ev.outcome);
+                wdiff::render(&ev.job.input, &ev.text, records, outcome, &self.appended).into()
+            }
+            Output::Notice => notice::page(&self.notices)?.into(),
+            Output::Page => self.page.take()?.into(),
+            Output::ReviewPage => self.review_html.take()?.into(),
+            Output::JsonLd => jsonld::document(corrected, &ev.records, &ev.outcome).into(),
+        })
     }
 }
 
@@ -454,10 +450,10 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
     let notices = notice::notices(&ev.records, &ev.outcome);
     let (appended, text, text_lines) = written_text(opts, ev, &notices);
     let ok = ev.outcome.succeeded();
-    let written = ok.then_some(Written {
-        output: &outputs.corrected,
+    let written = ok.then(|| Written {
+        output: outputs.corrected(),
         text: &text,
-        diff: &outputs.diff,
+        diff: outputs.path(Output::Diff).unwrap_or_default(),
     });
     // The diff is rendered while the changelog hashes both texts.
     let changes = match ok {
@@ -492,16 +488,15 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
             String::new()
         }
     };
-    let mut rendered = Rendered {
+    let pages = pages(opts, ev, log, appended, &text, notices);
+    Rendered {
         text,
         text_lines,
         changes,
         diff,
         report_line,
-        pages: None,
-    };
-    rendered.pages = pages(opts, ev, log, appended, &rendered.text, &notices);
-    rendered
+        pages,
+    }
 }
 
 /// The text `correct` writes for `ev`: the corrected article, with the
@@ -524,63 +519,61 @@ fn written_text<'e>(
     (appended, Cow::Owned(text), Some(lines))
 }
 
-/// The pages of an input whose records all applied (none when `log` has no
-/// output): the changelog and review page (streamed unless `--html` needs the page
-/// whole), the word diff, the notice, and the `--html` and `--jsonld` pages.
+/// What the pages of an input whose records all applied read (none when
+/// `log` has no output): the changelog, and the review page, streamed
+/// unless `--html` makes pages of it and of the corrected `text` too.
 fn pages<'e>(
     opts: &Options,
     ev: &'e Evaluated,
     log: crate::wire::Changelog<'e>,
     appended: String,
     text: &str,
-    notices: &[&str],
+    notices: Vec<&'e str>,
 ) -> Option<Pages<'e>> {
     let output_sha256 = log.output.as_ref()?.sha256.clone();
     let outputs = &ev.job.outputs;
     let regenerate = regenerate_command(opts, &[&ev.job.input]);
-    let word_diff = wdiff::render(&ev.job.input, &ev.text, &ev.records, &ev.outcome, &appended);
     let input_sha256 = log.input.sha256.clone();
+    let shown_appended = appended.clone();
     let review_page = move |out: &mut (dyn Write + Send)| {
         let header = review::Header {
             input: &ev.job.input,
             input_sha256: &input_sha256,
-            output: &outputs.corrected,
+            output: outputs.corrected(),
             output_sha256: &output_sha256,
             regenerate: &regenerate,
             syntax: ev.job.syntax,
-            appended: &appended,
-            wdiff: &outputs.wdiff,
+            appended: &shown_appended,
+            wdiff: outputs.path(Output::Wdiff).unwrap_or_default(),
         };
         review::write(out, header, &ev.text, &ev.records, &ev.outcome)
     };
-    let (review, html) = match &outputs.html {
-        None => (Contents::Streamed(Box::new(review_page)), None),
-        Some(_) => {
-            let mut page = Vec::new();
-            review_page(&mut page).expect("writing to memory cannot fail");
-            let review = String::from_utf8(page).expect("the page is built from UTF-8 texts");
-            let article = match ev.job.syntax {
-                Syntax::Markdown => html::page(&outputs.corrected, text),
-                Syntax::Plain => html::plain_page(&outputs.corrected, text),
-                // The corrected article is a page itself.
-                Syntax::Html => String::new(),
-            };
-            let review_html = html::page(&format!("Review: {}", ev.job.input), &review);
-            (review.into(), Some((article, review_html)))
-        }
+    let mut pages = Pages {
+        ev,
+        log: Some(log),
+        review: None,
+        review_html: None,
+        page: None,
+        appended,
+        notices,
     };
-    Some(Pages {
-        // Serialised as it is written, beside the other outputs.
-        changelog: Contents::Streamed(Box::new(move |out| changelog::write_file(out, &log))),
-        review,
-        wdiff: word_diff,
-        notice: notice::page(notices),
-        html,
-        jsonld: outputs
-            .jsonld
-            .as_ref()
-            .map(|_| jsonld::document(&outputs.corrected, &ev.records, &ev.outcome)),
-    })
+    if outputs.path(Output::ReviewPage).is_none() {
+        pages.review = Some(Contents::Streamed(Box::new(review_page)));
+        return Some(pages);
+    }
+    let mut page = Vec::new();
+    review_page(&mut page).expect("writing to memory cannot fail");
+    let review = String::from_utf8(page).expect("the page is built from UTF-8 texts");
+    let title = outputs.corrected();
+    pages.page = outputs.path(Output::Page).map(|_| match ev.job.syntax {
+        Syntax::Markdown => html::page(title, text),
+        Syntax::Plain => html::plain_page(title, text),
+        // An HTML input has no such page: the corrected article is one.
+        Syntax::Html => String::new(),
+    });
+    pages.review_html = Some(html::page(&format!("Review: {}", ev.job.input), &review));
+    pages.review = Some(review.into());
+    Some(pages)
 }
 
 /// Every replaced span of the input and its place in the written text, in order:

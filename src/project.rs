@@ -402,9 +402,7 @@ fn outputs_for(out: &str, key: &str, ext: Option<&str>, html: bool, jsonld: bool
         Some(ext) => format!("{base}.{ext}"),
         None => base.clone(),
     };
-    let is_page = ext.is_some_and(|e| {
-        crate::syntax::Syntax::of_path(&format!("x.{e}")) == crate::syntax::Syntax::Html
-    });
+    let is_page = ext.is_some_and(|e| crate::syntax::Syntax::of_path(&format!("x.{e}")).is_page());
     let kinds = [
         Output::Diff,
         Output::Changelog,

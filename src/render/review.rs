@@ -123,10 +123,7 @@ fn write_in_parts(
         outcome,
         edits,
         markdown: header.syntax.is_markdown(),
-        reading: match header.syntax {
-            crate::syntax::Syntax::Html => crate::syntax::html::reading(text),
-            _ => Vec::new(),
-        },
+        reading: header.syntax.reading(text),
         label: label_prefix(original),
     };
     let parts = article.parts(part);

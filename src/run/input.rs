@@ -139,12 +139,17 @@ pub(super) fn process(
         }
         false => Vec::new(),
     };
-    let plan =
-        (opts.mode == Mode::Rebase).then(|| rebase::plan(&ev.text, &ev.records, &ev.outcome));
     let report_line = std::mem::take(&mut rendered.report_line);
-    let files = rendered.into_files(&ev);
+    // A rebase rewrites records, never outputs: none is rendered.
+    let files = match opts.mode {
+        Mode::Rebase => {
+            drop(rendered);
+            Vec::new()
+        }
+        _ => rendered.into_files(&ev),
+    };
     let outputs = match (opts.mode, session) {
-        (Mode::Rebase, _) => Outputs::Rebase(plan.unwrap_or_default()),
+        (Mode::Rebase, _) => Outputs::Rebase(rebase::plan(&ev.text, &ev.records, &ev.outcome)),
         _ if files.is_empty() => Outputs::None,
         (Mode::Write, Some(session)) => Outputs::Staged(session.stage(&files)),
         (Mode::Check, _) => {

@@ -60,6 +60,22 @@ impl Syntax {
         }
     }
 
+    /// Whether the corrected article is a web page itself (`--html` then
+    /// writes no page of it).
+    pub fn is_page(self) -> bool {
+        self == Syntax::Html
+    }
+
+    /// What the review page reads of `text` as the reader sees it: for HTML,
+    /// the stretches of text and of markup, in order (empty for a syntax
+    /// whose source is what the page shows).
+    pub(crate) fn reading(self, text: &str) -> Vec<(std::ops::Range<usize>, html::Show)> {
+        match self {
+            Syntax::Html => html::reading(text),
+            Syntax::Plain | Syntax::Markdown => Vec::new(),
+        }
+    }
+
     /// Whether the review page renders the article as Markdown (else as text).
     pub fn is_markdown(self) -> bool {
         self == Syntax::Markdown

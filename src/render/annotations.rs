@@ -100,7 +100,7 @@ pub enum Annotation {
 
 /// A run's annotations, sorted by kind (each in the run's order).
 #[derive(Debug, Default)]
-pub struct Parts<'a> {
+pub(crate) struct Parts<'a> {
     /// The evaluated inputs.
     pub articles: Vec<&'a Article>,
     /// The edits.
@@ -111,7 +111,7 @@ pub struct Parts<'a> {
 
 impl<'a> Parts<'a> {
     /// Sorts `all` by kind.
-    pub fn of(all: &'a [Annotation]) -> Parts<'a> {
+    pub(crate) fn of(all: &'a [Annotation]) -> Parts<'a> {
         let mut parts = Parts::default();
         for a in all {
             match a {
@@ -131,7 +131,7 @@ const CONTEXT_CHARS: usize = 60;
 
 /// The annotations of one input: a suggestion per edit, and each record's
 /// failure on the record in its file.
-pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) -> Vec<Annotation> {
+pub(crate) fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) -> Vec<Annotation> {
     let lines = &outcome.original_lines;
     let mut all = Vec::new();
     for c in &outcome.corrections {
@@ -170,7 +170,7 @@ pub fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) 
 
 /// One rdjson document (reviewdog) for the whole run: an `INFO` with a
 /// suggestion per edit, an `ERROR` per failure.
-pub fn rdjson(source: &str, all: &[Annotation]) -> String {
+pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
     let position = |p: &Place| json!({"line": p.line, "column": p.byte_column});
     let mut reasons = Reasons::new();
     let diagnostics = all.iter().filter_map(move |a| match a {
@@ -203,11 +203,11 @@ pub fn rdjson(source: &str, all: &[Annotation]) -> String {
 /// the reason's first [`REASON_PER_EDIT_CHARS`] characters and `…`; the whole
 /// reason is in the changelog and on the review page. Real runs stay far
 /// below (the benchmark's 21,895 edits repeat 1.5 MB).
-pub const REPEATED_REASON_BYTES: usize = 64 << 20;
+pub(crate) const REPEATED_REASON_BYTES: usize = 64 << 20;
 
 /// Characters of a reason an edit's message gives past
 /// [`REPEATED_REASON_BYTES`].
-pub const REASON_PER_EDIT_CHARS: usize = 200;
+pub(crate) const REASON_PER_EDIT_CHARS: usize = 200;
 
 /// The reasons one document's edit messages have repeated so far.
 pub(crate) struct Reasons {
@@ -280,7 +280,7 @@ pub(crate) fn property(text: &str) -> String {
 
 /// GitHub shows at most this many annotations of one kind (error, notice)
 /// from one step; the rest are dropped without a word.
-pub const GITHUB_LIMIT: usize = 10;
+pub(crate) const GITHUB_LIMIT: usize = 10;
 
 /// GitHub Actions annotations for the run: failures first, then edits, each
 /// kind within [`GITHUB_LIMIT`] (past it, the last one shown says how many
@@ -289,7 +289,7 @@ pub const GITHUB_LIMIT: usize = 10;
 /// record in its record file, the stale output), an edit on its record:
 ///
 /// `::notice file=corrections/a.json,line=3,col=1,title=year::input/a.txt:1:24: 1945 -> 1941: The pact was signed in 1941.`
-pub fn github(all: &[Annotation]) -> String {
+pub(crate) fn github(all: &[Annotation]) -> String {
     let Parts {
         failures,
         suggestions: edits,

@@ -17,10 +17,10 @@ use super::review::{one_line, sources};
 use crate::text::escape::escape_line;
 
 /// The first line of every comment, which finds it again to update it.
-pub const MARKER: &str = "<!-- correct: pull-request comment -->";
+pub(crate) const MARKER: &str = "<!-- correct: pull-request comment -->";
 
 /// GitHub's limit on a comment's body, in characters.
-pub const LIMIT: usize = 65_536;
+pub(crate) const LIMIT: usize = 65_536;
 
 /// Room kept for the closing lines.
 const RESERVE: usize = 1_000;
@@ -28,7 +28,7 @@ const RESERVE: usize = 1_000;
 /// The comment for a run's annotations. `link_base`, when given, is put
 /// before each review page's path to link it (the pull request's files, e.g.
 /// `https://github.com/OWNER/REPO/blob/SHA/`).
-pub fn render(all: &[Annotation], link_base: Option<&str>) -> String {
+pub(crate) fn render(all: &[Annotation], link_base: Option<&str>) -> String {
     let Parts {
         articles,
         suggestions: edits,

@@ -17,7 +17,7 @@ use crate::outcome::{Outcome, Status};
 use crate::record::Record;
 
 /// The document for one article: `article` is the corrected article's path.
-pub fn document(article: &str, records: &[Record], outcome: &Outcome) -> String {
+pub(crate) fn document(article: &str, records: &[Record], outcome: &Outcome) -> String {
     let dated = || {
         outcome
             .corrections

@@ -18,7 +18,7 @@ use super::diagnostic::Diagnostic;
 const CORRECTION: &str = "correction";
 
 /// The SARIF log of a run's annotations.
-pub fn log(all: &[Annotation]) -> String {
+pub(crate) fn log(all: &[Annotation]) -> String {
     // The rules and notifications first (they come before the results in the
     // log's text), then each result serialised as it comes.
     let mut rules = Rules::default();

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""The 100 MB drift target of issue #18, measured alternately: the bench
+records alone (`bench-100`) and the bench records with 2,000 drifted sentence
+records (`bench-drift-100`, `--tolerant`), run one after the other N times, so
+that both see the same machine. Prints each binary's median times and the
+ratio. Build the data first: python3 scripts/cliffs.py --only drift-scale.
+
+usage: python3 scripts/drift_ab.py [N] [BINARY ...]   (default: 10, target/release/correct)
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.environ.get("BENCH_DATA", os.path.join(ROOT, "target", "bench-data"))
+WORK = os.path.join(DATA, "cliffs")
+
+
+def timed(binary, out, args):
+    start = time.perf_counter()
+    subprocess.run([binary, "--out", out, "--format", "json", *args], cwd=WORK,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    binaries = sys.argv[2:] or [os.path.join(ROOT, "target", "release", "correct")]
+    times = {b: ([], []) for b in binaries}
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(n):
+            for b in binaries:
+                times[b][0].append(timed(b, out, ["input/bench-100.txt"]))
+                times[b][1].append(timed(b, out, ["--tolerant", "input/bench-drift-100.txt"]))
+    for b, (bench, drift) in times.items():
+        mb, md = statistics.median(bench), statistics.median(drift)
+        print(f"{b}: bench {mb:.3f} s (range {min(bench):.3f}-{max(bench):.3f}), "
+              f"drift {md:.3f} s (range {min(drift):.3f}-{max(drift):.3f}), ratio {md / mb:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

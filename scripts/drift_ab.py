@@ -28,7 +28,7 @@ def timed(binary, out, args):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    binaries = sys.argv[2:] or [os.path.join(ROOT, "target", "release", "correct")]
+    binaries = [os.path.abspath(b) for b in sys.argv[2:]] or [os.path.join(ROOT, "target", "release", "correct")]
     times = {b: ([], []) for b in binaries}
     with tempfile.TemporaryDirectory() as out:
         for _ in range(n):

@@ -169,7 +169,10 @@ pub(crate) struct Outputs(Vec<(Output, String)>);
 impl Outputs {
     /// The path of the `kind` of output, when this run writes one.
     pub(crate) fn path(&self, kind: Output) -> Option<&str> {
-        self.0.iter().find(|(k, _)| *k == kind).map(|(_, p)| p.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, p)| p.as_str())
     }
 
     /// The corrected article's path (every run has one).

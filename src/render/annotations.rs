@@ -131,7 +131,12 @@ const CONTEXT_CHARS: usize = 60;
 
 /// The annotations of one input: a suggestion per edit, and each record's
 /// failure on the record in its file.
-pub(crate) fn of_input(input: &str, text: &str, records: &[Record], outcome: &Outcome) -> Vec<Annotation> {
+pub(crate) fn of_input(
+    input: &str,
+    text: &str,
+    records: &[Record],
+    outcome: &Outcome,
+) -> Vec<Annotation> {
     let lines = &outcome.original_lines;
     let mut all = Vec::new();
     for c in &outcome.corrections {

@@ -125,7 +125,12 @@ pub(super) fn process(
             let outcome = &ev.outcome;
             let article = annotations::Article {
                 path: ev.job.input.clone(),
-                review: ev.job.outputs.path(Output::Review).unwrap_or_default().to_owned(),
+                review: ev
+                    .job
+                    .outputs
+                    .path(Output::Review)
+                    .unwrap_or_default()
+                    .to_owned(),
                 summary: outcome.summary(),
             };
             let mut all = vec![Annotation::Article(article)];
@@ -335,7 +340,10 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
 /// file is, never through a link) only if a record asks; anything but a
 /// changelog is no evidence.
 fn committed_changelog(cwd: &Path, job: &Job) -> Option<Evidence> {
-    let (cwd, path) = (cwd.to_path_buf(), PathBuf::from(job.outputs.path(Output::Changelog)?));
+    let (cwd, path) = (
+        cwd.to_path_buf(),
+        PathBuf::from(job.outputs.path(Output::Changelog)?),
+    );
     Some(Evidence::lazy(move || {
         match crate::confine::read(&cwd, &path, limits::MAX_RECORD_FILE_BYTES) {
             Ok(Bounded::Read(bytes)) => Some(bytes),

@@ -253,7 +253,7 @@ pub fn correct_with_evidence(
             (original, corrected)
         },
     );
-    let mut placed = place(
+    let placed = place(
         Indexed {
             text,
             lines: &original_lines,
@@ -266,6 +266,23 @@ pub fn correct_with_evidence(
         &edits,
     );
 
+    let corrections = corrections(records, locations, placed);
+    Outcome {
+        corrected,
+        original_lines,
+        corrected_lines,
+        corrections,
+    }
+}
+
+/// Each record's result from its location (and its placed edits, when it
+/// applied), in changelog order: by first edit or match, then id; records
+/// without a position last. Shared records the article lacks are left out.
+fn corrections(
+    records: &[Record],
+    locations: Vec<Location>,
+    mut placed: Vec<Vec<PlacedEdit>>,
+) -> Vec<Correction> {
     let mut corrections: Vec<Correction> = locations
         .into_iter()
         .enumerate()
@@ -301,12 +318,7 @@ pub fn correct_with_evidence(
             .cmp(&key(b))
             .then_with(|| records[a.record].id.cmp(&records[b.record].id))
     });
-    Outcome {
-        corrected,
-        original_lines,
-        corrected_lines,
-        corrections,
-    }
+    corrections
 }
 
 /// Gives every edit its original and corrected position, grouped by record.

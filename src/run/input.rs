@@ -121,27 +121,7 @@ pub(super) fn process(
     };
     report_input(opts, &ev, &rendered, stdout, stderr)?;
     let mut annotations = match opts.format.is_document() {
-        true => {
-            let outcome = &ev.outcome;
-            let article = annotations::Article {
-                path: ev.job.input.clone(),
-                review: ev
-                    .job
-                    .outputs
-                    .path(Output::Review)
-                    .unwrap_or_default()
-                    .to_owned(),
-                summary: outcome.summary(),
-            };
-            let mut all = vec![Annotation::Article(article)];
-            all.extend(annotations::of_input(
-                &ev.job.input,
-                &ev.text,
-                &ev.records,
-                outcome,
-            ));
-            all
-        }
+        true => annotations_of(&ev),
         false => Vec::new(),
     };
     let report_line = std::mem::take(&mut rendered.report_line);
@@ -153,16 +133,7 @@ pub(super) fn process(
         }
         _ => rendered.into_files(&ev),
     };
-    let outputs = match (opts.mode, session) {
-        (Mode::Rebase, _) => Outputs::Rebase(rebase::plan(&ev.text, &ev.records, &ev.outcome)),
-        _ if files.is_empty() => Outputs::None,
-        (Mode::Write, Some(session)) => Outputs::Staged(session.stage(&files)),
-        (Mode::Check, _) => {
-            let out = &opts.layout.out;
-            Outputs::Stale(output::check_files(cwd, out, &files, diff::stale_excerpt))
-        }
-        _ => Outputs::None,
-    };
+    let outputs = outputs_of(opts, session, &ev, &files);
     // The machine formats carry the stale outputs with the input's edits.
     let stale: Vec<Diagnostic> = match &outputs {
         Outputs::Stale(stale) => stale.iter().map(Diagnostic::of_stale).collect(),
@@ -199,6 +170,47 @@ pub(super) fn process(
         rayon::spawn(move || drop(ev));
     }
     Ok(Ok(processed))
+}
+
+/// What this run does with the input's output `files`: stage them (write),
+/// compare them (`--check`), plan the records' rebase, or nothing.
+fn outputs_of(
+    opts: &Options,
+    session: Option<&Session>,
+    ev: &Evaluated,
+    files: &[OutputFile<'_>],
+) -> Outputs {
+    let cwd = opts.layout.cwd.as_path();
+    match (opts.mode, session) {
+        (Mode::Rebase, _) => Outputs::Rebase(rebase::plan(&ev.text, &ev.records, &ev.outcome)),
+        _ if files.is_empty() => Outputs::None,
+        (Mode::Write, Some(session)) => Outputs::Staged(session.stage(files)),
+        (Mode::Check, _) => {
+            let out = &opts.layout.out;
+            Outputs::Stale(output::check_files(cwd, out, files, diff::stale_excerpt))
+        }
+        _ => Outputs::None,
+    }
+}
+
+/// The input's annotations for the formats printed at the end of the run:
+/// its counts, then each edit and failure.
+fn annotations_of(ev: &Evaluated) -> Vec<Annotation> {
+    let outcome = &ev.outcome;
+    let article = annotations::Article {
+        path: ev.job.input.clone(),
+        review: ev
+            .job
+            .outputs
+            .path(Output::Review)
+            .unwrap_or_default()
+            .to_owned(),
+        summary: outcome.summary(),
+    };
+    let mut all = vec![Annotation::Article(article)];
+    let (input, text, records) = (&ev.job.input, &ev.text, &ev.records);
+    all.extend(annotations::of_input(input, text, records, outcome));
+    all
 }
 
 /// One input's part of the report: failures and changes on stderr, the JSON line

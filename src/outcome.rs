@@ -175,6 +175,14 @@ impl Outcome {
         self.corrections.iter().map(|c| c.edits().len()).sum()
     }
 
+    /// The original text the outcome was computed from, with its line index.
+    pub fn original<'a>(&'a self, text: &'a str) -> Indexed<'a> {
+        Indexed {
+            text,
+            lines: &self.original_lines,
+        }
+    }
+
     /// The counts of the summary lines: records, by status, and edits.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {

@@ -10,7 +10,7 @@ use crate::outcome::Outcome;
 use crate::record::Record;
 use crate::render::changes::{context_after, context_before};
 use crate::render::diagnostic::Diagnostic;
-use crate::text::lines::{Indexed, LineIndex};
+use crate::text::lines::LineIndex;
 
 /// A place in an input, in the units each format counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,8 +165,7 @@ pub(crate) fn of_input(
         // A failure belongs to the record: it is placed on the record in its
         // file, which is what must change.
         if let Some(f) = c.failure() {
-            let original = Indexed { text, lines };
-            let diagnostic = Diagnostic::of_failure(original, records, c.record, f);
+            let diagnostic = Diagnostic::of_failure(outcome.original(text), records, c.record, f);
             all.push(Annotation::Failure(diagnostic));
         }
     }

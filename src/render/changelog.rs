@@ -30,10 +30,7 @@ pub fn build<'a>(
     records: &'a [Record],
     outcome: &'a Outcome,
 ) -> Changelog<'a> {
-    let indexed = crate::text::lines::Indexed {
-        text: original,
-        lines: &outcome.original_lines,
-    };
+    let indexed = outcome.original(original);
     let corrections = outcome
         .corrections
         .iter()

@@ -74,10 +74,7 @@ pub fn failures(
     outcome: &Outcome,
     paint: Paint,
 ) -> String {
-    let indexed = crate::text::lines::Indexed {
-        text: original,
-        lines: &outcome.original_lines,
-    };
+    let indexed = outcome.original(original);
     let mut out = String::new();
     let failed = outcome.count(Status::Failed);
     for c in outcome

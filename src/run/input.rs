@@ -39,10 +39,7 @@ struct Evaluated {
 impl Evaluated {
     /// The input and its corrected text, each with its line index.
     fn texts(&self) -> (Indexed<'_>, Indexed<'_>) {
-        let original = Indexed {
-            text: &self.text,
-            lines: &self.outcome.original_lines,
-        };
+        let original = self.outcome.original(&self.text);
         let corrected = Indexed {
             text: &self.outcome.corrected,
             lines: &self.outcome.corrected_lines,
@@ -245,10 +242,7 @@ fn report_input(
         // Printed by `run` at the end, gathered from every input.
         Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {}
         Format::Text if opts.mode == Mode::DryRun && ok => {
-            let original = Indexed {
-                text: &ev.text,
-                lines: &ev.outcome.original_lines,
-            };
+            let original = ev.outcome.original(&ev.text);
             let written = rendered.written(ev);
             let shown = match (opts.word_diff, &rendered.diff) {
                 (true, _) => Cow::Owned(diff::word_diff_changes(
@@ -485,10 +479,7 @@ fn render<'e>(opts: &Options, ev: &'e Evaluated) -> Rendered<'e> {
         true => changes_of(ev, &text),
         false => Vec::new(),
     };
-    let original = Indexed {
-        text: &ev.text,
-        lines: &ev.outcome.original_lines,
-    };
+    let original = ev.outcome.original(&ev.text);
     let corrected = Indexed {
         text: &text,
         lines: text_lines.as_ref().unwrap_or(&ev.outcome.corrected_lines),

@@ -356,8 +356,10 @@ impl Locating<'_> {
         evidence: Option<&crate::evidence::Evidence>,
     ) {
         let records = self.records;
+        // Only a replacement in the record's context is evidence (SPEC.md
+        // rule 2): the others' are searched only if they fail, for the message.
         let candidates: Vec<usize> = (missing.iter().copied())
-            .filter(|&i| !records[i].replace.is_empty())
+            .filter(|&i| !records[i].replace.is_empty() && has_context(&records[i]))
             .collect();
         let mut replaces = match search(self.text, records, candidates.iter().copied(), |r| {
             &r.replace
@@ -374,9 +376,8 @@ impl Locating<'_> {
                 true => replaces.matches(i).to_vec(),
                 false => Vec::new(),
             };
-            let has_context = record.before.is_some() || record.after.is_some();
             let applied = match in_context[..] {
-                [at] if has_context => Some(Some(at)),
+                [at] if has_replace => Some(Some(at)),
                 _ => evidence.and_then(|e| e.already(self.text, &record.id)),
             };
             match applied {
@@ -447,14 +448,17 @@ impl Locating<'_> {
             Err(limit) => return self.fail(tolerant.iter().copied(), (limit, None)),
         };
         let (mut searched, mut spent) = (0, 0u64);
+        // The records no tier found, with the replacements in their context,
+        // and whether their nearest miss is searched.
+        let mut unfound = Vec::new();
         for ((&i, tiered), in_context) in tolerant.iter().zip(tiered).zip(in_contexts) {
             let record = &records[i];
-            self.locations[i] = Some(match tiered {
-                Some(failed @ Location::Failed(_)) => failed,
+            self.locations[i] = match tiered {
+                Some(failed @ Location::Failed(_)) => Some(failed),
                 Some(found) if tolerance.strict => {
-                    Location::Failed(tiers::refused_by_strict(&found))
+                    Some(Location::Failed(tiers::refused_by_strict(&found)))
                 }
-                Some(found) => found,
+                Some(found) => Some(found),
                 None => {
                     searched += 1;
                     let cost = text.len() as u64 * record.find.chars().count().div_ceil(64) as u64;
@@ -462,13 +466,60 @@ impl Locating<'_> {
                     if near {
                         spent += cost;
                     }
-                    let (raw, replaced) = (finds.raw(i), replaced(i, in_context));
-                    let near = near.then_some(&normalized);
-                    Location::Failed(not_found(text, record, &raw, &replaced, near))
+                    unfound.push((i, in_context, near));
+                    None
                 }
-            });
+            };
+        }
+        self.not_found(unfound, &normalized, finds, replaced);
+    }
+
+    /// The records no tier found (`unfound`: each with the matches of its
+    /// `replace` in context, and whether its nearest miss is searched in
+    /// `normalized`) fail as `not_found`, saying where `find` stands out of
+    /// context and where `replace` stands. The replacements of records
+    /// without context are searched here, together, only now that they failed.
+    fn not_found(
+        &mut self,
+        unfound: Vec<(usize, Vec<usize>, bool)>,
+        normalized: &tolerant::Normalized,
+        finds: &matcher::RecordMatches<'_, '_>,
+        replaced: impl Fn(usize, Vec<usize>) -> ReplaceMatches,
+    ) {
+        let (text, records) = (self.text, self.records);
+        let late: Vec<usize> = (unfound.iter())
+            .map(|u| u.0)
+            .filter(|&i| !records[i].replace.is_empty() && !has_context(&records[i]))
+            .collect();
+        let mut late_matches = match search(text, records, late.iter().copied(), |r| &r.replace) {
+            Ok(matches) => Some(matches),
+            Err(failed) => {
+                self.fail(late.iter().copied(), failed);
+                None
+            }
+        };
+        for (i, in_context, near) in unfound {
+            if self.locations[i].is_some() {
+                continue;
+            }
+            let replaced = match &mut late_matches {
+                Some(late_matches) if late.binary_search(&i).is_ok() => ReplaceMatches {
+                    raw: late_matches.raw(i),
+                    in_context: late_matches.matches(i).to_vec(),
+                },
+                _ => replaced(i, in_context),
+            };
+            let (record, raw) = (&records[i], finds.raw(i));
+            let near = near.then_some(normalized);
+            let failure = not_found(text, record, &raw, &replaced, near);
+            self.locations[i] = Some(Location::Failed(failure));
         }
     }
+}
+
+/// Whether a record gives context (`before` or `after`) for its match.
+fn has_context(record: &Record) -> bool {
+    record.before.is_some() || record.after.is_some()
 }
 
 /// The hits that lie in prose (all of them for a record with `"scope": "any"` or

@@ -177,36 +177,14 @@ fn run_reporting(
         writeln!(stderr, "note: {note}")?;
     }
     if opts.mode == Mode::Write {
-        for (flag, line) in &opts.unconfigured {
-            let file = opts.config.as_deref().unwrap_or(crate::config::FILE);
-            writeln!(
-                stderr,
-                "{}: {flag} changes the outputs but is not in {file}, so a plain `correct --check` will not expect what it writes; add `{line}` to {file}",
-                paint.warn("warning")
-            )?;
-        }
+        warn_unconfigured(opts, stderr)?;
     }
-    // A write locks the project and finishes an interrupted run first.
-    let session = match opts.mode {
-        Mode::Write => {
-            let targets: Vec<&str> = plan.jobs.iter().flat_map(|j| j.outputs.all()).collect();
-            match Session::open(&opts.layout.cwd, &opts.layout.out, &targets) {
-                Ok((session, moved)) => {
-                    if moved > 0 {
-                        writeln!(
-                            stderr,
-                            "note: finished an interrupted run: moved {moved} staged outputs into place"
-                        )?;
-                    }
-                    Some(session)
-                }
-                Err(e) => {
-                    unreported.errors(opts, None, &[e], stdout, stderr)?;
-                    return Ok(EXIT_ERROR);
-                }
-            }
+    let session = match open_session(opts, &plan, stderr)? {
+        Ok(session) => session,
+        Err(e) => {
+            unreported.errors(opts, None, &[e], stdout, stderr)?;
+            return Ok(EXIT_ERROR);
         }
-        _ => None,
     };
     let jobs = std::mem::take(&mut plan.jobs);
     let plan_errors = std::mem::take(&mut plan.errors);
@@ -219,23 +197,11 @@ fn run_reporting(
     if processed.is_empty() && unevaluated.is_empty() && !failed_plan {
         writeln!(stderr, "note: nothing to correct: no input has records")?;
     }
-    let mut code = if unevaluated.is_empty() && !failed_plan {
-        EXIT_OK
-    } else {
-        EXIT_ERROR
+    let code = match unevaluated.is_empty() && !failed_plan {
+        true => EXIT_OK,
+        false => EXIT_ERROR,
     };
-    for p in &processed {
-        if p.failed {
-            code = code.max(EXIT_FAILED);
-        }
-        stderr.write_all(&p.stderr)?;
-        stdout.write_all(&p.stdout)?;
-    }
-    unreported.document.extend(
-        processed
-            .iter_mut()
-            .flat_map(|p| std::mem::take(&mut p.annotations)),
-    );
+    let code = code.max(print_reports(&mut processed, unreported, stdout, stderr)?);
     write_summary(&processed, paint, stderr)?;
     if code == EXIT_OK && opts.mode == Mode::Rebase {
         return rebase_all(opts, processed, stdout, stderr, paint);
@@ -258,6 +224,65 @@ fn run_reporting(
         stdout,
         stderr,
     )
+}
+
+/// Prints each input's part of the report, in the inputs' order, and keeps
+/// its annotations for the end of the run: `EXIT_FAILED` if a record failed.
+fn print_reports(
+    processed: &mut [Processed],
+    unreported: &mut Unreported,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut code = EXIT_OK;
+    for p in processed {
+        if p.failed {
+            code = EXIT_FAILED;
+        }
+        stderr.write_all(&p.stderr)?;
+        stdout.write_all(&p.stdout)?;
+        unreported.document.append(&mut p.annotations);
+    }
+    Ok(code)
+}
+
+/// Warns of each flag given that changes the outputs but is not in the
+/// configuration: a plain `--check` would not expect what this run writes.
+fn warn_unconfigured(opts: &Options, stderr: &mut dyn Write) -> io::Result<()> {
+    let file = opts.config.as_deref().unwrap_or(crate::config::FILE);
+    for (flag, line) in &opts.unconfigured {
+        writeln!(
+            stderr,
+            "{}: {flag} changes the outputs but is not in {file}, so a plain `correct --check` will not expect what it writes; add `{line}` to {file}",
+            opts.stderr_paint().warn("warning")
+        )?;
+    }
+    Ok(())
+}
+
+/// A write locks the project and finishes an interrupted run first (and
+/// says so); other modes write nothing and open no session. The outer error
+/// is a failure to write the report.
+fn open_session(
+    opts: &Options,
+    plan: &project::Plan,
+    stderr: &mut dyn Write,
+) -> io::Result<Result<Option<Session>, Error>> {
+    if opts.mode != Mode::Write {
+        return Ok(Ok(None));
+    }
+    let targets: Vec<&str> = plan.jobs.iter().flat_map(|j| j.outputs.all()).collect();
+    let (session, moved) = match Session::open(&opts.layout.cwd, &opts.layout.out, &targets) {
+        Ok(opened) => opened,
+        Err(e) => return Ok(Err(e)),
+    };
+    if moved > 0 {
+        writeln!(
+            stderr,
+            "note: finished an interrupted run: moved {moved} staged outputs into place"
+        )?;
+    }
+    Ok(Ok(Some(session)))
 }
 
 /// An input that could not be evaluated, and why.

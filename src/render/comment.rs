@@ -61,29 +61,7 @@ pub(crate) fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         None => shown(path),
     };
     // What the limit leaves out: articles, problems, changes.
-    let mut left_out = (0, 0, 0);
-    if !articles.is_empty() {
-        out.push_str("| article | records | applied | already applied | failed | review page |\n");
-        out.push_str("|---|---:|---:|---:|---:|---|\n");
-        for (i, a) in articles.iter().enumerate() {
-            let row = format!(
-                "| {} | {} | {} | {} | {} | {} |\n",
-                shown(&a.path),
-                a.summary.records,
-                a.summary.applied,
-                a.summary.already_applied,
-                a.summary.failed,
-                page(&a.review)
-            );
-            // Half the comment at most, so that the problems and changes have room.
-            if out.len() + row.len() > LIMIT / 2 {
-                left_out.0 = articles.len() - i;
-                break;
-            }
-            out.push_str(&row);
-        }
-        out.push('\n');
-    }
+    let mut left_out = (article_rows(&mut out, &articles, page), 0, 0);
     let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &edits {
         *by_category.entry(e.category).or_default() += 1;
@@ -95,36 +73,8 @@ pub(crate) fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         }
         out.push('\n');
     }
-    if !failures.is_empty() {
-        out.push_str("#### Problems\n\n");
-        for (i, d) in failures.iter().enumerate() {
-            let item = problem(d);
-            if out.len() + item.len() > LIMIT - RESERVE {
-                left_out.1 = failures.len() - i;
-                break;
-            }
-            out.push_str(&item);
-        }
-        out.push('\n');
-    }
-    if !edits.is_empty() {
-        out.push_str("#### Changes\n");
-        let mut article = None;
-        for (i, e) in edits.iter().enumerate() {
-            let mut item = String::new();
-            if article != Some(e.path.as_str()) {
-                let _ = write!(item, "\n**{}**\n\n", shown(&e.path));
-            }
-            item.push_str(&change(e));
-            if out.len() + item.len() > LIMIT - RESERVE {
-                left_out.2 = edits.len() - i;
-                break;
-            }
-            article = Some(e.path.as_str());
-            out.push_str(&item);
-        }
-        out.push('\n');
-    }
+    left_out.1 = problems(&mut out, &failures);
+    left_out.2 = changes(&mut out, &edits);
     if left_out != (0, 0, 0) {
         let _ = writeln!(
             out,
@@ -133,6 +83,81 @@ pub(crate) fn render(all: &[Annotation], link_base: Option<&str>) -> String {
         );
     }
     out
+}
+
+/// The table of articles, one row each with its counts and its review page
+/// (`page` makes the link), within half the comment, so that the problems and
+/// changes have room: how many rows it leaves out.
+fn article_rows(out: &mut String, articles: &[&Article], page: impl Fn(&str) -> String) -> usize {
+    if articles.is_empty() {
+        return 0;
+    }
+    out.push_str("| article | records | applied | already applied | failed | review page |\n");
+    out.push_str("|---|---:|---:|---:|---:|---|\n");
+    let mut left_out = 0;
+    for (i, a) in articles.iter().enumerate() {
+        let row = format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            shown(&a.path),
+            a.summary.records,
+            a.summary.applied,
+            a.summary.already_applied,
+            a.summary.failed,
+            page(&a.review)
+        );
+        if out.len() + row.len() > LIMIT / 2 {
+            left_out = articles.len() - i;
+            break;
+        }
+        out.push_str(&row);
+    }
+    out.push('\n');
+    left_out
+}
+
+/// The problems, each where to fix it, as many as the comment holds: how
+/// many it leaves out.
+fn problems(out: &mut String, failures: &[&Diagnostic]) -> usize {
+    if failures.is_empty() {
+        return 0;
+    }
+    out.push_str("#### Problems\n\n");
+    let mut left_out = 0;
+    for (i, d) in failures.iter().enumerate() {
+        let item = problem(d);
+        if out.len() + item.len() > LIMIT - RESERVE {
+            left_out = failures.len() - i;
+            break;
+        }
+        out.push_str(&item);
+    }
+    out.push('\n');
+    left_out
+}
+
+/// The changes, under their article's name, as many as the comment holds:
+/// how many it leaves out.
+fn changes(out: &mut String, edits: &[&Suggestion]) -> usize {
+    if edits.is_empty() {
+        return 0;
+    }
+    out.push_str("#### Changes\n");
+    let (mut article, mut left_out) = (None, 0);
+    for (i, e) in edits.iter().enumerate() {
+        let mut item = String::new();
+        if article != Some(e.path.as_str()) {
+            let _ = write!(item, "\n**{}**\n\n", shown(&e.path));
+        }
+        item.push_str(&change(e));
+        if out.len() + item.len() > LIMIT - RESERVE {
+            left_out = edits.len() - i;
+            break;
+        }
+        article = Some(e.path.as_str());
+        out.push_str(&item);
+    }
+    out.push('\n');
+    left_out
 }
 
 /// A failure: its kind, where to fix it, and what to do.

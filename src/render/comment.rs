@@ -118,43 +118,45 @@ fn article_rows(out: &mut String, articles: &[&Article], page: impl Fn(&str) -> 
 /// The problems, each where to fix it, as many as the comment holds: how
 /// many it leaves out.
 fn problems(out: &mut String, failures: &[&Diagnostic]) -> usize {
-    if failures.is_empty() {
-        return 0;
-    }
-    out.push_str("#### Problems\n\n");
-    let mut left_out = 0;
-    for (i, d) in failures.iter().enumerate() {
-        let item = problem(d);
-        if out.len() + item.len() > LIMIT - RESERVE {
-            left_out = failures.len() - i;
-            break;
-        }
-        out.push_str(&item);
-    }
-    out.push('\n');
-    left_out
+    listed(out, "#### Problems\n\n", failures, |d| problem(d))
 }
 
 /// The changes, under their article's name, as many as the comment holds:
 /// how many it leaves out.
 fn changes(out: &mut String, edits: &[&Suggestion]) -> usize {
-    if edits.is_empty() {
-        return 0;
-    }
-    out.push_str("#### Changes\n");
-    let (mut article, mut left_out) = (None, 0);
-    for (i, e) in edits.iter().enumerate() {
+    let mut article: Option<String> = None;
+    listed(out, "#### Changes\n", edits, |e| {
         let mut item = String::new();
-        if article != Some(e.path.as_str()) {
+        if article.as_deref() != Some(e.path.as_str()) {
             let _ = write!(item, "\n**{}**\n\n", shown(&e.path));
+            article = Some(e.path.clone());
         }
         item.push_str(&change(e));
-        if out.len() + item.len() > LIMIT - RESERVE {
-            left_out = edits.len() - i;
+        item
+    })
+}
+
+/// `heading`, then the `item` of each of `items` as long as the comment
+/// keeps room for its closing lines: how many it leaves out. Nothing for no
+/// items.
+fn listed<T>(
+    out: &mut String,
+    heading: &str,
+    items: &[T],
+    mut item: impl FnMut(&T) -> String,
+) -> usize {
+    if items.is_empty() {
+        return 0;
+    }
+    out.push_str(heading);
+    let mut left_out = 0;
+    for (i, t) in items.iter().enumerate() {
+        let shown = item(t);
+        if out.len() + shown.len() > LIMIT - RESERVE {
+            left_out = items.len() - i;
             break;
         }
-        article = Some(e.path.as_str());
-        out.push_str(&item);
+        out.push_str(&shown);
     }
     out.push('\n');
     left_out

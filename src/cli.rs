@@ -287,6 +287,63 @@ pub enum ColorArg {
 }
 
 impl Cli {
+    /// The flags given that change the outputs but are not in the
+    /// configuration (a plain `correct --check` would not expect what they
+    /// write), each with the line that would put it there.
+    fn unconfigured(&self, config: Option<&Config>) -> Vec<(&'static str, String)> {
+        type Pick = fn(&Config) -> Option<bool>;
+        let flags: [(bool, &'static str, &str, Pick); 4] = [
+            (self.html, "--html", "html = true", |c| c.html),
+            (self.jsonld, "--jsonld", "jsonld = true", |c| c.jsonld),
+            (
+                self.append_notice,
+                "--append-notice",
+                "append_notice = true",
+                |c| c.append_notice,
+            ),
+            (self.tolerant, "--tolerant", "tolerant = true", |c| {
+                c.tolerant
+            }),
+        ];
+        let mut unconfigured: Vec<(&'static str, String)> = flags
+            .into_iter()
+            .filter(|&(given, _, _, pick)| given && !config.and_then(pick).unwrap_or(false))
+            .map(|(_, flag, key, _)| (flag, key.to_owned()))
+            .collect();
+        if let Some(fuzzy) = self.fuzzy
+            && config.and_then(|c| c.fuzzy) != Some(fuzzy)
+        {
+            unconfigured.push(("--fuzzy", format!("fuzzy = {fuzzy}")));
+        }
+        unconfigured
+    }
+
+    /// What the run does: `--rebase`, `--check`, `--dry-run`, else write.
+    fn mode(&self) -> Mode {
+        match (self.rebase, self.check, self.dry_run) {
+            (true, _, _) => Mode::Rebase,
+            (_, true, _) => Mode::Check,
+            (_, _, true) => Mode::DryRun,
+            _ => Mode::Write,
+        }
+    }
+
+    /// The output folder: `--out`, else the configuration's `out` (relative
+    /// to the folder of `correct.toml`, shown from `cwd`), else `output`.
+    fn out_folder(&self, found: Option<&config::Found>, cwd: &std::path::Path) -> PathBuf {
+        match (
+            &self.out,
+            found.and_then(|f| Some((f, f.config.out.as_ref()?))),
+        ) {
+            (Some(out), _) => out.clone(),
+            (None, Some((found, out))) => {
+                let full = found.dir.join(out);
+                PathBuf::from(crate::project::display(cwd, &full))
+            }
+            (None, None) => PathBuf::from("output"),
+        }
+    }
+
     /// Validated options for a run in `cwd`, the project configuration
     /// (`correct.toml`) under the flags. `no_color`: whether NO_COLOR is set.
     pub fn into_options(self, cwd: PathBuf, no_color: bool) -> Result<Options, Error> {
@@ -297,65 +354,14 @@ impl Cli {
         let config = found.as_ref().map(|f| &f.config);
         let from_config =
             |pick: fn(&Config) -> Option<bool>| config.and_then(pick).unwrap_or(false);
-        // Flags that change outputs but are not in the configuration: a plain
-        // `correct --check` would not expect what they write.
-        let mut unconfigured = Vec::new();
-        type Pick = fn(&Config) -> Option<bool>;
-        let flags: [(bool, &str, &str, Pick); 4] = [
-            (self.html, "--html", "html = true", |c: &Config| c.html),
-            (self.jsonld, "--jsonld", "jsonld = true", |c: &Config| {
-                c.jsonld
-            }),
-            (
-                self.append_notice,
-                "--append-notice",
-                "append_notice = true",
-                |c: &Config| c.append_notice,
-            ),
-            (
-                self.tolerant,
-                "--tolerant",
-                "tolerant = true",
-                |c: &Config| c.tolerant,
-            ),
-        ];
-        for (given, flag, key, pick) in flags {
-            if given && !from_config(pick) {
-                unconfigured.push((flag, key.to_owned()));
-            }
-        }
-        if let Some(fuzzy) = self.fuzzy
-            && config.and_then(|c| c.fuzzy) != Some(fuzzy)
-        {
-            unconfigured.push(("--fuzzy", format!("fuzzy = {fuzzy}")));
-        }
-        let out = match (
-            &self.out,
-            found
-                .as_ref()
-                .and_then(|f| Some((f, f.config.out.as_ref()?))),
-        ) {
-            (Some(out), _) => out.clone(),
-            (None, Some((found, out))) => {
-                let full = found.dir.join(out);
-                PathBuf::from(crate::project::display(&cwd, &full))
-            }
-            (None, None) => PathBuf::from("output"),
-        };
+        let unconfigured = self.unconfigured(config);
+        let out = self.out_folder(found.as_ref(), &cwd);
         let color = |is_terminal: bool| match self.color {
             Some(ColorArg::Always) => true,
             Some(ColorArg::Never) => false,
             Some(ColorArg::Auto) | None => !no_color && is_terminal,
         };
-        let mode = if self.rebase {
-            Mode::Rebase
-        } else if self.check {
-            Mode::Check
-        } else if self.dry_run {
-            Mode::DryRun
-        } else {
-            Mode::Write
-        };
+        let mode = self.mode();
         let stderr_terminal = std::io::stderr().is_terminal();
         let fuzzy = self
             .fuzzy

@@ -226,11 +226,10 @@ pub(super) fn new(
         ));
     }
     record.id = new_id(args, &mut taken)?;
-    let start = match placed(&text, &record, &mut others, syntax_of(&args.input)) {
-        Ok(start) => start,
+    let at = match placed(&text, &record, &mut others, syntax_of(&args.input)) {
+        Ok(at) => at,
         Err(why) => return refuse(stderr, paint, &why),
     };
-    let at = LineIndex::new(&text).line_col(&text, start);
     let path = file_name(&folder, at, &record.id);
     write_record(
         cwd,
@@ -285,16 +284,16 @@ fn new_id(args: &NewArgs, taken: &mut std::collections::HashSet<String>) -> Resu
     })
 }
 
-/// Where the new `record` starts in `text`: it must match exactly on its own
-/// (a new record is copied from the article), then apply beside the
-/// article's other records (`others`, which it joins). Otherwise why not,
-/// worded for the editor.
+/// Where (line and column) the new `record` starts in `text`: it must match
+/// exactly on its own (a new record is copied from the article), then apply
+/// beside the article's other records (`others`, which it joins). Otherwise
+/// why not, worded for the editor.
 fn placed(
     text: &str,
     record: &Record,
     others: &mut Vec<Record>,
     syntax: crate::syntax::Syntax,
-) -> Result<usize, String> {
+) -> Result<crate::text::lines::LineCol, String> {
     let refused = |f: &locate::Failure, lines: &LineIndex, records: &[Record], i: usize| {
         let worded = f.worded(Indexed { text, lines }, records, i);
         format!("{}; {}. Nothing was written", worded.message, worded.help)
@@ -322,7 +321,7 @@ fn placed(
         .and_then(|c| c.failure());
     match failure {
         Some(f) => Err(refused(f, &together.original_lines, others, last)),
-        None => Ok(start),
+        None => Ok(together.original_lines.line_col(text, start)),
     }
 }
 

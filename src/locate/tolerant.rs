@@ -178,9 +178,9 @@ fn mapped(stretches: &mut Vec<(u32, u32)>, normalized: usize, at: usize) {
 /// One part of a text normalized into `out` (at least the part's length),
 /// and how many bytes it took, with its stretches (offsets in the part).
 ///
-/// Most of most texts is printable ASCII and single spaces, which normalize
-/// to themselves: such runs are copied whole. Every other character goes
-/// through [`canonical`]. A stretch starts only where the article's offset
+/// ASCII, most of most texts, is normalized a byte at a time by a table of
+/// its whitespace (it is otherwise its own canonical character); every other
+/// character goes through [`canonical`]. A stretch starts only where the article's offset
 /// stops moving with the normalized one: after a run of whitespace, or a
 /// character that normalized to fewer bytes.
 fn normalize_part(original: &str, out: &mut [u8]) -> (usize, Vec<(u32, u32)>) {

@@ -380,6 +380,10 @@ struct Rendered<'e> {
 /// taken by the one output that needs it ([`Pages::contents`]).
 struct Pages<'e> {
     ev: &'e Evaluated,
+    /// The corrected text as written, and the diff (rendered first: the
+    /// report shows them too).
+    text: Option<Contents<'e>>,
+    diff: Option<Contents<'e>>,
     /// The changelog, serialised as its file is written.
     log: Option<crate::wire::Changelog<'e>>,
     /// The review page: streamed to its file (it is as large as the
@@ -422,13 +426,10 @@ impl<'e> Rendered<'e> {
                 }))
             }
         };
-        let (mut text, mut diff) = (Some(Contents::from(self.text)), Some(diff));
+        pages.text = Some(self.text.into());
+        pages.diff = Some(diff);
         let files = ev.job.outputs.iter().filter_map(|(kind, path)| {
-            let contents = match kind {
-                Output::Corrected => text.take(),
-                Output::Diff => diff.take(),
-                kind => pages.contents(kind),
-            }?;
+            let contents = pages.contents(kind)?;
             let path = path.to_owned();
             Some(OutputFile { path, contents })
         });
@@ -438,13 +439,13 @@ impl<'e> Rendered<'e> {
 
 impl<'e> Pages<'e> {
     /// The contents of the `kind` of output, from its renderer (`None`: this
-    /// input has none). The one place where an output meets its renderer
-    /// (but for the corrected text and the diff, which are rendered first).
+    /// input has none). The one place where an output meets its renderer.
     fn contents(&mut self, kind: Output) -> Option<Contents<'e>> {
         let ev = self.ev;
         let corrected = ev.job.outputs.corrected();
         Some(match kind {
-            Output::Corrected | Output::Diff => return None,
+            Output::Corrected => self.text.take()?,
+            Output::Diff => self.diff.take()?,
             Output::Changelog => {
                 let log = self.log.take()?;
                 Contents::Streamed(Box::new(move |out| changelog::write_file(out, &log)))
@@ -566,6 +567,8 @@ fn pages<'e>(
     };
     let mut pages = Pages {
         ev,
+        text: None,
+        diff: None,
         log: Some(log),
         review: None,
         review_html: None,

@@ -4,6 +4,8 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd, html};
 
+use crate::syntax::Syntax;
+
 /// The stylesheet: readable prose, the marks and the footnotes.
 const STYLE: &str = "body{max-width:46em;margin:2em auto;padding:0 1em;font:17px/1.55 Georgia,serif;color:#222}\
 ins{background:#d4f7d4;text-decoration:none}\
@@ -19,6 +21,16 @@ code,pre{background:#f4f4f4}";
 /// images; a page opened from disk has no sanitiser in front of it.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; form-action 'none'; base-uri 'none'";
 
+/// The corrected article as a page (`--html`), as its syntax renders.
+pub(crate) fn article(syntax: Syntax, title: &str, text: &str) -> String {
+    match syntax {
+        Syntax::Markdown => page(title, text),
+        Syntax::Plain => plain_page(title, text),
+        // An HTML input has no such page: the corrected article is one.
+        Syntax::Html => String::new(),
+    }
+}
+
 /// `markdown` as a standalone page titled `title`.
 ///
 /// ```
@@ -32,7 +44,11 @@ pub fn page(title: &str, markdown: &str) -> String {
     let mut body = String::with_capacity(markdown.len() * 3 / 2);
     let events = Parser::new_ext(&markdown[at..], crate::markdown::options());
     html::push_html(&mut body, inert_links(events));
-    let body = sanitized(&body);
+    wrapped(title, &sanitized(&body))
+}
+
+/// `body` in a page titled `title`, with the stylesheet and the policy.
+fn wrapped(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -87,13 +103,7 @@ pub fn plain_page(title: &str, text: &str) -> String {
         .filter(|l| !l.trim().is_empty())
         .map(|l| format!("<p>{}</p>\n", escape(l.trim_end_matches('\r'))))
         .collect();
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape(title)
-    )
+    wrapped(title, &body)
 }
 
 /// `&`, `<`, `>` and `"` as entities.

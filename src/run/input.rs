@@ -23,7 +23,6 @@ use crate::render::changelog::{self, Written};
 use crate::render::diagnostic::{self, Diagnostic};
 use crate::render::report::{self, Paint};
 use crate::render::{diff, html, jsonld, notice, review, wdiff};
-use crate::syntax::Syntax;
 use crate::text::lines::{Indexed, LineIndex};
 
 /// One input after loading and correcting.
@@ -584,12 +583,7 @@ fn pages<'e>(
     review_page(&mut page).expect("writing to memory cannot fail");
     let review = String::from_utf8(page).expect("the page is built from UTF-8 texts");
     let title = outputs.corrected();
-    pages.page = outputs.path(Output::Page).map(|_| match ev.job.syntax {
-        Syntax::Markdown => html::page(title, text),
-        Syntax::Plain => html::plain_page(title, text),
-        // An HTML input has no such page: the corrected article is one.
-        Syntax::Html => String::new(),
-    });
+    pages.page = (outputs.path(Output::Page)).map(|_| html::article(ev.job.syntax, title, text));
     pages.review_html = Some(html::page(&format!("Review: {}", ev.job.input), &review));
     pages.review = Some(review.into());
     Some(pages)

@@ -36,112 +36,134 @@ const RUN_EXITS: &[(&str, &str)] = &[
     ),
 ];
 
+/// `correct record`.
+const RECORD: Extra = Extra {
+    exits: &[
+        (
+            "0",
+            "The records were written (or, with --dry-run, printed).",
+        ),
+        (
+            "2",
+            "A file could not be read or written, is not UTF-8, or the arguments are wrong.",
+        ),
+    ],
+    examples: &[
+        (
+            "Derive records from an edited copy, with their metadata:",
+            "correct record input/article.txt edited.txt \\\n    --category fact --reason \"The pact was signed in April 1941.\" \\\n    --source https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact",
+        ),
+        (
+            "Print the records instead of writing them:",
+            "correct record --dry-run input/article.txt edited.txt",
+        ),
+    ],
+};
+
+/// `correct new`.
+const NEW: Extra = Extra {
+    exits: &[
+        ("0", "The record applies and was written."),
+        (
+            "1",
+            "The record does not apply (not found, ambiguous, already made, or it overlaps another record): nothing is written.",
+        ),
+        (
+            "2",
+            "Bad usage (an invalid id or category), or a file could not be read or written.",
+        ),
+    ],
+    examples: &[(
+        "Write one record, checked against the article first:",
+        "correct new input/article.txt --find 1941 --replace 1945 \\\n    --category date --reason \"The Soviet Union declared war in August 1945.\" \\\n    --source https://en.wikipedia.org/wiki/Soviet_invasion_of_Manchuria",
+    )],
+};
+
+/// `correct lint`.
+const LINT: Extra = Extra {
+    exits: &[
+        ("0", "No finding."),
+        ("1", "At least one record breaks the editorial policy."),
+        (
+            "2",
+            "A record file could not be read or is malformed, or the arguments are wrong.",
+        ),
+    ],
+    examples: &[
+        ("Lint every record file under corrections/:", "correct lint"),
+        (
+            "Lint one article's records, asking for longer reasons:",
+            "correct lint input/article.txt --min-reason-words 8",
+        ),
+    ],
+};
+
+/// `correct schema`.
+const SCHEMA: Extra = Extra {
+    exits: &[("0", "The schema was printed.")],
+    examples: &[(
+        "Save the schema for an editor's JSON validation:",
+        "correct schema > correct.schema.json",
+    )],
+};
+
+/// `correct completions`.
+const COMPLETIONS: Extra = Extra {
+    exits: &[("0", "The script was printed."), ("2", "An unknown shell.")],
+    examples: &[(
+        "Install bash completions for the current user:",
+        "correct completions bash \\\n    > ~/.local/share/bash-completion/completions/correct",
+    )],
+};
+
+/// `correct man`.
+const MAN: Extra = Extra {
+    exits: &[
+        ("0", "The page was printed, or the pages were written."),
+        ("2", "The folder could not be created or written."),
+    ],
+    examples: &[
+        ("Read the main page:", "correct man | man -l -"),
+        (
+            "Install every page:",
+            "correct man --out /usr/local/share/man/man1",
+        ),
+    ],
+};
+
+/// The main run's page.
+const RUN: Extra = Extra {
+    exits: RUN_EXITS,
+    examples: &[
+        (
+            "Apply the article's records and write output/:",
+            "correct input/article.txt",
+        ),
+        (
+            "In CI: fail when an output is not what the records produce:",
+            "correct --check",
+        ),
+        (
+            "See the diff without writing anything, and check that git accepts it:",
+            "correct --dry-run input/article.txt | git apply --check",
+        ),
+        (
+            "One job of four in a CI matrix, with GitHub annotations:",
+            "correct --check --shard 1/4 --format github",
+        ),
+    ],
+};
+
+/// What the page of `command` adds to clap's.
 fn extra(command: &str) -> Extra {
     match command {
-        "record" => Extra {
-            exits: &[
-                (
-                    "0",
-                    "The records were written (or, with --dry-run, printed).",
-                ),
-                (
-                    "2",
-                    "A file could not be read or written, is not UTF-8, or the arguments are wrong.",
-                ),
-            ],
-            examples: &[
-                (
-                    "Derive records from an edited copy, with their metadata:",
-                    "correct record input/article.txt edited.txt \\\n    --category fact --reason \"The pact was signed in April 1941.\" \\\n    --source https://en.wikipedia.org/wiki/Soviet%E2%80%93Japanese_Neutrality_Pact",
-                ),
-                (
-                    "Print the records instead of writing them:",
-                    "correct record --dry-run input/article.txt edited.txt",
-                ),
-            ],
-        },
-        "new" => Extra {
-            exits: &[
-                ("0", "The record applies and was written."),
-                (
-                    "1",
-                    "The record does not apply (not found, ambiguous, already made, or it overlaps another record): nothing is written.",
-                ),
-                (
-                    "2",
-                    "Bad usage (an invalid id or category), or a file could not be read or written.",
-                ),
-            ],
-            examples: &[(
-                "Write one record, checked against the article first:",
-                "correct new input/article.txt --find 1941 --replace 1945 \\\n    --category date --reason \"The Soviet Union declared war in August 1945.\" \\\n    --source https://en.wikipedia.org/wiki/Soviet_invasion_of_Manchuria",
-            )],
-        },
-        "lint" => Extra {
-            exits: &[
-                ("0", "No finding."),
-                ("1", "At least one record breaks the editorial policy."),
-                (
-                    "2",
-                    "A record file could not be read or is malformed, or the arguments are wrong.",
-                ),
-            ],
-            examples: &[
-                ("Lint every record file under corrections/:", "correct lint"),
-                (
-                    "Lint one article's records, asking for longer reasons:",
-                    "correct lint input/article.txt --min-reason-words 8",
-                ),
-            ],
-        },
-        "schema" => Extra {
-            exits: &[("0", "The schema was printed.")],
-            examples: &[(
-                "Save the schema for an editor's JSON validation:",
-                "correct schema > correct.schema.json",
-            )],
-        },
-        "completions" => Extra {
-            exits: &[("0", "The script was printed."), ("2", "An unknown shell.")],
-            examples: &[(
-                "Install bash completions for the current user:",
-                "correct completions bash \\\n    > ~/.local/share/bash-completion/completions/correct",
-            )],
-        },
-        "man" => Extra {
-            exits: &[
-                ("0", "The page was printed, or the pages were written."),
-                ("2", "The folder could not be created or written."),
-            ],
-            examples: &[
-                ("Read the main page:", "correct man | man -l -"),
-                (
-                    "Install every page:",
-                    "correct man --out /usr/local/share/man/man1",
-                ),
-            ],
-        },
-        _ => Extra {
-            exits: RUN_EXITS,
-            examples: &[
-                (
-                    "Apply the article's records and write output/:",
-                    "correct input/article.txt",
-                ),
-                (
-                    "In CI: fail when an output is not what the records produce:",
-                    "correct --check",
-                ),
-                (
-                    "See the diff without writing anything, and check that git accepts it:",
-                    "correct --dry-run input/article.txt | git apply --check",
-                ),
-                (
-                    "One job of four in a CI matrix, with GitHub annotations:",
-                    "correct --check --shard 1/4 --format github",
-                ),
-            ],
-        },
+        "record" => RECORD,
+        "new" => NEW,
+        "lint" => LINT,
+        "schema" => SCHEMA,
+        "completions" => COMPLETIONS,
+        "man" => MAN,
+        _ => RUN,
     }
 }
 

@@ -3,7 +3,7 @@
 //! would, each checked to apply before it is written.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{existing, file_name, ids, read_text, records_folder, syntax_of, write_record};
 use crate::cli::{Metadata, NewArgs, RecordArgs};
@@ -138,57 +138,23 @@ pub(super) fn from_copy(
     }
     let syntax = syntax_of(&args.original);
     if syntax != crate::syntax::Syntax::Plain {
-        // A change outside prose, or to the structure, is marked as meant, so
-        // that `correct` applies the records it writes (and the review shows it).
-        let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
-        let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
-        for c in &check.corrections {
-            let (Some(failure), d) = (c.failure(), &mut derived[c.record]) else {
-                continue;
-            };
-            let what = match failure.kind {
-                // Checked below: the records must give the edited text.
-                locate::FailureKind::TooLarge => continue,
-                locate::FailureKind::Structure => {
-                    d.record.changes_structure = true;
-                    "changes the document's structure: written with \"structure\": \"changes\""
-                }
-                _ => {
-                    d.record.anywhere = true;
-                    d.record.changes_structure = true;
-                    "changes text outside prose (code, a link target, raw HTML): written with \"scope\": \"any\" and \"structure\": \"changes\""
-                }
-            };
-            let _ = writeln!(stderr, "note: record `{}` {what}", d.record.id);
-        }
+        mark_outside_prose(&original, &mut derived, syntax, stderr);
     }
-    let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
-    let check = outcome::correct_with(&original, &records, Tolerance::default(), syntax);
-    if !check.succeeded() || check.corrected != edited {
-        return Err(Error::Usage(format!(
-            "the derived records would not turn {} into {} exactly, so none was written; \
-                 make fewer, larger edits and try again (and report this case)",
-            args.original.display(),
-            args.edited.display()
-        )));
-    }
+    reproduces(&original, &edited, &derived, syntax, args)?;
     let shown_folder = project::display(cwd, &folder);
     if derived.is_empty() {
         let _ = writeln!(stderr, "no differences: nothing to record");
         return Ok(EXIT_OK);
     }
     let lines = LineIndex::new(&original);
-    for d in &derived {
-        let at = lines.line_col(&original, d.span.start);
-        let json = record_json(&d.record, &filled, args.metadata.author.as_deref());
-        if args.dry_run {
-            let _ = stdout.write_all(json.as_bytes());
-            continue;
-        }
-        let path = file_name(&folder, at, &d.record.id);
-        write_record(cwd, &folder, &path, &json)?;
-        let _ = writeln!(stderr, "wrote {}", project::display(cwd, &path));
-    }
+    let files: Vec<(PathBuf, String)> = (derived.iter())
+        .map(|d| {
+            let at = lines.line_col(&original, d.span.start);
+            let json = record_json(&d.record, &filled, args.metadata.author.as_deref());
+            (file_name(&folder, at, &d.record.id), json)
+        })
+        .collect();
+    write_records(cwd, &folder, &files, args.dry_run, stdout, stderr)?;
     let todo = args.metadata.reason.is_none() || args.metadata.category.is_none();
     let _ = writeln!(
         stderr,
@@ -202,6 +168,81 @@ pub(super) fn from_copy(
         }
     );
     Ok(EXIT_OK)
+}
+
+/// Whether the derived records turn `original` into `edited` exactly, as
+/// `correct` will apply them; else why none is written.
+fn reproduces(
+    original: &str,
+    edited: &str,
+    derived: &[derive::Derived],
+    syntax: crate::syntax::Syntax,
+    args: &RecordArgs,
+) -> Result<(), Error> {
+    let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
+    let check = outcome::correct_with(original, &records, Tolerance::default(), syntax);
+    match check.succeeded() && check.corrected == edited {
+        true => Ok(()),
+        false => Err(Error::Usage(format!(
+            "the derived records would not turn {} into {} exactly, so none was written; \
+                 make fewer, larger edits and try again (and report this case)",
+            args.original.display(),
+            args.edited.display()
+        ))),
+    }
+}
+
+/// Marks the derived records that change text outside prose, or the
+/// structure, as meant, so that `correct` applies the records it writes
+/// (and the review shows it), and says so.
+fn mark_outside_prose(
+    original: &str,
+    derived: &mut [derive::Derived],
+    syntax: crate::syntax::Syntax,
+    stderr: &mut dyn Write,
+) {
+    let records: Vec<Record> = derived.iter().map(|d| d.record.clone()).collect();
+    let check = outcome::correct_with(original, &records, Tolerance::default(), syntax);
+    for c in &check.corrections {
+        let (Some(failure), d) = (c.failure(), &mut derived[c.record]) else {
+            continue;
+        };
+        let what = match failure.kind {
+            // Checked by the caller: the records must give the edited text.
+            locate::FailureKind::TooLarge => continue,
+            locate::FailureKind::Structure => {
+                d.record.changes_structure = true;
+                "changes the document's structure: written with \"structure\": \"changes\""
+            }
+            _ => {
+                d.record.anywhere = true;
+                d.record.changes_structure = true;
+                "changes text outside prose (code, a link target, raw HTML): written with \"scope\": \"any\" and \"structure\": \"changes\""
+            }
+        };
+        let _ = writeln!(stderr, "note: record `{}` {what}", d.record.id);
+    }
+}
+
+/// Writes each record file (path, JSON) into `folder`, or prints it with
+/// `--dry-run`.
+fn write_records(
+    cwd: &Path,
+    folder: &Path,
+    files: &[(PathBuf, String)],
+    dry_run: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<(), Error> {
+    for (path, json) in files {
+        if dry_run {
+            let _ = stdout.write_all(json.as_bytes());
+            continue;
+        }
+        write_record(cwd, folder, path, json)?;
+        let _ = writeln!(stderr, "wrote {}", project::display(cwd, path));
+    }
+    Ok(())
 }
 
 /// `correct new INPUT --find ... --replace ...`.

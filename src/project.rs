@@ -230,67 +230,81 @@ pub(crate) fn plan(layout: &Layout) -> Result<Plan, Error> {
         });
     }
     for (input, explicit) in inputs {
-        let shown = display(&layout.cwd, &input);
-        let key = key_of(&shown);
-        if layout.shard.is_some_and(|shard| !shard.holds(&key)) {
-            continue;
+        match job_of(layout, &input, explicit, &shared) {
+            Planned::Job(job) => plan.jobs.push(job),
+            Planned::Note(note) => plan.notes.push(note),
+            Planned::Failed(e) => plan.errors.push(e),
+            Planned::OtherShard => {}
         }
-        if !is_safe_key(&key) {
-            plan.errors.push(Error::UnsafeKey { input: shown, key });
-            continue;
-        }
-        if key == SHARED_KEY || key.starts_with("_all/") {
-            plan.errors.push(Error::ReservedKey { input: shown, key });
-            continue;
-        }
-        let found = match &layout.corrections {
-            Some(path) => explicit_records(&layout.cwd, path),
-            None => conventional_records(&layout.cwd, &key),
-        };
-        let record_files = match found {
-            Ok(files) if !files.is_empty() || !shared.is_empty() => files,
-            Ok(_) if !explicit => {
-                plan.notes.push(format!(
-                    "skipped {shown}: no records ({})",
-                    looked_for(&key)
-                ));
-                continue;
-            }
-            Ok(_) => {
-                let looked = match &layout.corrections {
-                    Some(path) => format!("*.json in {}", display(&layout.cwd, path)),
-                    None => looked_for(&key),
-                };
-                plan.errors.push(Error::NoRecords {
-                    input: shown,
-                    looked,
-                });
-                continue;
-            }
-            Err(e) => {
-                plan.errors.push(e);
-                continue;
-            }
-        };
-        let syntax = crate::syntax::Syntax::of_path(&shown);
-        let outputs = outputs_for(
-            &display(&layout.cwd, &layout.out),
-            &key,
-            extension(&shown),
-            layout.html,
-            layout.jsonld,
-        );
-        plan.jobs.push(Job {
-            input: shown,
-            key,
-            record_files,
-            outputs,
-            syntax,
-            shared: Arc::clone(&shared),
-        });
     }
     plan.errors.extend(collisions(&plan.jobs));
     Ok(plan)
+}
+
+/// What one input of the plan comes to.
+enum Planned {
+    Job(Job),
+    /// Skipped, and why (a file found in a folder without records).
+    Note(String),
+    Failed(Error),
+    /// Another shard's input.
+    OtherShard,
+}
+
+/// The job of `input` (`explicit`: named on the command line), with the
+/// records every input gets (`shared`).
+fn job_of(layout: &Layout, input: &Path, explicit: bool, shared: &Arc<[Record]>) -> Planned {
+    let shown = display(&layout.cwd, input);
+    let key = key_of(&shown);
+    if layout.shard.is_some_and(|shard| !shard.holds(&key)) {
+        return Planned::OtherShard;
+    }
+    if !is_safe_key(&key) {
+        return Planned::Failed(Error::UnsafeKey { input: shown, key });
+    }
+    if key == SHARED_KEY || key.starts_with("_all/") {
+        return Planned::Failed(Error::ReservedKey { input: shown, key });
+    }
+    let found = match &layout.corrections {
+        Some(path) => explicit_records(&layout.cwd, path),
+        None => conventional_records(&layout.cwd, &key),
+    };
+    let record_files = match found {
+        Ok(files) if !files.is_empty() || !shared.is_empty() => files,
+        Ok(_) if !explicit => {
+            return Planned::Note(format!(
+                "skipped {shown}: no records ({})",
+                looked_for(&key)
+            ));
+        }
+        Ok(_) => {
+            let looked = match &layout.corrections {
+                Some(path) => format!("*.json in {}", display(&layout.cwd, path)),
+                None => looked_for(&key),
+            };
+            return Planned::Failed(Error::NoRecords {
+                input: shown,
+                looked,
+            });
+        }
+        Err(e) => return Planned::Failed(e),
+    };
+    let syntax = crate::syntax::Syntax::of_path(&shown);
+    let outputs = outputs_for(
+        &display(&layout.cwd, &layout.out),
+        &key,
+        extension(&shown),
+        layout.html,
+        layout.jsonld,
+    );
+    Planned::Job(Job {
+        input: shown,
+        key,
+        record_files,
+        outputs,
+        syntax,
+        shared: Arc::clone(shared),
+    })
 }
 
 /// Every input of the run, and whether it was named as a file: files found in a

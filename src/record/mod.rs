@@ -310,57 +310,27 @@ pub fn read_file(
 /// assert_eq!(records[0].sources[0].title, "Coox, Nomonhan (1985)");
 /// ```
 pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>> {
-    let problem = |message: String| {
-        vec![Problem {
-            file: file.to_owned(),
-            record: None,
-            message,
-            at: None,
-        }]
-    };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        problem(format!(
-            "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
-            e.valid_up_to()
-        ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = de
-        .deserialize_any(StrictVisitor)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| {
-            let mut problems = problem(json_error_message(&e));
-            problems[0].at = Some((e.line(), e.column()));
-            problems
-        })?;
+    let (text, value) = json_of(file, bytes)?;
     let starts = element_lines(text);
-
     let items: Vec<&Value> = match &value {
         Value::Array(items) => items.iter().collect(),
         Value::Object(_) => vec![&value],
         other => {
-            return Err(problem(format!(
-                "expected a record object or an array of records, found {}",
-                type_name(other)
-            )));
+            return Err(vec![file_problem(
+                file,
+                format!(
+                    "expected a record object or an array of records, found {}",
+                    type_name(other)
+                ),
+            )]);
         }
     };
     let single = matches!(value, Value::Object(_));
     let mut records = Vec::with_capacity(items.len());
     let mut problems = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
-        // A label names the record by its id when that is short and plain
-        // (never a long text echoed back).
-        let shown =
-            |id: &str| id.chars().count() <= fields::MAX_ID_CHARS && !id.contains(char::is_control);
-        let label = |id: Option<&str>| match (single, id.filter(|id| shown(id))) {
-            (true, Some(id)) => format!("record `{id}`"),
-            (true, None) => "record".to_owned(),
-            (false, Some(id)) => format!("record {} (`{id}`)", index + 1),
-            (false, None) => format!("record {}", index + 1),
-        };
         let at = starts.get(index).map(|&line| (line, 1));
+        let label = |id: Option<&str>| label(single, index, id);
         let Value::Object(map) = item else {
             problems.push(Problem {
                 file: file.to_owned(),
@@ -393,6 +363,55 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Record>, Vec<Problem>>
         Ok(records)
     } else {
         Err(problems)
+    }
+}
+
+/// A problem with the record file `file` as a whole.
+fn file_problem(file: &str, message: String) -> Problem {
+    Problem {
+        file: file.to_owned(),
+        record: None,
+        message,
+        at: None,
+    }
+}
+
+/// The text of a record file (UTF-8, less a leading BOM) and its JSON,
+/// strictly parsed; else the one problem that stops it.
+fn json_of<'b>(file: &str, bytes: &'b [u8]) -> Result<(&'b str, Value), Vec<Problem>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        vec![file_problem(
+            file,
+            format!(
+                "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
+                e.valid_up_to()
+            ),
+        )]
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = de
+        .deserialize_any(StrictVisitor)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            let mut problem = file_problem(file, json_error_message(&e));
+            problem.at = Some((e.line(), e.column()));
+            vec![problem]
+        })?;
+    Ok((text, value))
+}
+
+/// How messages name the record at `index` of its file (`single`: the
+/// file's one object): by its id when that is short and plain (never a
+/// long text echoed back).
+fn label(single: bool, index: usize, id: Option<&str>) -> String {
+    let shown =
+        |id: &str| id.chars().count() <= fields::MAX_ID_CHARS && !id.contains(char::is_control);
+    match (single, id.filter(|id| shown(id))) {
+        (true, Some(id)) => format!("record `{id}`"),
+        (true, None) => "record".to_owned(),
+        (false, Some(id)) => format!("record {} (`{id}`)", index + 1),
+        (false, None) => format!("record {}", index + 1),
     }
 }
 

@@ -20,33 +20,9 @@ pub(super) fn run(
 ) -> io::Result<Result<u8, Error>> {
     // Files that could not be linted, as run errors are reported.
     let mut errors: Vec<Error> = Vec::new();
-    let files: Vec<String> = if args.inputs.is_empty() {
-        match json_files(cwd, Path::new("corrections")) {
-            Ok(files) => files,
-            Err(e) => return Ok(Err(e)),
-        }
-    } else {
-        let layout = project::Layout {
-            cwd: cwd.to_path_buf(),
-            inputs: args.inputs.clone(),
-            corrections: None,
-            out: PathBuf::from("output"),
-            html: false,
-            jsonld: false,
-            shard: None,
-        };
-        let plan = match project::plan(&layout) {
-            Ok(plan) => plan,
-            Err(e) => return Ok(Err(e)),
-        };
-        errors.extend(plan.errors);
-        let shared = match plan.jobs.iter().any(|j| !j.shared.is_empty()) {
-            true => project::shared_record_files(cwd).unwrap_or_default(),
-            false => Vec::new(),
-        };
-        let mut files: Vec<String> = plan.jobs.into_iter().flat_map(|j| j.record_files).collect();
-        files.extend(shared);
-        files
+    let files = match record_files(args, cwd, &mut errors) {
+        Ok(files) => files,
+        Err(e) => return Ok(Err(e)),
     };
     let keys = match input_keys(cwd) {
         Ok(keys) => keys,
@@ -59,26 +35,7 @@ pub(super) fn run(
     let min_reason_words = args.min_reason_words.or(configured).unwrap_or(6);
     let mut findings = Vec::new();
     for file in &files {
-        let key = key_of_record_file(file);
-        let shared = key.as_deref() == Some(project::SHARED_KEY);
-        if let Some(key) = key.filter(|k| !shared && !keys.contains(k)) {
-            findings.push(lint::Finding {
-                rule: "orphan-file",
-                file: file.clone(),
-                id: None,
-                line: None,
-                message: format!("no input has the key `{key}` (looked for input/{key}.*); move or remove the file"),
-            });
-        }
-        match record::read_file(cwd, file) {
-            Ok(mut records) => {
-                if shared {
-                    errors.extend(project::share(&mut records));
-                }
-                findings.extend(lint::records(&records, min_reason_words));
-            }
-            Err(problems) => errors.extend(problems),
-        }
+        findings.extend(lint_file(cwd, file, &keys, min_reason_words, &mut errors));
     }
     // The plan has read the shared files too: each problem once.
     let mut seen = std::collections::HashSet::new();
@@ -96,6 +53,72 @@ pub(super) fn run(
         files.len()
     )?;
     Ok(Ok(code))
+}
+
+/// The record files to lint: every one under `corrections/`, or those of
+/// the inputs named (and the shared ones they get), with the plan's errors
+/// added to `errors`.
+fn record_files(
+    args: &LintArgs,
+    cwd: &Path,
+    errors: &mut Vec<Error>,
+) -> Result<Vec<String>, Error> {
+    if args.inputs.is_empty() {
+        return json_files(cwd, Path::new("corrections"));
+    }
+    let layout = project::Layout {
+        cwd: cwd.to_path_buf(),
+        inputs: args.inputs.clone(),
+        corrections: None,
+        out: PathBuf::from("output"),
+        html: false,
+        jsonld: false,
+        shard: None,
+    };
+    let plan = project::plan(&layout)?;
+    errors.extend(plan.errors);
+    let shared = match plan.jobs.iter().any(|j| !j.shared.is_empty()) {
+        true => project::shared_record_files(cwd).unwrap_or_default(),
+        false => Vec::new(),
+    };
+    let mut files: Vec<String> = plan.jobs.into_iter().flat_map(|j| j.record_files).collect();
+    files.extend(shared);
+    Ok(files)
+}
+
+/// The findings of one record file (an orphan file is one), with the
+/// problems that stop it being read added to `errors`.
+fn lint_file(
+    cwd: &Path,
+    file: &str,
+    keys: &[String],
+    min_reason_words: usize,
+    errors: &mut Vec<Error>,
+) -> Vec<lint::Finding> {
+    let mut findings = Vec::new();
+    let key = key_of_record_file(file);
+    let shared = key.as_deref() == Some(project::SHARED_KEY);
+    if let Some(key) = key.filter(|k| !shared && !keys.contains(k)) {
+        findings.push(lint::Finding {
+            rule: "orphan-file",
+            file: file.to_owned(),
+            id: None,
+            line: None,
+            message: format!(
+                "no input has the key `{key}` (looked for input/{key}.*); move or remove the file"
+            ),
+        });
+    }
+    match record::read_file(cwd, file) {
+        Ok(mut records) => {
+            if shared {
+                errors.extend(project::share(&mut records));
+            }
+            findings.extend(lint::records(&records, min_reason_words));
+        }
+        Err(problems) => errors.extend(problems),
+    }
+    findings
 }
 
 /// Lint's findings and errors in `format`: for people on stderr, or on stdout

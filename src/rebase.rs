@@ -48,55 +48,13 @@ pub(crate) fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
             continue;
         }
         let record = &records[correction.record];
-        let first = &found.hits[0];
-        let same = |range: &Option<Range<usize>>,
-                    pick: fn(&locate::Hit) -> &Option<Range<usize>>| {
-            found.hits.iter().all(|h| {
-                pick(h).as_ref().map(|r| &text[r.clone()])
-                    == range.as_ref().map(|r| &text[r.clone()])
-            })
-        };
-        if !found
-            .hits
-            .iter()
-            .all(|h| text[h.span.clone()] == text[first.span.clone()])
-            || !same(&first.before, |h| &h.before)
-            || !same(&first.after, |h| &h.after)
-        {
-            plan.skipped.push(format!(
-                "`{}`: its matches differ from each other; split it into one record per place",
-                record.id
-            ));
-            continue;
-        }
-        let mut rebased = record.clone();
-        rebased.find = text[first.span.clone()].to_owned();
-        if record.case == crate::record::Case::Preserve
-            && rebased.find != rebased.find.to_lowercase()
-        {
-            plan.skipped.push(format!(
-                "`{}`: its `case` is \"preserve\", which needs `find` in lower case, and the article's text is not; rewrite it by hand",
-                record.id
-            ));
-            continue;
-        }
-        rebased.before = first.before.clone().map(|r| text[r].to_owned());
-        rebased.after = first.after.clone().map(|r| text[r].to_owned());
-        let strict = Tolerance {
-            strict: true,
-            ..Tolerance::default()
-        };
-        let spans: Vec<Range<usize>> = found.spans().collect();
-        match &locate::locate_with(text, std::slice::from_ref(&rebased), strict, None)[0] {
-            Location::Found(again) if again.spans().collect::<Vec<_>>() == spans => {}
-            _ => {
-                plan.skipped.push(format!(
-                    "`{}`: the article's text would not match exactly and uniquely; add `before`/`after` or an `occurrence` by hand",
-                    record.id
-                ));
+        let rebased = match rebased(text, record, found) {
+            Ok(rebased) => rebased,
+            Err(why) => {
+                plan.skipped.push(format!("`{}`: {why}", record.id));
                 continue;
             }
-        }
+        };
         let mut fields = vec![(record.id.clone(), "find", rebased.find.clone())];
         if let Some(before) = rebased.before {
             fields.push((record.id.clone(), "before", before));
@@ -119,6 +77,47 @@ pub(crate) fn plan(text: &str, records: &[Record], outcome: &Outcome) -> Plan {
     by_file.sort_by(|a, b| a.file.cmp(&b.file));
     plan.rewrites = by_file;
     plan
+}
+
+/// `record` with the article's text where it was `found` tolerantly as its
+/// `find` and context, checked to match there exactly and uniquely; else
+/// why it cannot be rebased.
+fn rebased(text: &str, record: &Record, found: &locate::Found) -> Result<Record, &'static str> {
+    let first = &found.hits[0];
+    let same = |range: &Option<Range<usize>>, pick: fn(&locate::Hit) -> &Option<Range<usize>>| {
+        found.hits.iter().all(|h| {
+            pick(h).as_ref().map(|r| &text[r.clone()]) == range.as_ref().map(|r| &text[r.clone()])
+        })
+    };
+    if !found
+        .hits
+        .iter()
+        .all(|h| text[h.span.clone()] == text[first.span.clone()])
+        || !same(&first.before, |h| &h.before)
+        || !same(&first.after, |h| &h.after)
+    {
+        return Err("its matches differ from each other; split it into one record per place");
+    }
+    let mut rebased = record.clone();
+    rebased.find = text[first.span.clone()].to_owned();
+    if record.case == crate::record::Case::Preserve && rebased.find != rebased.find.to_lowercase() {
+        return Err(
+            "its `case` is \"preserve\", which needs `find` in lower case, and the article's text is not; rewrite it by hand",
+        );
+    }
+    rebased.before = first.before.clone().map(|r| text[r].to_owned());
+    rebased.after = first.after.clone().map(|r| text[r].to_owned());
+    let strict = Tolerance {
+        strict: true,
+        ..Tolerance::default()
+    };
+    let spans: Vec<Range<usize>> = found.spans().collect();
+    match &locate::locate_with(text, std::slice::from_ref(&rebased), strict, None)[0] {
+        Location::Found(again) if again.spans().collect::<Vec<_>>() == spans => Ok(rebased),
+        _ => Err(
+            "the article's text would not match exactly and uniquely; add `before`/`after` or an `occurrence` by hand",
+        ),
+    }
 }
 
 /// Rewrites one record file (atomically: a temporary file, then a rename) and

@@ -8,7 +8,7 @@
 //! record by record, each is a pass over the whole text, so a thousand
 //! drifting records cost a thousand passes. Here all the patterns of one
 //! haystack are searched together and the text is read once, in parts on
-//! every core: thousands of patterns by their rarest four bytes
+//! every core: thousands of patterns by their rarest four or eight bytes
 //! ([`Prefixes`]), a few by an Aho-Corasick automaton. Each pattern then gets
 //! exactly the matches its own search would have found (every overlapping
 //! one, or the leftmost non-overlapping ones, as `str::match_indices` and
@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 
-use super::budget::Budget;
+use super::budget::{Budget, Tally};
 use super::tolerant::{self, GramCounts, Normalized};
 use crate::record::Record;
 use crate::syntax::protected::Protected;
@@ -80,7 +80,7 @@ impl<'p> Patterns<'p> {
             all: vec![Vec::new(); n],
             apart: vec![Vec::new(); n],
         };
-        // Patterns of four bytes or more are found by four of them
+        // Patterns of four bytes or more are found by four or eight of them
         // (`Prefixes`), shorter ones by an Aho-Corasick automaton: each
         // pattern's occurrences come from one of the two, in order of start.
         let (long, short): (Vec<usize>, Vec<usize>) = (0..n)
@@ -118,67 +118,128 @@ impl<'p> Patterns<'p> {
 const HELD_PER_MATCH: usize = 12;
 
 /// Patterns at least this long (in bytes) are found by their rarest four
-/// bytes.
+/// bytes (or eight, from [`WIDE`] bytes on).
 pub(super) const PREFIX: usize = 4;
 const SLOT_BITS: u32 = 16;
 /// The filter has more bits than there are slots, so that thousands of
 /// patterns leave most of it clear.
 const FILTER_BITS: u32 = 20;
-/// The rarity of four bytes is counted in about this much of a text: every
+/// The rarity of grams is counted in about this much of a text: every
 /// n-th block of 64 KiB, n chosen for a large text so that this much is read.
 const SAMPLE_BYTES: usize = 8 << 20;
+/// Patterns at least this long (in bytes) are found by eight of their bytes
+/// rather than four: even the rarest four bytes of a ten-byte piece of
+/// prose are common words' (in the 100 MB drift benchmark, those of the
+/// patterns this long stood 16 M times where the patterns matched 235 k
+/// times; their rarest eight stand 1.4 M times).
+const WIDE: usize = 8;
 
-/// Patterns by four of their bytes, the four rarest in the text (so that
-/// ` the` never stands for a pattern that holds `Kolkh`): a filter of 2^20
-/// bits (128 KiB, so most positions of a text are passed over after one
-/// look), and each hash slot's patterns. A scan for thousands of patterns at once, several
-/// times faster than an Aho-Corasick automaton that large, whose every step
-/// is a cache miss.
+/// Patterns by a few of their bytes, the rarest in the text (so that ` the`
+/// never stands for a pattern that holds `Kolkh`): by four bytes those
+/// under [`WIDE`] bytes, by eight the rest. A scan for thousands of
+/// patterns at once, several times faster than an Aho-Corasick automaton
+/// that large, whose every step is a cache miss.
 struct Prefixes {
+    narrow: Keys<u32>,
+    wide: Keys<u64>,
+}
+
+/// A few bytes of a text read as one number: four or eight.
+trait Gram: Copy + Eq {
+    const LEN: usize;
+    /// `bytes`, [`Gram::LEN`] of them, as one number.
+    fn of(bytes: &[u8]) -> Self;
+    /// The bytes mixed: the high bits pick the filter bit and the slot.
+    fn mixed(self) -> u64;
+
+    fn slot(self) -> usize {
+        (self.mixed() >> (64 - SLOT_BITS)) as usize
+    }
+
+    fn filter(self) -> usize {
+        (self.mixed() >> (64 - FILTER_BITS)) as usize
+    }
+}
+
+impl Gram for u32 {
+    const LEN: usize = 4;
+
+    fn of(bytes: &[u8]) -> u32 {
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+
+    fn mixed(self) -> u64 {
+        u64::from(self).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+impl Gram for u64 {
+    const LEN: usize = 8;
+
+    fn of(bytes: &[u8]) -> u64 {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(&bytes[..8]);
+        u64::from_le_bytes(eight)
+    }
+
+    fn mixed(self) -> u64 {
+        (self ^ self >> 29).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+    }
+}
+
+/// Patterns by one gram each: a filter of 2^20 bits (128 KiB, so most
+/// positions of a text are passed over after one look), and each hash
+/// slot's patterns.
+struct Keys<K> {
     bits: Vec<u64>,
-    /// `entries[slots[s]..slots[s + 1]]` are slot `s`'s (four bytes, pattern
-    /// id, where in the pattern they stand).
+    /// `entries[slots[s]..slots[s + 1]]` are slot `s`'s (gram, pattern id,
+    /// where in the pattern it stands).
     slots: Vec<u32>,
-    entries: Vec<(u32, u32, u32)>,
-    /// The farthest into a pattern its four bytes stand.
+    entries: Vec<(K, u32, u32)>,
+    /// The farthest into a pattern its gram stands.
     reach: usize,
 }
 
-impl Prefixes {
-    fn of(ids: &[usize], list: &[&str], hay: &[u8]) -> Prefixes {
-        // How often each slot's four bytes stand in a sample of the text.
-        let mut seen = vec![0u32; 1 << SLOT_BITS];
-        if !ids.is_empty() {
-            let stride = (hay.len() / SAMPLE_BYTES).max(1);
-            for block in hay.chunks(64 << 10).step_by(stride) {
-                for at in 0..block.len().saturating_sub(PREFIX - 1) {
-                    seen[slot(prefix(block, at))] += 1;
-                }
+/// How often each slot's grams stand in a sample of a text.
+fn seen<K: Gram>(hay: &[u8], wanted: bool) -> Vec<u32> {
+    let mut seen = vec![0u32; 1 << SLOT_BITS];
+    if wanted {
+        let stride = (hay.len() / SAMPLE_BYTES).max(1);
+        for block in hay.chunks(64 << 10).step_by(stride) {
+            for gram in block.windows(K::LEN) {
+                seen[K::of(gram).slot()] += 1;
             }
         }
-        let mut entries: Vec<(u32, u32, u32)> = ids
+    }
+    seen
+}
+
+impl<K: Gram> Keys<K> {
+    /// The patterns `ids`, each by its gram that `seen` counts least often.
+    fn of(ids: &[usize], list: &[&str], seen: &[u32]) -> Keys<K> {
+        let mut entries: Vec<(K, u32, u32)> = ids
             .iter()
             .map(|&id| {
                 let bytes = list[id].as_bytes();
-                let at = (0..=bytes.len() - PREFIX)
-                    .min_by_key(|&at| (seen[slot(prefix(bytes, at))], at))
-                    .unwrap_or(0);
-                (prefix(bytes, at), id as u32, at as u32)
+                let (at, gram) = (bytes.windows(K::LEN).enumerate())
+                    .min_by_key(|&(at, gram)| (seen[K::of(gram).slot()], at))
+                    .expect("patterns here are at least a gram long");
+                (K::of(gram), id as u32, at as u32)
             })
             .collect();
-        entries.sort_by_key(|&(key, id, _)| (slot(key), id));
+        entries.sort_by_key(|&(key, id, _)| (key.slot(), id));
         let mut slots = vec![0u32; (1 << SLOT_BITS) + 1];
         let mut bits = vec![0u64; (1 << FILTER_BITS) / 64];
         for &(key, _, _) in &entries {
-            slots[slot(key) + 1] += 1;
-            let f = filter(key);
+            slots[key.slot() + 1] += 1;
+            let f = key.filter();
             bits[f / 64] |= 1 << (f % 64);
         }
         for s in 0..1 << SLOT_BITS {
             slots[s + 1] += slots[s];
         }
         let reach = entries.iter().map(|e| e.2 as usize).max().unwrap_or(0);
-        Prefixes {
+        Keys {
             bits,
             slots,
             entries,
@@ -186,10 +247,71 @@ impl Prefixes {
         }
     }
 
+    /// [`Prefixes::find`] for these patterns, into `found`; `None` once the
+    /// work passes `work`.
+    fn find(
+        &self,
+        hay: &[u8],
+        starts: &Range<usize>,
+        list: &[&str],
+        (work, tally): (&mut usize, &mut Tally<'_>),
+        found: &mut Vec<(u32, u32)>,
+    ) -> Option<()> {
+        if self.entries.is_empty() || starts.is_empty() || hay.len() < K::LEN {
+            return Some(());
+        }
+        let last = (starts.end + self.reach).min(hay.len() - K::LEN);
+        let Some(window) = hay.get(starts.start..last + K::LEN) else {
+            return Some(());
+        };
+        for (at, gram) in (starts.start..).zip(window.windows(K::LEN)) {
+            let key = K::of(gram);
+            let f = key.filter();
+            if self.bits[f / 64] >> (f % 64) & 1 == 0 {
+                continue;
+            }
+            let s = key.slot();
+            let (from, to) = (self.slots[s] as usize, self.slots[s + 1] as usize);
+            for &(k, id, offset) in &self.entries[from..to] {
+                let Some(start) = at.checked_sub(offset as usize) else {
+                    continue;
+                };
+                if k != key || !starts.contains(&start) {
+                    continue;
+                }
+                let pattern = list[id as usize].as_bytes();
+                // A compare costs the pattern's length; a match is paid
+                // for by the match, as the automaton pays for it.
+                *work = work.checked_sub(pattern.len())?;
+                if hay[start..].starts_with(pattern) {
+                    if !tally.admit() {
+                        return Some(());
+                    }
+                    *work += pattern.len().min(WORK_PER_MATCH);
+                    // Offsets fit in 32 bits (Normalized's limit): half the
+                    // memory of the many piece hits a large text gives.
+                    found.push((id, start as u32));
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+impl Prefixes {
+    fn of(ids: &[usize], list: &[&str], hay: &[u8]) -> Prefixes {
+        let (narrow, wide): (Vec<usize>, Vec<usize>) =
+            ids.iter().partition(|&&id| list[id].len() < WIDE);
+        Prefixes {
+            narrow: Keys::of(&narrow, list, &seen::<u32>(hay, !narrow.is_empty())),
+            wide: Keys::of(&wide, list, &seen::<u64>(hay, !wide.is_empty())),
+        }
+    }
+
     /// Every (pattern id, start) of the patterns starting in `starts`, in
     /// order of start for each pattern, as many as `budget` admits.
     /// `None` when the work passes an allowance linear in the part's length
-    /// and its matches (a hostile text and patterns can share their four bytes
+    /// and its matches (a hostile text and patterns can share their bytes
     /// everywhere: `xxxx…` in a text of `x`): the caller then uses the
     /// automaton, whose work is linear in both whatever they hold (the
     /// matches admitted so far stay counted: a pathological text may spend
@@ -203,59 +325,15 @@ impl Prefixes {
     ) -> Option<Vec<(u32, u32)>> {
         let mut found = Vec::new();
         let mut tally = budget.tally();
-        if self.entries.is_empty() || starts.is_empty() {
-            return Some(found);
-        }
-        let mut work = WORK_PER_BYTE * (starts.len() + self.reach) + WORK_MIN;
-        let last = (starts.end + self.reach).min(hay.len().saturating_sub(PREFIX - 1));
-        let Some(window) = hay.get(starts.start..last + PREFIX - 1) else {
-            return Some(found);
-        };
-        for (at, four) in (starts.start..).zip(window.windows(PREFIX)) {
-            let key = u32::from_le_bytes([four[0], four[1], four[2], four[3]]);
-            let f = filter(key);
-            if self.bits[f / 64] >> (f % 64) & 1 == 0 {
-                continue;
-            }
-            let s = slot(key);
-            let (from, to) = (self.slots[s] as usize, self.slots[s + 1] as usize);
-            for &(k, id, offset) in &self.entries[from..to] {
-                let Some(start) = at.checked_sub(offset as usize) else {
-                    continue;
-                };
-                if k != key || !starts.contains(&start) {
-                    continue;
-                }
-                let pattern = list[id as usize].as_bytes();
-                // A compare costs the pattern's length; a match is paid
-                // for by the match, as the automaton pays for it.
-                work = work.checked_sub(pattern.len())?;
-                if hay[start..].starts_with(pattern) {
-                    if !tally.admit() {
-                        return Some(found);
-                    }
-                    work += pattern.len().min(WORK_PER_MATCH);
-                    // Offsets fit in 32 bits (Normalized's limit): half the
-                    // memory of the many piece hits a large text gives.
-                    found.push((id, start as u32));
-                }
-            }
-        }
+        let reach = self.narrow.reach.max(self.wide.reach);
+        let mut work = WORK_PER_BYTE * (starts.len() + reach) + WORK_MIN;
+        // Each pattern is in one of the two: its matches stay in order.
+        self.narrow
+            .find(hay, &starts, list, (&mut work, &mut tally), &mut found)?;
+        self.wide
+            .find(hay, &starts, list, (&mut work, &mut tally), &mut found)?;
         Some(found)
     }
-}
-
-/// The four bytes at `at` (which has four bytes after it).
-fn prefix(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
-fn slot(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> (32 - SLOT_BITS)) as usize
-}
-
-fn filter(key: u32) -> usize {
-    (key.wrapping_mul(0x85EB_CA77) >> (32 - FILTER_BITS)) as usize
 }
 
 /// [`Prefixes::find`]'s work allowance: compares of this many bytes per byte of text
@@ -701,7 +779,7 @@ mod tests {
 
     proptest! {
         /// Read in parts (as a large text is, on several cores), and with
-        /// patterns found by their rarest four bytes or by the automaton, a
+        /// patterns found by their rarest bytes or by the automaton, a
         /// text gives every pattern the occurrences one pass gives it.
         #[test]
         fn a_text_read_in_parts_gives_what_one_pass_gives(
@@ -731,6 +809,46 @@ mod tests {
                         .collect();
                     prop_assert_eq!(&one.all[id], &every);
                 }
+            }
+        }
+
+        /// Patterns cut from the text itself (so found often, at its very
+        /// start and end too), four to twenty bytes long: found by four or
+        /// by eight of their bytes, in parts, each is found wherever it
+        /// stands.
+        #[test]
+        fn patterns_cut_from_the_text_are_found_wherever_they_stand(
+            text in "[ab cé]{8,200}",
+            cuts in proptest::collection::vec((any::<prop::sample::Index>(), 4usize..=20), 1..12),
+            parts in 1usize..20,
+        ) {
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
+            // The text's first and last four and eight bytes or so.
+            let mut patterns: Vec<&str> = Vec::new();
+            for len in [4, 8] {
+                let head = bounds.iter().find(|&&b| b >= len);
+                let tail = bounds.iter().rev().find(|&&b| b + len <= text.len());
+                patterns.extend(head.map(|&b| &text[..b]));
+                patterns.extend(tail.map(|&b| &text[b..]));
+            }
+            for (at, len) in &cuts {
+                let from = bounds[at.index(bounds.len())];
+                if let Some(&to) = bounds.iter().find(|&&b| b >= from + len) {
+                    patterns.push(&text[from..to]);
+                }
+            }
+            let patterns: Vec<&str> = patterns.into_iter().filter(|p| p.len() >= PREFIX).collect();
+            let mut set = Patterns::default();
+            for pattern in &patterns {
+                set.add(pattern, Wanted::All);
+            }
+            let found = set.search_in(&text, parts, 0, &Budget::of(usize::MAX));
+            for pattern in &patterns {
+                let every: Vec<u32> = (0..text.len())
+                    .filter(|&at| text.as_bytes()[at..].starts_with(pattern.as_bytes()))
+                    .map(|at| at as u32)
+                    .collect();
+                prop_assert_eq!(&found.all[set.ids[pattern]], &every, "{:?}", pattern);
             }
         }
 

@@ -24,10 +24,11 @@
 //! assert_eq!(evidence.already("Ended in 1945", "year"), None, "not what it recorded");
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use serde::Deserialize;
 
 /// What a committed changelog vouches for. The changelog is read and parsed
 /// only when a record asks (most runs find every `find` and never do: a large
@@ -58,33 +59,65 @@ struct Recorded {
     ids: HashMap<String, Option<usize>>,
 }
 
+/// The fields of a changelog that evidence reads; serde skips the rest
+/// (the reasons, sources and texts that make a large changelog tens of
+/// megabytes) without building them.
+#[derive(Deserialize)]
+struct Changelog<'a> {
+    changelog_version: u64,
+    output: ChangelogOutput,
+    #[serde(borrow)]
+    corrections: Vec<Listed<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ChangelogOutput {
+    sha256: String,
+    bytes: u64,
+}
+
+/// One correction as the changelog lists it.
+#[derive(Deserialize)]
+struct Listed<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    status: Option<Cow<'a, str>>,
+    #[serde(default)]
+    edits: Vec<ListedEdit>,
+}
+
+#[derive(Deserialize)]
+struct ListedEdit {
+    #[serde(default)]
+    corrected: Option<ListedSpan>,
+}
+
+#[derive(Deserialize)]
+struct ListedSpan {
+    #[serde(default)]
+    start: Option<u64>,
+}
+
 impl Recorded {
+    /// `None` for anything but a changelog of version 1.
     fn parse(bytes: &[u8]) -> Option<Recorded> {
-        let value: Value = serde_json::from_slice(bytes).ok()?;
-        if value.get("changelog_version")?.as_u64()? != 1 {
+        let changelog: Changelog<'_> = serde_json::from_slice(bytes).ok()?;
+        if changelog.changelog_version != 1 {
             return None;
         }
-        let output = value.get("output")?;
-        let output_sha256 = output.get("sha256")?.as_str()?.to_owned();
-        let output_bytes = output.get("bytes")?.as_u64()?;
-        let mut ids = HashMap::new();
-        for c in value.get("corrections")?.as_array()? {
-            let status = c.get("status").and_then(Value::as_str);
-            if !matches!(status, Some("applied" | "already_applied")) {
-                continue;
-            }
-            let Some(id) = c.get("id").and_then(Value::as_str) else {
-                continue;
-            };
-            let at = c
-                .pointer("/edits/0/corrected/start")
-                .and_then(Value::as_u64)
-                .and_then(|at| usize::try_from(at).ok());
-            ids.insert(id.to_owned(), at);
-        }
+        let ids = (changelog.corrections.into_iter())
+            .filter(|c| matches!(c.status.as_deref(), Some("applied" | "already_applied")))
+            .filter_map(|c| {
+                let at = (c.edits.first())
+                    .and_then(|e| e.corrected.as_ref()?.start)
+                    .and_then(|at| usize::try_from(at).ok());
+                Some((c.id?.into_owned(), at))
+            })
+            .collect();
         Some(Recorded {
-            output_sha256,
-            output_bytes,
+            output_sha256: changelog.output.sha256,
+            output_bytes: changelog.output.bytes,
             ids,
         })
     }
@@ -123,5 +156,67 @@ impl Evidence {
                 && crate::render::changelog::sha256_hex(text.as_bytes()) == recorded.output_sha256
         });
         stands.then_some(at.filter(|&at| at <= text.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed changelog of this repository's article, as `correct`
+    /// wrote it, with one entry changed to each status evidence must tell
+    /// apart.
+    fn committed() -> serde_json::Value {
+        let bytes = include_bytes!("../output/article.changelog.json");
+        serde_json::from_slice(bytes).expect("the committed changelog is JSON")
+    }
+
+    /// Every applied or already applied correction is vouched for, at its
+    /// first edit's corrected start; a failed one is not, whatever else
+    /// the entries hold (reasons, sources, texts, escaped ids).
+    #[test]
+    fn a_changelog_vouches_for_its_applied_records_where_their_first_edit_stands() {
+        let mut changelog = committed();
+        let corrections = changelog["corrections"].as_array_mut().unwrap();
+        corrections[1]["status"] = "already_applied".into();
+        corrections[2]["status"] = "failed".into();
+        corrections[3]["id"] = "quoted \"id\" \u{2019}".into();
+        let expected: HashMap<String, Option<usize>> = (corrections.iter())
+            .filter(|c| c["status"] != "failed")
+            .map(|c| {
+                let start = c["edits"][0]["corrected"]["start"].as_u64();
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    start.map(|s| s as usize),
+                )
+            })
+            .collect();
+        let listed = corrections.len();
+        let recorded = Recorded::parse(&serde_json::to_vec(&changelog).unwrap()).unwrap();
+        assert_eq!(recorded.ids, expected);
+        assert_eq!(recorded.ids.len(), listed - 1);
+        assert_eq!(
+            recorded.output_bytes,
+            changelog["output"]["bytes"].as_u64().unwrap()
+        );
+        assert_eq!(
+            recorded.output_sha256,
+            changelog["output"]["sha256"].as_str().unwrap()
+        );
+    }
+
+    /// Another version, or a file that is not a changelog, is no evidence.
+    #[test]
+    fn anything_but_a_changelog_of_version_1_is_no_evidence() {
+        let mut changelog = committed();
+        changelog["changelog_version"] = 2.into();
+        assert!(Recorded::parse(&serde_json::to_vec(&changelog).unwrap()).is_none());
+        changelog
+            .as_object_mut()
+            .unwrap()
+            .remove("changelog_version");
+        assert!(Recorded::parse(&serde_json::to_vec(&changelog).unwrap()).is_none());
+        assert!(Recorded::parse(b"{\"records\": []}").is_none());
+        assert!(Recorded::parse(b"not json").is_none());
     }
 }

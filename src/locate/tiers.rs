@@ -204,6 +204,7 @@ fn normalized_hits(
 }
 
 /// A fuzzy candidate whose context fits, with its total edits.
+#[derive(Debug, PartialEq, Eq)]
 struct Scored {
     hit: Hit,
     /// Edits in `find`.
@@ -377,7 +378,7 @@ fn fuzzy_choice<'i>(
                 .iter()
                 .filter(|s| s.total < best + close(find_chars))
                 .collect();
-            match by_line_hint(index(), record, &contenders) {
+            match by_line_hint(index, record, &contenders) {
                 Some(one) => found(vec![one]),
                 None => failed(Unchosen::Close {
                     count: contenders.len(),
@@ -388,9 +389,11 @@ fn fuzzy_choice<'i>(
 }
 
 /// The one contender, or the one nearest the record's `line` hint when it is
-/// strictly nearer than every other.
-fn by_line_hint<'s>(
-    index: &LineIndex,
+/// strictly nearer than every other. The text's line index (`index`, built
+/// once, by the first record that needs it: tens of milliseconds for 100
+/// MB) is asked for only then.
+fn by_line_hint<'s, 'i>(
+    index: impl Fn() -> &'i LineIndex,
     record: &Record,
     contenders: &[&'s Scored],
 ) -> Option<&'s Scored> {
@@ -398,6 +401,7 @@ fn by_line_hint<'s>(
         return Some(one);
     }
     let line = record.line?.saturating_sub(1);
+    let index = index();
     let mut by_distance: Vec<(usize, &Scored)> = contenders
         .iter()
         .map(|s| (index.line_of(s.hit.span.start).abs_diff(line), *s))
@@ -519,5 +523,39 @@ mod tests {
             one("the Soviet Union\u{2019}s army", r),
             Location::Found(_)
         ));
+    }
+
+    /// The text's line index is built only for a `line` hint that has
+    /// contenders to tell apart: one contender, or no hint, never asks.
+    #[test]
+    fn only_a_line_hint_among_contenders_asks_for_the_line_index() {
+        use super::{Scored, by_line_hint};
+        let scored = |start: usize| Scored {
+            hit: crate::locate::Hit {
+                span: start..start + 1,
+                before: None,
+                after: None,
+                replace: None,
+            },
+            distance: 1,
+            total: 1,
+        };
+        let text = "a\nb\nc\nd";
+        let lines = crate::text::lines::LineIndex::new(text);
+        let asked = std::cell::Cell::new(0);
+        let index = || {
+            asked.set(asked.get() + 1);
+            &lines
+        };
+        let (first, last) = (scored(0), scored(6));
+        let mut record = Record::new("r", "x", "y");
+        assert_eq!(by_line_hint(index, &record, &[&first]), Some(&first));
+        assert_eq!(by_line_hint(index, &record, &[&first, &last]), None);
+        assert_eq!(asked.get(), 0);
+        record.line = Some(4);
+        assert_eq!(by_line_hint(index, &record, &[&first]), Some(&first));
+        assert_eq!(asked.get(), 0);
+        assert_eq!(by_line_hint(index, &record, &[&first, &last]), Some(&last));
+        assert_eq!(asked.get(), 1);
     }
 }

@@ -94,70 +94,10 @@ fn write_in_parts(
     write_header(&mut head, header, records, outcome);
     write_index(&mut head, header, original, records, outcome);
     out.write_all(head.as_bytes())?;
-
-    let mut edits: Vec<_> = outcome
-        .corrections
-        .iter()
-        .flat_map(|c| c.edits().iter().map(move |e| (c.record, e)))
-        .collect();
-    edits.sort_by_key(|(_, e)| e.original.start);
-    let mut text = original.strip_prefix('\u{feff}').unwrap_or(original);
-    // A Markdown article's front matter is shown as a code block of its own:
-    // after the page's header it would read as a rule and a heading.
-    if header.syntax.is_markdown()
-        && let Some(front) = crate::markdown::front_matter(original)
-        && edits
-            .first()
-            .is_none_or(|(_, e)| e.original.start >= front.end)
-    {
-        out.write_all(
-            front_matter_block(&original[original.len() - text.len()..front.end]).as_bytes(),
-        )?;
-        text = &original[front.end..];
-    }
-    let article = Article {
-        original,
-        text,
-        bom: original.len() - text.len(),
-        records,
-        outcome,
-        edits,
-        markdown: header.syntax.is_markdown(),
-        reading: header.syntax.reading(text),
-        label: label_prefix(original),
-    };
+    let article = Article::of(out, header, original, records, outcome)?;
     let parts = article.parts(part);
     let (last, before) = parts.split_last().expect("there is always a part");
-    // Every part but the last starts and ends at a line start, so it renders
-    // alone. A few parts per core are rendered at a time while the ones before
-    // them are written, in order; their buffers are used again two rounds later.
-    // (A small article has one part: no thread pool is started for it.)
-    let window = match before.is_empty() {
-        true => 1,
-        false => 2 * rayon::current_num_threads(),
-    };
-    let (mut ready, mut spare): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (Vec::new(), Vec::new());
-    for group in before.chunks(window) {
-        spare.resize_with(group.len(), Vec::new);
-        let (written, ()) = rayon::join(
-            || ready.iter().try_for_each(|page| out.write_all(page)),
-            || {
-                group.par_iter().zip(&mut spare).for_each(|(p, buffer)| {
-                    let mut body = Body::into(article.markdown, std::mem::take(buffer));
-                    body.out.reserve(p.text.len() + p.text.len() / 2);
-                    article
-                        .render(&mut body, p.clone(), None)
-                        .expect("writing to memory cannot fail");
-                    *buffer = body.out;
-                });
-            },
-        );
-        written?;
-        std::mem::swap(&mut ready, &mut spare);
-    }
-    for page in &ready {
-        out.write_all(page)?;
-    }
+    article.write_parts(out, before)?;
     let mut body = Body::into(article.markdown, Vec::with_capacity(BLOCK + BLOCK / 4));
     article.render(&mut body, last.clone(), Some(&mut *out))?;
     body.mark("ins", header.appended);
@@ -211,6 +151,81 @@ struct Article<'a> {
 struct Part {
     text: Range<usize>,
     edits: Range<usize>,
+}
+
+impl<'a> Article<'a> {
+    /// The article the page shows, its edits in text order. A Markdown
+    /// article's front matter is written to `out` first, as a code block of
+    /// its own (after the page's header it would read as a rule and a
+    /// heading), and left out of the article.
+    fn of(
+        out: &mut (dyn io::Write + Send),
+        header: Header<'_>,
+        original: &'a str,
+        records: &'a [Record],
+        outcome: &'a Outcome,
+    ) -> io::Result<Article<'a>> {
+        let mut edits: Vec<_> = outcome
+            .corrections
+            .iter()
+            .flat_map(|c| c.edits().iter().map(move |e| (c.record, e)))
+            .collect();
+        edits.sort_by_key(|(_, e)| e.original.start);
+        let mut text = original.strip_prefix('\u{feff}').unwrap_or(original);
+        if header.syntax.is_markdown()
+            && let Some(front) = crate::markdown::front_matter(original)
+            && edits
+                .first()
+                .is_none_or(|(_, e)| e.original.start >= front.end)
+        {
+            out.write_all(
+                front_matter_block(&original[original.len() - text.len()..front.end]).as_bytes(),
+            )?;
+            text = &original[front.end..];
+        }
+        Ok(Article {
+            original,
+            text,
+            bom: original.len() - text.len(),
+            records,
+            outcome,
+            edits,
+            markdown: header.syntax.is_markdown(),
+            reading: header.syntax.reading(text),
+            label: label_prefix(original),
+        })
+    }
+
+    /// Writes the parts `before` the last into `out`. Every part but the
+    /// last starts and ends at a line start, so it renders alone. A few parts
+    /// per core are rendered at a time while the ones before them are
+    /// written, in order; their buffers are used again two rounds later. (A
+    /// small article has one part: no thread pool is started for it.)
+    fn write_parts(&self, out: &mut (dyn io::Write + Send), before: &[Part]) -> io::Result<()> {
+        let window = match before.is_empty() {
+            true => 1,
+            false => 2 * rayon::current_num_threads(),
+        };
+        let (mut ready, mut spare): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (Vec::new(), Vec::new());
+        for group in before.chunks(window) {
+            spare.resize_with(group.len(), Vec::new);
+            let (written, ()) = rayon::join(
+                || ready.iter().try_for_each(|page| out.write_all(page)),
+                || {
+                    group.par_iter().zip(&mut spare).for_each(|(p, buffer)| {
+                        let mut body = Body::into(self.markdown, std::mem::take(buffer));
+                        body.out.reserve(p.text.len() + p.text.len() / 2);
+                        self.render(&mut body, p.clone(), None)
+                            .expect("writing to memory cannot fail");
+                        *buffer = body.out;
+                    });
+                },
+            );
+            written?;
+            std::mem::swap(&mut ready, &mut spare);
+        }
+        ready.iter().try_for_each(|page| out.write_all(page))
+    }
 }
 
 impl Article<'_> {

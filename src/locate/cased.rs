@@ -7,7 +7,7 @@ use crate::record::{Case, Occurrence, Record};
 use crate::syntax::protected::Protected;
 
 use super::failure::too_many_matches;
-use super::{Hit, Location, Matched, choose, exact_hit, span};
+use super::{Failure, Hit, Location, Matched, choose, exact_hit, span};
 
 /// The Title and UPPER forms of a preserve record's `find` and `replace`,
 /// leaving out those the same as `find` or as each other (`1945` has none,
@@ -59,6 +59,37 @@ pub(super) fn merge(
     prose: Option<&Protected>,
     mut locations: Vec<Location>,
 ) -> Vec<Location> {
+    let mut form_hits = match form_hits(text, records, prose) {
+        Ok(hits) => hits,
+        Err(failure) => {
+            for (location, record) in locations.iter_mut().zip(records) {
+                if record.case == Case::Preserve {
+                    *location = Location::Failed(failure.clone());
+                }
+            }
+            return locations;
+        }
+    };
+    for (i, record) in records.iter().enumerate() {
+        if record.case != Case::Preserve {
+            continue;
+        }
+        let hits = std::mem::take(&mut form_hits[i]);
+        if let Some(chosen) = merged(text, record, hits, &locations[i], prose) {
+            locations[i] = chosen;
+        }
+    }
+    locations
+}
+
+/// Per record, the places its other case forms were chosen, each hit
+/// with the form's replacement (none for records that keep their case);
+/// the failure of them all when the forms match too often.
+fn form_hits(
+    text: &str,
+    records: &[Record],
+    prose: Option<&Protected>,
+) -> Result<Vec<Vec<Hit>>, Failure> {
     let form_records: Vec<(usize, Record)> = records
         .iter()
         .enumerate()
@@ -76,17 +107,8 @@ pub(super) fn merge(
         })
         .collect();
     let forms: Vec<Record> = form_records.iter().map(|(_, f)| f.clone()).collect();
-    let mut matches = match super::search(text, &forms, 0..forms.len(), |r| &r.find) {
-        Ok(matches) => matches,
-        Err((limit, most)) => {
-            for (location, record) in locations.iter_mut().zip(records) {
-                if record.case == Case::Preserve {
-                    *location = Location::Failed(too_many_matches(limit, most));
-                }
-            }
-            return locations;
-        }
-    };
+    let mut matches = super::search(text, &forms, 0..forms.len(), |r| &r.find)
+        .map_err(|(limit, most)| too_many_matches(limit, most))?;
     let mut form_hits: Vec<Vec<Hit>> = vec![Vec::new(); records.len()];
     for (f, (i, form)) in form_records.iter().enumerate() {
         let hits = matches
@@ -101,39 +123,38 @@ pub(super) fn merge(
             form_hits[*i].extend(found.hits);
         }
     }
-    for (i, record) in records.iter().enumerate() {
-        if record.case != Case::Preserve {
-            continue;
-        }
-        let mut hits = std::mem::take(&mut form_hits[i]);
-        let written = &locations[i];
-        if hits.is_empty() {
-            if let Location::Found(found) = written {
-                let (hits, matched) = (found.hits.clone(), found.matched);
-                if let Some(chosen) = choose(text, record, hits, matched, prose) {
-                    locations[i] = chosen;
-                }
-            }
-            continue;
-        }
-        // Exact matches of the other forms outrank a tolerant one as written.
-        if let Location::Found(found) = written
-            && found.matched == Matched::EXACT
-        {
-            hits.extend(found.hits.iter().cloned());
-        }
-        hits.sort_by_key(|h| (h.span.start, h.span.end));
-        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-        for hit in hits {
-            if kept.last().is_none_or(|k| k.span.end <= hit.span.start) {
-                kept.push(hit);
-            }
-        }
-        if let Some(chosen) = choose(text, record, kept, Matched::EXACT, prose) {
-            locations[i] = chosen;
+    Ok(form_hits)
+}
+
+/// One record's location from the hits of its other forms and where `find`
+/// as written was located; `None` keeps the latter as it is.
+fn merged(
+    text: &str,
+    record: &Record,
+    mut hits: Vec<Hit>,
+    written: &Location,
+    prose: Option<&Protected>,
+) -> Option<Location> {
+    if hits.is_empty() {
+        let Location::Found(found) = written else {
+            return None;
+        };
+        return choose(text, record, found.hits.clone(), found.matched, prose);
+    }
+    // Exact matches of the other forms outrank a tolerant one as written.
+    if let Location::Found(found) = written
+        && found.matched == Matched::EXACT
+    {
+        hits.extend(found.hits.iter().cloned());
+    }
+    hits.sort_by_key(|h| (h.span.start, h.span.end));
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        if kept.last().is_none_or(|k| k.span.end <= hit.span.start) {
+            kept.push(hit);
         }
     }
-    locations
+    choose(text, record, kept, Matched::EXACT, prose)
 }
 
 /// Whether any record asks for its case forms.

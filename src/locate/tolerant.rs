@@ -353,10 +353,20 @@ fn fuzzy_in(
         above: Vec::new(),
         row: Vec::new(),
     };
-    let mut passes = |r: &Region| match sift {
+    let passes = |r: &Region| match sift {
         Some(s) => anchored.passes(&pieces[r.piece], r.hit, s),
         None => true,
     };
+    let found = merged_alive(list, passes)
+        .into_iter()
+        .flat_map(|region| in_region(hay, region, &pat, &myers, k))
+        .collect();
+    best_apart(found)
+}
+
+/// The regions (in order of start) merged where they overlap, each merged
+/// region kept if one of its regions `passes` (asked until one does).
+fn merged_alive(list: &[Region], mut passes: impl FnMut(&Region) -> bool) -> Vec<Range<usize>> {
     let mut merged: Vec<(Range<usize>, bool)> = Vec::new();
     for r in list {
         match merged.last_mut() {
@@ -372,12 +382,14 @@ fn fuzzy_in(
             }
         }
     }
-    let mut found: Vec<Candidate> = merged
-        .into_iter()
-        .filter(|(_, alive)| *alive)
-        .flat_map(|(region, _)| in_region(hay, region, &pat, &myers, k))
-        .collect();
-    // Overlapping candidates: keep the best (fewest edits, then leftmost).
+    (merged.into_iter())
+        .filter_map(|(region, alive)| alive.then_some(region))
+        .collect()
+}
+
+/// Of overlapping candidates, the best (fewest edits, then leftmost), in
+/// text order.
+fn best_apart(mut found: Vec<Candidate>) -> Vec<Candidate> {
     found.sort_by_key(|c| (c.distance, c.range.start));
     let mut kept: Vec<Candidate> = Vec::new();
     for c in found {

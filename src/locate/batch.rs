@@ -611,6 +611,31 @@ impl Prepared {
     }
 }
 
+/// The patterns of the records `missing` (with their `prepared` texts): in
+/// the prose as it reads, `find` of those `in_prose`; in the normalized
+/// text, every normalized `find` and every piece.
+fn patterns_of<'r>(
+    records: &'r [Record],
+    missing: &[usize],
+    prepared: &'r [Prepared],
+    in_prose: impl Fn(usize) -> bool,
+) -> (Patterns<'r>, Patterns<'r>) {
+    let mut prose_patterns = Patterns::default();
+    let mut patterns = Patterns::default();
+    for (&i, p) in missing.iter().zip(prepared) {
+        if in_prose(i) {
+            prose_patterns.add(&records[i].find, Wanted::Apart(usize::MAX));
+        }
+        patterns.add(&p.find, Wanted::All);
+        for (pieces, text) in [(&p.find_pieces, &p.find), (&p.replace_pieces, &p.replace)] {
+            for piece in pieces.iter().flat_map(|pieces| pieces.texts(text)) {
+                patterns.add(piece, Wanted::Apart(tolerant::MAX_REGIONS));
+            }
+        }
+    }
+    (prose_patterns, patterns)
+}
+
 /// Runs the searches of `records[i]` for every `i` in `missing`: one pass over
 /// the normalized text, and one over the prose as it reads for a Markdown
 /// input. Then calls `each` with every record's index and what its searches
@@ -633,19 +658,7 @@ pub(super) fn search_each<R: Send>(
         .map(|&i| Prepared::of(&records[i], share, &normalized.text, &counts))
         .collect();
     let in_prose = |i: usize| prose.is_some() && !records[i].anywhere;
-    let mut prose_patterns = Patterns::default();
-    let mut patterns = Patterns::default();
-    for (&i, p) in missing.iter().zip(&prepared) {
-        if in_prose(i) {
-            prose_patterns.add(&records[i].find, Wanted::Apart(usize::MAX));
-        }
-        patterns.add(&p.find, Wanted::All);
-        for (pieces, text) in [(&p.find_pieces, &p.find), (&p.replace_pieces, &p.replace)] {
-            for piece in pieces.iter().flat_map(|pieces| pieces.texts(text)) {
-                patterns.add(piece, Wanted::Apart(tolerant::MAX_REGIONS));
-            }
-        }
-    }
+    let (prose_patterns, patterns) = patterns_of(records, missing, &prepared, in_prose);
     let budget = Budget::for_text(normalized.text.len(), HELD_PER_MATCH);
     let prose_found = prose.map(|p| prose_patterns.search(&p.prose.text, &budget));
     let found = patterns.search(&normalized.text, &budget);

@@ -476,7 +476,6 @@ fn finish(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> io::Result<u8> {
-    let paint = opts.stderr_paint();
     let cwd = &opts.layout.cwd;
     let files: usize = processed.iter().map(|p| p.files).sum();
     let mut staged = Vec::new();
@@ -519,30 +518,40 @@ fn finish(
                 .stale
                 .extend(apart.iter().map(Diagnostic::of_stale));
             stale.splice(0..0, apart);
-            if stale.is_empty() {
-                writeln!(stderr, "outputs are current ({files} files checked)")?;
-                return Ok(EXIT_OK);
-            }
-            for s in &stale {
-                describe_stale(s, paint, stderr)?;
-            }
-            let inputs: Vec<String> = opts
-                .layout
-                .inputs
-                .iter()
-                .map(|i| project::display(cwd, i))
-                .collect();
-            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-            let again = regenerate_command(opts, &inputs);
-            writeln!(
-                stderr,
-                "{} run `{again}` and commit the outputs",
-                paint.help("help:")
-            )?;
-            return Ok(EXIT_FAILED);
+            return report_stale(opts, files, &stale, stderr);
         }
     }
     Ok(EXIT_OK)
+}
+
+/// `--check`'s verdict on the `files` checked: current, or each of the
+/// `stale` outputs said and the command that makes them current again.
+fn report_stale(
+    opts: &Options,
+    files: usize,
+    stale: &[Stale],
+    stderr: &mut dyn Write,
+) -> io::Result<u8> {
+    if stale.is_empty() {
+        writeln!(stderr, "outputs are current ({files} files checked)")?;
+        return Ok(EXIT_OK);
+    }
+    let paint = opts.stderr_paint();
+    for s in stale {
+        describe_stale(s, paint, stderr)?;
+    }
+    let cwd = &opts.layout.cwd;
+    let inputs: Vec<String> = (opts.layout.inputs.iter())
+        .map(|i| project::display(cwd, i))
+        .collect();
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let again = regenerate_command(opts, &inputs);
+    writeln!(
+        stderr,
+        "{} run `{again}` and commit the outputs",
+        paint.help("help:")
+    )?;
+    Ok(EXIT_FAILED)
 }
 
 /// Commits the `staged` outputs and removes the `orphans` (none without a

@@ -447,21 +447,33 @@ impl Locating<'_> {
             // Too many matches in the normalized text: none decided.
             Err(limit) => return self.fail(tolerant.iter().copied(), (limit, None)),
         };
+        let unfound = self.tiered(tolerant, tiered, in_contexts);
+        self.not_found(unfound, &normalized, finds, replaced);
+    }
+
+    /// Each record of `tolerant` where its tiers put it (`tiered`), refused
+    /// under `--strict`; the records no tier found, with the replacements in
+    /// their context (`in_contexts`) and whether their nearest miss is
+    /// searched (the first few, within a budget of work), are returned.
+    fn tiered(
+        &mut self,
+        tolerant: &[usize],
+        tiered: Vec<Option<Location>>,
+        in_contexts: Vec<Vec<usize>>,
+    ) -> Vec<(usize, Vec<usize>, bool)> {
         let (mut searched, mut spent) = (0, 0u64);
-        // The records no tier found, with the replacements in their context,
-        // and whether their nearest miss is searched.
         let mut unfound = Vec::new();
         for ((&i, tiered), in_context) in tolerant.iter().zip(tiered).zip(in_contexts) {
-            let record = &records[i];
             self.locations[i] = match tiered {
                 Some(failed @ Location::Failed(_)) => Some(failed),
-                Some(found) if tolerance.strict => {
+                Some(found) if self.tolerance.strict => {
                     Some(Location::Failed(tiers::refused_by_strict(&found)))
                 }
                 Some(found) => Some(found),
                 None => {
                     searched += 1;
-                    let cost = text.len() as u64 * record.find.chars().count().div_ceil(64) as u64;
+                    let chars = self.records[i].find.chars().count();
+                    let cost = self.text.len() as u64 * chars.div_ceil(64) as u64;
                     let near = searched <= NEAR_MISS_SEARCHES && spent + cost <= NEAR_MISS_BUDGET;
                     if near {
                         spent += cost;
@@ -471,7 +483,7 @@ impl Locating<'_> {
                 }
             };
         }
-        self.not_found(unfound, &normalized, finds, replaced);
+        unfound
     }
 
     /// The records no tier found (`unfound`: each with the matches of its

@@ -72,26 +72,11 @@ pub(crate) fn tokens(source: &str) -> Vec<Token> {
                     continue;
                 };
                 flush(&mut tokens, text_from, at);
-                // Raw text runs to its end tag (`plaintext`: to the end). In
-                // SVG or MathML a `style` or `title` holds markup, but none of
-                // it is prose either: protecting it whole is the safe reading.
-                let raw = match &token {
-                    Token::Tag {
-                        name, end: false, ..
-                    } if RAW_TEXT.contains(&name.as_str()) || name == "plaintext" => {
-                        Some(name.clone())
-                    }
-                    _ => None,
-                };
+                let raw = raw_text_close(bytes, &token, end);
                 tokens.push(token);
                 at = end;
                 text_from = end;
-                if let Some(name) = raw {
-                    let close = match name.as_str() {
-                        "plaintext" => bytes.len(),
-                        "script" => script_end(bytes, at),
-                        _ => raw_text_end(bytes, at, &name),
-                    };
+                if let Some(close) = raw {
                     if close > at {
                         tokens.push(Token::RawText(at..close));
                     }
@@ -104,6 +89,25 @@ pub(crate) fn tokens(source: &str) -> Vec<Token> {
     }
     flush(&mut tokens, text_from, bytes.len());
     tokens
+}
+
+/// Where the raw text after `token` (which ends at `at`) ends, when the
+/// token opens some: it runs to its end tag (`plaintext`: to the end). In
+/// SVG or MathML a `style` or `title` holds markup, but none of it is prose
+/// either: protecting it whole is the safe reading.
+fn raw_text_close(bytes: &[u8], token: &Token, at: usize) -> Option<usize> {
+    let Token::Tag {
+        name, end: false, ..
+    } = token
+    else {
+        return None;
+    };
+    match name.as_str() {
+        "plaintext" => Some(bytes.len()),
+        "script" => Some(script_end(bytes, at)),
+        raw if RAW_TEXT.contains(&raw) => Some(raw_text_end(bytes, at, raw)),
+        _ => None,
+    }
 }
 
 /// The end of the character reference at `at` (an `&`), or `at + 1` when

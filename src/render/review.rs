@@ -94,7 +94,10 @@ fn write_in_parts(
     write_header(&mut head, header, records, outcome);
     write_index(&mut head, header, original, records, outcome);
     out.write_all(head.as_bytes())?;
-    let article = Article::of(out, header, original, records, outcome)?;
+    let (front, article) = Article::of(header, original, records, outcome);
+    if let Some(front) = front {
+        out.write_all(front.as_bytes())?;
+    }
     let parts = article.parts(part);
     let (last, before) = parts.split_last().expect("there is always a part");
     article.write_parts(out, before)?;
@@ -154,17 +157,16 @@ struct Part {
 }
 
 impl<'a> Article<'a> {
-    /// The article the page shows, its edits in text order. A Markdown
-    /// article's front matter is written to `out` first, as a code block of
-    /// its own (after the page's header it would read as a rule and a
-    /// heading), and left out of the article.
+    /// The article the page shows, its edits in text order, after the code
+    /// block that shows a Markdown article's front matter on its own (after
+    /// the page's header it would read as a rule and a heading), which the
+    /// article then leaves out.
     fn of(
-        out: &mut (dyn io::Write + Send),
         header: Header<'_>,
         original: &'a str,
         records: &'a [Record],
         outcome: &'a Outcome,
-    ) -> io::Result<Article<'a>> {
+    ) -> (Option<String>, Article<'a>) {
         let mut edits: Vec<_> = outcome
             .corrections
             .iter()
@@ -172,18 +174,19 @@ impl<'a> Article<'a> {
             .collect();
         edits.sort_by_key(|(_, e)| e.original.start);
         let mut text = original.strip_prefix('\u{feff}').unwrap_or(original);
+        let mut block = None;
         if header.syntax.is_markdown()
             && let Some(front) = crate::markdown::front_matter(original)
             && edits
                 .first()
                 .is_none_or(|(_, e)| e.original.start >= front.end)
         {
-            out.write_all(
-                front_matter_block(&original[original.len() - text.len()..front.end]).as_bytes(),
-            )?;
+            block = Some(front_matter_block(
+                &original[original.len() - text.len()..front.end],
+            ));
             text = &original[front.end..];
         }
-        Ok(Article {
+        let article = Article {
             original,
             text,
             bom: original.len() - text.len(),
@@ -193,7 +196,8 @@ impl<'a> Article<'a> {
             markdown: header.syntax.is_markdown(),
             reading: header.syntax.reading(text),
             label: label_prefix(original),
-        })
+        };
+        (block, article)
     }
 
     /// Writes the parts `before` the last into `out`. Every part but the

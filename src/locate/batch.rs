@@ -138,10 +138,13 @@ const WIDE: usize = 8;
 /// never stands for a pattern that holds `Kolkh`): by four bytes those
 /// under [`WIDE`] bytes, by eight the rest. A scan for thousands of
 /// patterns at once, several times faster than an Aho-Corasick automaton
-/// that large, whose every step is a cache miss.
+/// that large, whose every step is a cache miss. A pattern long enough
+/// whose grams are all about as rare is found by reading only every 8th
+/// position of the text ([`Keys::stride`]): a table per gram width and
+/// stride.
 struct Prefixes {
-    narrow: Keys<u32>,
-    wide: Keys<u64>,
+    narrow: Vec<Keys<u32>>,
+    wide: Vec<Keys<u64>>,
 }
 
 /// A few bytes of a text read as one number: four or eight.
@@ -187,6 +190,73 @@ impl Gram for u64 {
     }
 }
 
+/// The stride a table of long patterns reads the text at (see
+/// [`Keys::stride`]); the others read every position.
+const STRIDE: usize = 8;
+
+/// Patterns at least this long may be read at [`STRIDE`]: their
+/// [`STRIDE`] entries of 16 bytes then hold at most four times their own
+/// bytes, as a record file's patterns may be hundreds of megabytes.
+const STRIDED_MIN: usize = 32;
+
+/// Gram counts (in a sample of [`SAMPLE_BYTES`]) this low are rare enough
+/// for any stride.
+const RARE: u64 = 16;
+
+/// What a candidate costs against a position read: a slot's entries and a
+/// compare, against one gram hashed.
+const CANDIDATE_COST: u64 = 32;
+
+/// How often a pattern would be a candidate in the sample `seen` counts:
+/// read at every position (wherever its rarest gram stands), and read at
+/// [`STRIDE`] (wherever the rarest gram of each remainder of its grams'
+/// positions stands, at one position in [`STRIDE`]: as often as those
+/// stand on average, times the stride). `None`: shorter than
+/// [`STRIDED_MIN`].
+fn candidates<K: Gram>(bytes: &[u8], seen: &[u32]) -> (u64, Option<u64>) {
+    let count = |gram: &[u8]| u64::from(seen[K::of(gram).slot()]);
+    let rarest = bytes.windows(K::LEN).map(count).min().unwrap_or(0);
+    let strided = (bytes.len() >= STRIDED_MIN.max(K::LEN + STRIDE - 1)).then(|| {
+        (0..STRIDE)
+            .filter_map(|remainder| {
+                (bytes.windows(K::LEN).skip(remainder).step_by(STRIDE))
+                    .map(count)
+                    .min()
+            })
+            .sum::<u64>()
+    });
+    (rarest, strided)
+}
+
+/// The stride each of the patterns `ids` is read at: [`STRIDE`] for those
+/// that are candidates about as rarely there (on average at most twice as
+/// often as the rarest gram stands, plus [`RARE`]: sentences, whose rarest
+/// grams stand a few times in a text), 1 for the others (the pieces of
+/// common words). When no pattern is too short for the stride and those
+/// at 1 would cost fewer candidates at [`STRIDE`] than a pass over the
+/// text, they go to [`STRIDE`] too: the pass is saved.
+fn strides<K: Gram>(ids: &[usize], list: &[&str], seen: &[u32]) -> Vec<usize> {
+    let counts: Vec<(u64, Option<u64>)> = (ids.iter())
+        .map(|&id| candidates::<K>(list[id].as_bytes(), seen))
+        .collect();
+    let stride = |&(rarest, strided): &(u64, Option<u64>)| match strided {
+        Some(strided) if strided <= STRIDE as u64 * (2 * rarest + RARE) => STRIDE,
+        _ => 1,
+    };
+    let mut strides: Vec<usize> = counts.iter().map(stride).collect();
+    let sampled: u64 = seen.iter().map(|&c| u64::from(c)).sum();
+    let extra: Option<u64> = (counts.iter().zip(&strides))
+        .filter(|&(_, &s)| s == 1)
+        .map(|(&(rarest, strided), _)| {
+            Some(strided?.div_ceil(STRIDE as u64).saturating_sub(rarest))
+        })
+        .sum();
+    if extra.is_some_and(|extra| extra * CANDIDATE_COST <= sampled) {
+        strides.fill(STRIDE);
+    }
+    strides
+}
+
 /// Patterns by one gram each: a filter of 2^20 bits (128 KiB, so most
 /// positions of a text are passed over after one look), and each hash
 /// slot's patterns.
@@ -198,6 +268,12 @@ struct Keys<K> {
     entries: Vec<(K, u32, u32)>,
     /// The farthest into a pattern its gram stands.
     reach: usize,
+    /// Only the positions of the text that are multiples of this are read.
+    /// A pattern then has `stride` entries, one for each remainder of its
+    /// grams' positions in it divided by `stride` (the rarest gram of
+    /// each): wherever the pattern stands, exactly one of those grams
+    /// stands at a position that is read.
+    stride: usize,
 }
 
 /// How often each slot's grams stand in a sample of a text.
@@ -215,19 +291,41 @@ fn seen<K: Gram>(hay: &[u8], wanted: bool) -> Vec<u32> {
 }
 
 impl<K: Gram> Keys<K> {
-    /// The patterns `ids`, each by its gram that `seen` counts least often.
-    fn of(ids: &[usize], list: &[&str], seen: &[u32]) -> Keys<K> {
+    /// The tables of the patterns `ids` (each at least a gram long), one
+    /// per stride ([`strides`]), each pattern by its grams that `seen`
+    /// counts least often.
+    fn tables(ids: &[usize], list: &[&str], seen: &[u32]) -> Vec<Keys<K>> {
+        let strides = strides::<K>(ids, list, seen);
+        [1, STRIDE]
+            .into_iter()
+            .filter_map(|stride| {
+                let ids: Vec<usize> = (ids.iter().zip(&strides))
+                    .filter(|&(_, &s)| s == stride)
+                    .map(|(&id, _)| id)
+                    .collect();
+                (!ids.is_empty()).then(|| Keys::of(&ids, list, seen, stride))
+            })
+            .collect()
+    }
+
+    /// The patterns `ids` (each holding at least `stride` grams), read at
+    /// `stride`.
+    fn of(ids: &[usize], list: &[&str], seen: &[u32], stride: usize) -> Keys<K> {
         let mut entries: Vec<(K, u32, u32)> = ids
             .iter()
-            .map(|&id| {
+            .flat_map(|&id| {
                 let bytes = list[id].as_bytes();
-                let (at, gram) = (bytes.windows(K::LEN).enumerate())
-                    .min_by_key(|&(at, gram)| (seen[K::of(gram).slot()], at))
-                    .expect("patterns here are at least a gram long");
-                (K::of(gram), id as u32, at as u32)
+                (0..stride).map(move |remainder| {
+                    let (at, gram) = (bytes.windows(K::LEN).enumerate())
+                        .skip(remainder)
+                        .step_by(stride)
+                        .min_by_key(|&(at, gram)| (seen[K::of(gram).slot()], at))
+                        .expect("a pattern here holds a gram for each remainder");
+                    (K::of(gram), id as u32, at as u32)
+                })
             })
             .collect();
-        entries.sort_by_key(|&(key, id, _)| (key.slot(), id));
+        entries.sort_by_key(|&(key, id, at)| (key.slot(), id, at));
         let mut slots = vec![0u32; (1 << SLOT_BITS) + 1];
         let mut bits = vec![0u64; (1 << FILTER_BITS) / 64];
         for &(key, _, _) in &entries {
@@ -244,6 +342,7 @@ impl<K: Gram> Keys<K> {
             slots,
             entries,
             reach,
+            stride,
         }
     }
 
@@ -257,41 +356,67 @@ impl<K: Gram> Keys<K> {
         (work, tally): (&mut usize, &mut Tally<'_>),
         found: &mut Vec<(u32, u32)>,
     ) -> Option<()> {
-        if self.entries.is_empty() || starts.is_empty() || hay.len() < K::LEN {
+        if starts.is_empty() || hay.len() < K::LEN {
             return Some(());
         }
-        let last = (starts.end + self.reach).min(hay.len() - K::LEN);
-        let Some(window) = hay.get(starts.start..last + K::LEN) else {
-            return Some(());
-        };
-        for (at, gram) in (starts.start..).zip(window.windows(K::LEN)) {
-            let key = K::of(gram);
+        let from = found.len();
+        // The grams read: from the first position the stride reads at or
+        // after the first start, to the last a match starting in `starts`
+        // can hold its gram at.
+        let last = (starts.end - 1 + self.reach).min(hay.len() - K::LEN);
+        let mut at = starts.start.next_multiple_of(self.stride);
+        while at <= last {
+            let key = K::of(&hay[at..at + K::LEN]);
             let f = key.filter();
-            if self.bits[f / 64] >> (f % 64) & 1 == 0 {
+            if self.bits[f / 64] >> (f % 64) & 1 != 0 {
+                self.verify(hay, at, key, starts, list, (work, tally), found)?;
+            }
+            at += self.stride;
+        }
+        if self.stride > 1 {
+            // Read at a stride, a pattern's matches come as their grams
+            // stand, not as they start.
+            found[from..].sort_unstable_by_key(|&(id, start)| (start, id));
+        }
+        Some(())
+    }
+
+    /// The matches starting in `starts` of the patterns whose gram `key`
+    /// stands at `at`, into `found`; `None` once the work passes `work`.
+    /// Out of line: [`Keys::find`]'s scan keeps its registers.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn verify(
+        &self,
+        hay: &[u8],
+        at: usize,
+        key: K,
+        starts: &Range<usize>,
+        list: &[&str],
+        (work, tally): (&mut usize, &mut Tally<'_>),
+        found: &mut Vec<(u32, u32)>,
+    ) -> Option<()> {
+        let s = key.slot();
+        let (from, to) = (self.slots[s] as usize, self.slots[s + 1] as usize);
+        for &(k, id, offset) in &self.entries[from..to] {
+            let Some(start) = at.checked_sub(offset as usize) else {
+                continue;
+            };
+            if k != key || !starts.contains(&start) {
                 continue;
             }
-            let s = key.slot();
-            let (from, to) = (self.slots[s] as usize, self.slots[s + 1] as usize);
-            for &(k, id, offset) in &self.entries[from..to] {
-                let Some(start) = at.checked_sub(offset as usize) else {
-                    continue;
-                };
-                if k != key || !starts.contains(&start) {
-                    continue;
+            let pattern = list[id as usize].as_bytes();
+            // A compare costs the pattern's length; a match is paid
+            // for by the match, as the automaton pays for it.
+            *work = work.checked_sub(pattern.len())?;
+            if hay[start..].starts_with(pattern) {
+                if !tally.admit() {
+                    return Some(());
                 }
-                let pattern = list[id as usize].as_bytes();
-                // A compare costs the pattern's length; a match is paid
-                // for by the match, as the automaton pays for it.
-                *work = work.checked_sub(pattern.len())?;
-                if hay[start..].starts_with(pattern) {
-                    if !tally.admit() {
-                        return Some(());
-                    }
-                    *work += pattern.len().min(WORK_PER_MATCH);
-                    // Offsets fit in 32 bits (Normalized's limit): half the
-                    // memory of the many piece hits a large text gives.
-                    found.push((id, start as u32));
-                }
+                *work += pattern.len().min(WORK_PER_MATCH);
+                // Offsets fit in 32 bits (Normalized's limit): half the
+                // memory of the many piece hits a large text gives.
+                found.push((id, start as u32));
             }
         }
         Some(())
@@ -303,8 +428,8 @@ impl Prefixes {
         let (narrow, wide): (Vec<usize>, Vec<usize>) =
             ids.iter().partition(|&&id| list[id].len() < WIDE);
         Prefixes {
-            narrow: Keys::of(&narrow, list, &seen::<u32>(hay, !narrow.is_empty())),
-            wide: Keys::of(&wide, list, &seen::<u64>(hay, !wide.is_empty())),
+            narrow: Keys::tables(&narrow, list, &seen::<u32>(hay, !narrow.is_empty())),
+            wide: Keys::tables(&wide, list, &seen::<u64>(hay, !wide.is_empty())),
         }
     }
 
@@ -325,13 +450,18 @@ impl Prefixes {
     ) -> Option<Vec<(u32, u32)>> {
         let mut found = Vec::new();
         let mut tally = budget.tally();
-        let reach = self.narrow.reach.max(self.wide.reach);
+        let reach = (self.narrow.iter().map(|k| k.reach))
+            .chain(self.wide.iter().map(|k| k.reach))
+            .max()
+            .unwrap_or(0);
         let mut work = WORK_PER_BYTE * (starts.len() + reach) + WORK_MIN;
-        // Each pattern is in one of the two: its matches stay in order.
-        self.narrow
-            .find(hay, &starts, list, (&mut work, &mut tally), &mut found)?;
-        self.wide
-            .find(hay, &starts, list, (&mut work, &mut tally), &mut found)?;
+        // Each pattern is in one of the tables: its matches stay in order.
+        for keys in &self.narrow {
+            keys.find(hay, &starts, list, (&mut work, &mut tally), &mut found)?;
+        }
+        for keys in &self.wide {
+            keys.find(hay, &starts, list, (&mut work, &mut tally), &mut found)?;
+        }
         Some(found)
     }
 }
@@ -790,6 +920,36 @@ mod tests {
         assert_eq!(scanned.all[0].len(), 200_000 - 3);
     }
 
+    /// Sentences, whose grams all stand about as often, are read at the
+    /// stride, however often they stand (each match is a candidate once
+    /// either way); one whose only rare grams are at its start would be a
+    /// candidate far more often there, and is read at every position. A
+    /// few of those alone move to the stride, saving a pass; many do not.
+    #[test]
+    fn patterns_are_read_at_the_stride_where_it_costs_few_candidates() {
+        let text = "the cat sat on the mat and the dog ate the rat. ".repeat(2_000);
+        let seen = seen::<u64>(text.as_bytes(), true);
+        let strides = |list: &[&str]| {
+            let ids: Vec<usize> = (0..list.len()).collect();
+            strides::<u64>(&ids, list, &seen)
+        };
+        let (rare, common) = (
+            "Kolkhoz harvests of Kamchatka in 1946",
+            "the dog ate the rat. the cat sat",
+        );
+        // Rare at its start only: three of its remainders' rarest grams
+        // stand nowhere, five stand 2,000 times.
+        let starts_rare: Vec<String> = (0..20)
+            .map(|i| format!("Q{i:02} the cat sat on the mat and the dog"))
+            .collect();
+        let too_short = "the mat and";
+        assert_eq!(strides(&[rare, common]), [STRIDE, STRIDE]);
+        assert_eq!(strides(&[rare, &starts_rare[0], too_short]), [STRIDE, 1, 1]);
+        assert_eq!(strides(&[rare, &starts_rare[0]]), [STRIDE, STRIDE]);
+        let many: Vec<&str> = starts_rare.iter().map(String::as_str).collect();
+        assert_eq!(strides(&many), vec![1; many.len()]);
+    }
+
     proptest! {
         /// Read in parts (as a large text is, on several cores), and with
         /// patterns found by their rarest bytes or by the automaton, a
@@ -862,6 +1022,61 @@ mod tests {
                     .map(|at| at as u32)
                     .collect();
                 prop_assert_eq!(&found.all[set.ids[pattern]], &every, "{:?}", pattern);
+            }
+        }
+
+        /// Read at [`STRIDE`], long patterns (cut from the text, so found
+        /// often, at its ends too, and a few that are not) are found where
+        /// they stand, in order, whatever the parts: as a read of every
+        /// position finds them. In a text that repeats a few bytes, a
+        /// pattern overlaps itself, and several of its grams stand at one
+        /// position read.
+        #[test]
+        fn patterns_read_at_a_stride_are_found_wherever_they_stand(
+            text in prop_oneof![
+                "[ab cé]{15,300}",
+                ("[ab c]{1,3}", 15usize..100).prop_map(|(unit, n)| unit.repeat(n)),
+            ],
+            cuts in proptest::collection::vec((any::<prop::sample::Index>(), 15usize..=40), 1..10),
+            others in proptest::collection::vec("[ab cé]{15,20}", 0..3),
+            parts in 1usize..20,
+        ) {
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
+            let mut patterns: Vec<&str> = others.iter().map(String::as_str).collect();
+            let head = bounds.iter().find(|&&b| b >= 15);
+            let tail = bounds.iter().rev().find(|&&b| b + 15 <= text.len());
+            patterns.extend(head.map(|&b| &text[..b]));
+            patterns.extend(tail.map(|&b| &text[b..]));
+            for (at, len) in &cuts {
+                let from = bounds[at.index(bounds.len())];
+                if let Some(&to) = bounds.iter().find(|&&b| b >= from + len) {
+                    patterns.push(&text[from..to]);
+                }
+            }
+            patterns.sort_unstable();
+            patterns.dedup();
+            let ids: Vec<usize> = (0..patterns.len()).collect();
+            let seen = seen::<u64>(text.as_bytes(), true);
+            let keys = Keys::<u64>::of(&ids, &patterns, &seen, STRIDE);
+            prop_assert_eq!(keys.entries.len(), STRIDE * patterns.len());
+            let budget = Budget::of(usize::MAX);
+            let found = each_part(text.len(), parts, |starts| {
+                let (mut work, mut tally) = (usize::MAX, budget.tally());
+                let mut found = Vec::new();
+                keys.find(text.as_bytes(), &starts, &patterns, (&mut work, &mut tally), &mut found)
+                    .expect("no allowance to pass");
+                found
+            });
+            let mut each = vec![Vec::new(); patterns.len()];
+            for (id, at) in found.concat() {
+                each[id as usize].push(at);
+            }
+            for (pattern, got) in patterns.iter().zip(&each) {
+                let every: Vec<u32> = (0..text.len())
+                    .filter(|&at| text.as_bytes()[at..].starts_with(pattern.as_bytes()))
+                    .map(|at| at as u32)
+                    .collect();
+                prop_assert_eq!(got, &every, "{:?}", pattern);
             }
         }
 

@@ -276,18 +276,20 @@ struct Keys<K> {
     stride: usize,
 }
 
-/// How often each slot's grams stand in a sample of a text.
+/// How often each slot's grams stand in a sample of a text (counted on
+/// every core).
 fn seen<K: Gram>(hay: &[u8], wanted: bool) -> Vec<u32> {
-    let mut seen = vec![0u32; 1 << SLOT_BITS];
-    if wanted {
-        let stride = (hay.len() / SAMPLE_BYTES).max(1);
-        for block in hay.chunks(64 << 10).step_by(stride) {
-            for gram in block.windows(K::LEN) {
-                seen[K::of(gram).slot()] += 1;
-            }
-        }
+    if !wanted {
+        return vec![0; 1 << SLOT_BITS];
     }
-    seen
+    let stride = (hay.len() / SAMPLE_BYTES).max(1);
+    let blocks: Vec<&[u8]> = hay.chunks(64 << 10).step_by(stride).collect();
+    let count = |block: &[u8], seen: &mut [u32]| {
+        for gram in block.windows(K::LEN) {
+            seen[K::of(gram).slot()] += 1;
+        }
+    };
+    crate::par::tally(&blocks, 1 << SLOT_BITS, count, |a, b| a + b)
 }
 
 impl<K: Gram> Keys<K> {

@@ -260,7 +260,7 @@ fn plain_eight(eight: &[u8], in_space: bool) -> bool {
     // The spaces: the bytes that XOR 0x20 leaves zero (each under 0x80,
     // so adding 0x7F sets the high bit of every other one, with no carry).
     let other = word ^ (0x20 * ONES);
-    let spaces = !((other & !HIGH) + !HIGH | other) & HIGH;
+    let spaces = !(((other & !HIGH) + !HIGH) | other) & HIGH;
     spaces & spaces >> 8 == 0 && !(in_space && spaces & 0x80 != 0)
 }
 
@@ -881,18 +881,23 @@ pub(crate) struct GramCounts(Vec<u16>);
 
 impl GramCounts {
     /// The counts of `text`, or of every n-th 64 KiB block of it when it is
-    /// larger than 8 MiB.
+    /// larger than 8 MiB (counted on every core).
     pub(crate) fn sample(text: &str) -> GramCounts {
         let bytes = text.as_bytes();
         let stride = (bytes.len() / SAMPLE_BYTES).max(1);
-        let mut counts = vec![0u16; 1 << COUNT_BITS];
-        for block in bytes.chunks(SAMPLE_BLOCK).step_by(stride) {
+        let blocks: Vec<&[u8]> = bytes.chunks(SAMPLE_BLOCK).step_by(stride).collect();
+        let count = |block: &[u8], counts: &mut [u16]| {
             for gram in block.windows(GRAM) {
                 let slot = &mut counts[Self::slot(gram)];
                 *slot = slot.saturating_add(1);
             }
-        }
-        GramCounts(counts)
+        };
+        GramCounts(crate::par::tally(
+            &blocks,
+            1 << COUNT_BITS,
+            count,
+            u16::saturating_add,
+        ))
     }
 
     fn slot(gram: &[u8]) -> usize {

@@ -24,7 +24,7 @@ pub(crate) struct Finding {
 pub(crate) fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
     let mut findings = Vec::new();
     for r in records {
-        let mut add = |rule: &'static str, message: String| {
+        for (rule, message) in record(r, min_words) {
             findings.push(Finding {
                 rule,
                 file: r.file.clone(),
@@ -32,66 +32,88 @@ pub(crate) fn records(records: &[Record], min_words: usize) -> Vec<Finding> {
                 line: r.file_line,
                 message,
             });
-        };
-        if r.category.needs_sources() && r.sources.iter().all(|s| s.url.is_none()) {
-            add(
-                "fact-without-url",
-                format!(
-                    "category `{}` has no source with a URL; add one readers can check",
-                    r.category.as_str()
-                ),
-            );
-        }
-        let words = r.reason.split_whitespace().count();
-        if words < min_words {
-            add(
-                "short-reason",
-                format!(
-                    "the reason has {words} word(s); say in at least {min_words} why the original is wrong"
-                ),
-            );
-        } else if !is_sentence(&r.reason) {
-            add(
-                "reason-not-a-sentence",
-                "the reason does not end as a sentence does (`.`, `!` or `?`); write it as one or more sentences"
-                    .to_owned(),
-            );
-        }
-        for (i, s) in r.sources.iter().enumerate() {
-            if let Some(url) = &s.url
-                && let Err(why) = well_formed(url)
-            {
-                add(
-                    "bad-url",
-                    format!(
-                        "sources[{i}] has the URL {url:?}, which {why}; give the address readers can open"
-                    ),
-                );
-            }
-        }
-        for (i, s) in r.sources.iter().enumerate() {
-            let earlier = &r.sources[..i];
-            let same_url = s.url.is_some() && earlier.iter().any(|e| e.url == s.url);
-            let same_title = earlier.iter().any(|e| e.title == s.title);
-            if same_url || same_title {
-                add(
-                    "duplicate-source",
-                    format!(
-                        "sources[{i}] repeats an earlier source ({:?}); remove one",
-                        s.title
-                    ),
-                );
-            }
-        }
-        if r.find == r.replace {
-            add(
-                "no-op",
-                "`replace` equals `find`: the record changes nothing; remove it or fix `replace`"
-                    .to_owned(),
-            );
         }
     }
     findings
+}
+
+/// The findings on one record, in the order [`records`] lists them: each
+/// rule's name and what to do.
+fn record(r: &Record, min_words: usize) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    if r.category.needs_sources() && r.sources.iter().all(|s| s.url.is_none()) {
+        found.push((
+            "fact-without-url",
+            format!(
+                "category `{}` has no source with a URL; add one readers can check",
+                r.category.as_str()
+            ),
+        ));
+    }
+    found.extend(reason(&r.reason, min_words));
+    found.extend(sources(r));
+    if r.find == r.replace {
+        found.push((
+            "no-op",
+            "`replace` equals `find`: the record changes nothing; remove it or fix `replace`"
+                .to_owned(),
+        ));
+    }
+    found
+}
+
+/// A reason of fewer than `min_words` words, or one that is not a sentence.
+fn reason(reason: &str, min_words: usize) -> Option<(&'static str, String)> {
+    let words = reason.split_whitespace().count();
+    if words < min_words {
+        Some((
+            "short-reason",
+            format!(
+                "the reason has {words} word(s); say in at least {min_words} why the original is wrong"
+            ),
+        ))
+    } else if !is_sentence(reason) {
+        Some((
+            "reason-not-a-sentence",
+            "the reason does not end as a sentence does (`.`, `!` or `?`); write it as one or more sentences"
+                .to_owned(),
+        ))
+    } else {
+        None
+    }
+}
+
+/// The record's sources whose URL is not well formed, then those that
+/// repeat an earlier one.
+fn sources(r: &Record) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    for (i, s) in r.sources.iter().enumerate() {
+        if let Some(url) = &s.url
+            && let Err(why) = well_formed(url)
+        {
+            found.push((
+                "bad-url",
+                format!(
+                    "sources[{i}] has the URL {url:?}, which {why}; give the address readers can open"
+                ),
+            ));
+        }
+    }
+    for (i, s) in r.sources.iter().enumerate() {
+        let earlier = &r.sources[..i];
+        let same_url = s.url.is_some() && earlier.iter().any(|e| e.url == s.url);
+        let same_title = earlier.iter().any(|e| e.title == s.title);
+        if same_url || same_title {
+            found.push((
+                "duplicate-source",
+                format!(
+                    "sources[{i}] repeats an earlier source ({:?}); remove one",
+                    s.title
+                ),
+            ));
+        }
+    }
+    found
 }
 
 #[cfg(test)]

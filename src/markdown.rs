@@ -100,76 +100,105 @@ impl Protected {
         for (_, def) in parser.reference_definitions().iter() {
             ranges.push((def.span.start + at..def.span.end + at, Kind::LinkDefinition));
         }
-        // Open links and images: their range, the ranges of their children, and
-        // whether it is an autolink (protected whole already).
-        let mut links: Vec<OpenLink> = Vec::new();
-        let mut prose = Prose::default();
-        let mut in_code_block = false;
-        let mut text_ranges: Vec<Range<usize>> = Vec::new();
         ranges.extend(unlisted_definitions(source, at, &events).map(|r| (r, Kind::LinkDefinition)));
+        let mut walk = Walk {
+            ranges,
+            ..Walk::default()
+        };
         for (event, range) in events {
-            let child = |links: &mut Vec<OpenLink>, r: &Range<usize>| {
-                if let Some((_, children, _)) = links.last_mut() {
-                    children.push(r.clone());
-                }
-            };
-            match event {
-                Event::Start(Tag::CodeBlock(_)) => {
-                    in_code_block = true;
-                    ranges.push((range, Kind::CodeBlock));
-                }
-                Event::End(TagEnd::CodeBlock) => in_code_block = false,
-                Event::Code(_) => {
-                    child(&mut links, &range);
-                    ranges.push((range, Kind::CodeSpan));
-                }
-                Event::TaskListMarker(_) => ranges.push((range, Kind::TaskBox)),
-                Event::Html(_) | Event::InlineHtml(_) => {
-                    child(&mut links, &range);
-                    ranges.push((range, Kind::Html));
-                }
-                Event::Start(Tag::Link {
-                    link_type: LinkType::Autolink | LinkType::Email,
-                    ..
-                }) => {
-                    child(&mut links, &range);
-                    ranges.push((range.clone(), Kind::Autolink));
-                    links.push((range, Vec::new(), true));
-                }
-                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
-                    child(&mut links, &range);
-                    links.push((range, Vec::new(), false));
-                }
-                Event::End(TagEnd::Link | TagEnd::Image) => {
-                    if let Some((whole, children, false)) = links.pop() {
-                        ranges.extend(gaps(whole, children).map(|r| (r, Kind::LinkTarget)));
-                    }
-                }
-                _ if in_code_block => {}
-                event => {
-                    child(&mut links, &range);
-                    // Text outside code, front matter and autolinks is prose.
-                    let in_autolink = links.last().is_some_and(|(_, _, auto)| *auto);
-                    match &event {
-                        Event::Text(text) if !in_autolink => {
-                            // A character reference or an escape is never cut
-                            // or edited as the text it stands for.
-                            if source.get(range.clone()) != Some(text.as_ref()) {
-                                ranges.push((range.clone(), Kind::Reference));
-                            }
-                            text_ranges.push(range.clone());
-                            prose.push(source, text, range);
-                        }
-                        Event::SoftBreak => prose.push(source, " ", range),
-                        _ => {}
-                    }
-                }
-            }
+            walk.event(source, event, range);
         }
         // GitHub links bare URLs and addresses in text (GFM's extended
         // autolinks): their text is a link's target, so it is protected.
+        let Walk {
+            mut ranges,
+            prose,
+            text_ranges,
+            ..
+        } = walk;
         ranges.extend(autolinks_in(source, &text_ranges).map(|r| (r, Kind::Autolink)));
         Protected::from_parts(ranges, prose)
+    }
+}
+
+/// What [`Protected::of`] gathers as it reads a document's events in order.
+#[derive(Default)]
+struct Walk {
+    ranges: Vec<(Range<usize>, Kind)>,
+    /// Open links and images: their range, the ranges of their children,
+    /// and whether it is an autolink (protected whole already).
+    links: Vec<OpenLink>,
+    prose: Prose,
+    in_code_block: bool,
+    /// The ranges of the text events that are prose.
+    text_ranges: Vec<Range<usize>>,
+}
+
+impl Walk {
+    /// `range` is a child of the innermost open link, if any.
+    fn child(&mut self, range: &Range<usize>) {
+        if let Some((_, children, _)) = self.links.last_mut() {
+            children.push(range.clone());
+        }
+    }
+
+    fn event(&mut self, source: &str, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code_block = true;
+                self.ranges.push((range, Kind::CodeBlock));
+            }
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Code(_) => {
+                self.child(&range);
+                self.ranges.push((range, Kind::CodeSpan));
+            }
+            Event::TaskListMarker(_) => self.ranges.push((range, Kind::TaskBox)),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                self.child(&range);
+                self.ranges.push((range, Kind::Html));
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => {
+                self.child(&range);
+                self.ranges.push((range.clone(), Kind::Autolink));
+                self.links.push((range, Vec::new(), true));
+            }
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                self.child(&range);
+                self.links.push((range, Vec::new(), false));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some((whole, children, false)) = self.links.pop() {
+                    (self.ranges).extend(gaps(whole, children).map(|r| (r, Kind::LinkTarget)));
+                }
+            }
+            _ if self.in_code_block => {}
+            event => {
+                self.child(&range);
+                self.prose_event(source, &event, range);
+            }
+        }
+    }
+
+    /// Text outside code, front matter and autolinks is prose.
+    fn prose_event(&mut self, source: &str, event: &Event<'_>, range: Range<usize>) {
+        let in_autolink = self.links.last().is_some_and(|(_, _, auto)| *auto);
+        match event {
+            Event::Text(text) if !in_autolink => {
+                // A character reference or an escape is never cut or edited
+                // as the text it stands for.
+                if source.get(range.clone()) != Some(text.as_ref()) {
+                    self.ranges.push((range.clone(), Kind::Reference));
+                }
+                self.text_ranges.push(range.clone());
+                self.prose.push(source, text, range);
+            }
+            Event::SoftBreak => self.prose.push(source, " ", range),
+            _ => {}
+        }
     }
 }
 

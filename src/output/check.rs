@@ -112,45 +112,65 @@ pub fn orphans(
         })
         .map(str::to_owned)
         .collect();
-    let by_key = by_key(output_files(&root, keys));
+    let shown = |rel: &str| format!("{prefix}{rel}");
     let mut stale = Vec::new();
-    for (key, group) in by_key {
+    for (key, group) in by_key(output_files(&root, keys)) {
         // Another shard's outputs are that shard's to judge.
         if keys.is_some_and(|keys| !keys.contains(&key))
             || shard.is_some_and(|shard| !shard.holds(&key))
         {
             continue;
         }
-        let shown = |rel: &str| format!("{prefix}{rel}");
         if expected_keys.contains(&key) {
-            for (rel, kind) in &group {
-                // The notice and the HTML pages come and go with the records
-                // and the configuration; the other outputs always exist.
-                let optional = kind.is_some_and(Output::optional);
-                if optional && !expected.contains(&shown(rel)) {
-                    stale.push(Stale::Orphan(
-                        shown(rel),
-                        "the current records and configuration do not write it".to_owned(),
-                    ));
-                }
-            }
-            continue;
-        }
-        let changelog = format!("{key}{}", Output::Changelog.suffix());
-        let Some(corrected) = written_by_changelog(&root, &changelog) else {
-            continue;
-        };
-        for (rel, kind) in &group {
-            let ours = kind.is_some() || shown(rel) == corrected;
-            if ours {
-                stale.push(Stale::Orphan(
-                    shown(rel),
-                    format!("no article with records has the key `{key}`"),
-                ));
-            }
+            stale.extend(unwritten(&group, expected, shown));
+        } else {
+            stale.extend(keyless(&root, &key, &group, shown));
         }
     }
     stale
+}
+
+/// Of the outputs `group` of an article still corrected, those this run
+/// does not write: the notice and the HTML pages come and go with the
+/// records and the configuration; the other outputs always exist.
+fn unwritten(
+    group: &[(String, Option<Output>)],
+    expected: &std::collections::HashSet<String>,
+    shown: impl Fn(&str) -> String,
+) -> Vec<Stale> {
+    (group.iter())
+        .filter(|(rel, kind)| kind.is_some_and(Output::optional) && !expected.contains(&shown(rel)))
+        .map(|(rel, _)| {
+            Stale::Orphan(
+                shown(rel),
+                "the current records and configuration do not write it".to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The outputs `group` of `key`, which no article with records has: those
+/// `correct` wrote (by their names, and the corrected text its changelog
+/// names), when a changelog of `correct`'s says it wrote them.
+fn keyless(
+    root: &Dir,
+    key: &str,
+    group: &[(String, Option<Output>)],
+    shown: impl Fn(&str) -> String,
+) -> Vec<Stale> {
+    let changelog = format!("{key}{}", Output::Changelog.suffix());
+    let Some(corrected) = written_by_changelog(root, &changelog) else {
+        return Vec::new();
+    };
+    (group.iter())
+        .filter(|(rel, kind)| kind.is_some() || shown(rel) == corrected)
+        .map(|(rel, _)| {
+            Stale::Orphan(
+                shown(rel),
+                format!("no article with records has the key `{key}`"),
+            )
+        })
+        .collect()
 }
 
 /// The files of the output folder `root` (relative paths, sorted): the

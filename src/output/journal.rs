@@ -119,15 +119,34 @@ pub(super) fn recover(tree: &Tree, out: &Dir) -> Result<usize, Error> {
         path: shown.clone(),
         message,
     };
+    let Some(journal) = read(out, &shown)? else {
+        return Ok(0);
+    };
+    let (renames, removes) = checked(tree, &journal).map_err(refuse)?;
+    let moved = carry_out(tree, renames, removes)?;
+    done(out).map_err(|source| Error::Write {
+        path: shown,
+        source,
+    })?;
+    Ok(moved)
+}
+
+/// The journal of the output folder `out` (shown as `shown`), if there is
+/// one: read within its size limit, parsed, its version checked.
+fn read(out: &Dir, shown: &str) -> Result<Option<Journal>, Error> {
+    let refuse = |message: String| Error::Journal {
+        path: shown.to_owned(),
+        message,
+    };
     let mut file = match out.open_file(OsStr::new(JOURNAL)) {
         Ok(file) => file,
-        Err(e) if e.is_not_found() => return Ok(0),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(Denied::Kind { kind, .. }) => {
             return Err(refuse(format!("it is {}, not a file", kind.describe())));
         }
         Err(Denied::Io(source)) => {
             return Err(Error::Read {
-                path: shown,
+                path: shown.to_owned(),
                 source,
             });
         }
@@ -144,24 +163,31 @@ pub(super) fn recover(tree: &Tree, out: &Dir) -> Result<usize, Error> {
             journal.journal_version
         )));
     }
-    let mut checked = Vec::with_capacity(journal.renames.len());
+    Ok(Some(journal))
+}
+
+/// A folder reached without a link, and a file's name in it.
+type Removal = (std::sync::Arc<Dir>, String);
+
+/// Every rename and removal of `journal`, checked before any is done; the
+/// first that fails refuses the journal whole, with why.
+fn checked(tree: &Tree, journal: &Journal) -> Result<(Vec<Checked>, Vec<Removal>), String> {
+    let mut renames = Vec::with_capacity(journal.renames.len());
     for [staged, target] in &journal.renames {
-        match check(tree, staged, target) {
-            Ok(Some(rename)) => checked.push(rename),
-            Ok(None) => {}
-            Err(message) => return Err(refuse(message)),
-        }
+        renames.extend(check(tree, staged, target)?);
     }
     let mut removes = Vec::with_capacity(journal.removes.len());
     for rel in &journal.removes {
-        match check_remove(tree, rel) {
-            Ok(Some(remove)) => removes.push(remove),
-            Ok(None) => {}
-            Err(message) => return Err(refuse(message)),
-        }
+        removes.extend(check_remove(tree, rel)?);
     }
+    Ok((renames, removes))
+}
+
+/// Does the checked renames (a staged file gone already was moved by the
+/// interrupted run), then the removals; returns how many files it moved.
+fn carry_out(tree: &Tree, renames: Vec<Checked>, removes: Vec<Removal>) -> Result<usize, Error> {
     let mut moved = 0;
-    for rename in checked {
+    for rename in renames {
         match rename.dir.rename(
             OsStr::new(&rename.staged),
             &rename.dir,
@@ -183,10 +209,6 @@ pub(super) fn recover(tree: &Tree, out: &Dir) -> Result<usize, Error> {
             source,
         })?;
     }
-    done(out).map_err(|source| Error::Write {
-        path: shown,
-        source,
-    })?;
     Ok(moved)
 }
 
@@ -237,7 +259,7 @@ fn entry_folder(
 
 /// Checks one orphan a journal says to delete: a normal path inside the
 /// output folder, reached without a link, not a staged file or the journal.
-fn check_remove(tree: &Tree, rel: &str) -> Result<Option<(std::sync::Arc<Dir>, String)>, String> {
+fn check_remove(tree: &Tree, rel: &str) -> Result<Option<Removal>, String> {
     let (dir, name) = parse_entry(rel)?;
     if is_staged(&name) || name == JOURNAL {
         return Err(format!("{rel:?} is not an output's name"));

@@ -130,21 +130,13 @@ pub(super) fn process(
         _ => rendered.into_files(&ev),
     };
     let outputs = outputs_of(opts, session, &ev, &files);
-    // The machine formats carry the stale outputs with the input's edits.
-    let stale: Vec<Diagnostic> = match &outputs {
-        Outputs::Stale(stale) => stale.iter().map(Diagnostic::of_stale).collect(),
-        _ => Vec::new(),
-    };
-    match opts.format {
-        Format::Json => {
-            let line = diagnostic::with_stale(&report_line, &stale);
-            writeln!(stdout, "{}", crate::inert::json(&line))?;
-        }
-        Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
-            annotations.extend(stale.into_iter().map(Annotation::Failure));
-        }
-        Format::Text => {}
-    }
+    carry_stale(
+        opts.format,
+        &outputs,
+        &report_line,
+        &mut annotations,
+        stdout,
+    )?;
     let outcome = &ev.outcome;
     let processed = Processed {
         input: ev.job.input.clone(),
@@ -166,6 +158,33 @@ pub(super) fn process(
         rayon::spawn(move || drop(ev));
     }
     Ok(Ok(processed))
+}
+
+/// The machine formats carry the stale outputs with the input's edits:
+/// `json` on the input's report line (printed here), the documents as
+/// failures among its `annotations`.
+fn carry_stale(
+    format: Format,
+    outputs: &Outputs,
+    report_line: &str,
+    annotations: &mut Vec<Annotation>,
+    stdout: &mut dyn Write,
+) -> io::Result<()> {
+    let stale: Vec<Diagnostic> = match outputs {
+        Outputs::Stale(stale) => stale.iter().map(Diagnostic::of_stale).collect(),
+        _ => Vec::new(),
+    };
+    match format {
+        Format::Json => {
+            let line = diagnostic::with_stale(report_line, &stale);
+            writeln!(stdout, "{}", crate::inert::json(&line))?;
+        }
+        Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
+            annotations.extend(stale.into_iter().map(Annotation::Failure));
+        }
+        Format::Text => {}
+    }
+    Ok(())
 }
 
 /// What this run does with the input's output `files`: stage them (write),
@@ -272,6 +291,40 @@ fn report_input(
 
 /// Reads the input and its records, then corrects it. Every problem is returned.
 fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec<Error>> {
+    let (text, records, errors) = read_inputs(cwd, &job);
+    match text {
+        Some(text) if errors.is_empty() => {
+            let evidence = committed_changelog(cwd, &job);
+            // A large article is hashed while it is corrected.
+            let (outcome, text_sha256) = crate::par::join(
+                text.len() >= crate::par::LARGE,
+                || {
+                    outcome::correct_with_evidence(
+                        &text,
+                        &records,
+                        tolerance,
+                        job.syntax,
+                        evidence.as_ref(),
+                    )
+                },
+                || changelog::sha256_hex(text.as_bytes()),
+            );
+            Ok(Evaluated {
+                job,
+                text,
+                text_sha256,
+                records,
+                outcome,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The article of `job` (unless it cannot be read), its records and what
+/// stops it from being corrected: the article's or a record file's errors,
+/// too many records, an id given twice.
+fn read_inputs(cwd: &Path, job: &Job) -> (Option<String>, Vec<Record>, Vec<Error>) {
     let read_text = || project::read_article(cwd, &job.input);
     let read_records = || {
         let (mut records, mut errors) = (Vec::new(), Vec::new());
@@ -312,33 +365,7 @@ fn evaluate(cwd: &Path, job: Job, tolerance: Tolerance) -> Result<Evaluated, Vec
             });
         }
     }
-    match text {
-        Some(text) if errors.is_empty() => {
-            let evidence = committed_changelog(cwd, &job);
-            // A large article is hashed while it is corrected.
-            let (outcome, text_sha256) = crate::par::join(
-                text.len() >= crate::par::LARGE,
-                || {
-                    outcome::correct_with_evidence(
-                        &text,
-                        &records,
-                        tolerance,
-                        job.syntax,
-                        evidence.as_ref(),
-                    )
-                },
-                || changelog::sha256_hex(text.as_bytes()),
-            );
-            Ok(Evaluated {
-                job,
-                text,
-                text_sha256,
-                records,
-                outcome,
-            })
-        }
-        _ => Err(errors),
-    }
+    (text, records, errors)
 }
 
 /// The evidence of the committed changelog of `job`, read (as any project

@@ -40,6 +40,26 @@ struct Raw {
     whole_word: bool,
 }
 
+/// The distinct patterns of `patterns` (each with whether its record wants
+/// whole words): each pattern's id, the patterns by id, and whether each is
+/// one word that every record wants whole.
+fn distinct<'p>(
+    patterns: impl Iterator<Item = (&'p str, bool)>,
+) -> (HashMap<&'p str, usize>, Vec<&'p str>, Vec<bool>) {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut list = Vec::new();
+    let mut words_only = Vec::new();
+    for (p, whole_word) in patterns {
+        let id = *ids.entry(p).or_insert_with(|| {
+            list.push(p);
+            words_only.push(is_word(p));
+            list.len() - 1
+        });
+        words_only[id] &= whole_word;
+    }
+    (ids, list, words_only)
+}
+
 impl<'t> Matcher<'t> {
     /// Searches `text` for every pattern, each given with whether the record
     /// that wants it asks for `whole_word`, keeping as many matches as
@@ -79,17 +99,7 @@ impl<'t> Matcher<'t> {
         prefixes_min: usize,
         budget: &Budget,
     ) -> Matcher<'t> {
-        let mut ids: HashMap<&str, usize> = HashMap::new();
-        let mut list = Vec::new();
-        let mut words_only = Vec::new();
-        for (p, whole_word) in patterns {
-            let id = *ids.entry(p).or_insert_with(|| {
-                list.push(p);
-                words_only.push(is_word(p));
-                list.len() - 1
-            });
-            words_only[id] &= whole_word;
-        }
+        let (ids, list, mut words_only) = distinct(patterns);
         if words_only.iter().filter(|&&w| w).count() < word_lookup_min {
             words_only.fill(false);
         }
@@ -105,9 +115,9 @@ impl<'t> Matcher<'t> {
             true => (long, others),
             false => (Vec::new(), [long, others].concat()),
         };
+        let of = |ids: &[usize]| ids.iter().map(|&id| list[id]).collect::<Vec<&str>>();
         if !long.is_empty() {
-            let patterns: Vec<&str> = long.iter().map(|&id| list[id]).collect();
-            let every = super::batch::every_occurrence_by(text, &patterns, 0, budget);
+            let every = super::batch::every_occurrence_by(text, &of(&long), 0, budget);
             for (&id, starts) in long.iter().zip(every) {
                 found[id].extend(starts.into_iter().map(|start| Raw {
                     start,
@@ -116,11 +126,8 @@ impl<'t> Matcher<'t> {
             }
         }
         if !others.is_empty() {
-            let patterns: Vec<&str> = others.iter().map(|&id| list[id]).collect();
-            for (k, raw) in search_automaton(text, &patterns, budget)
-                .into_iter()
-                .flatten()
-            {
+            let every = search_automaton(text, &of(&others), budget);
+            for (k, raw) in every.into_iter().flatten() {
                 found[others[k]].push(raw);
             }
         }

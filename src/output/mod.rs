@@ -681,33 +681,53 @@ fn commit(
         staged[at].settled = true;
         written.push(staged[at].shown.clone());
     }
+    let done = written.len();
     for (shown, rel) in removes {
-        let path = Path::new(rel);
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let dir = tree
-            .folder(
-                &tree.out_rel.join(path.parent().unwrap_or(Path::new(""))),
-                false,
-            )
-            .map_err(|e| Error::Write {
-                path: shown.clone(),
-                source: io::Error::other(e.to_string()),
-            })?;
-        if let Some(dir) = dir {
-            journal::remove_orphan(&dir, &name).map_err(|source| Error::Commit {
+        remove_listed(tree, shown, rel).map_err(|failed| match failed {
+            Removal::Reached(error) => error,
+            Removal::Removed(source) => Error::Commit {
                 path: shown.clone(),
                 source,
-                done: written.len(),
+                done,
                 total,
                 journal: journal_path.clone(),
-            })?;
-        }
+            },
+        })?;
     }
     journal::done(out_dir).map_err(|source| Error::Write {
         path: journal_path,
         source,
     })?;
     Ok(written)
+}
+
+/// Why an orphan the journal lists was not removed: its folder could not
+/// be reached, or the removal failed.
+enum Removal {
+    Reached(Error),
+    Removed(io::Error),
+}
+
+/// Deletes the orphaned output `rel` (below the output folder; shown as
+/// `shown`), through folders reached without a link; gone already is fine.
+fn remove_listed(tree: &Tree, shown: &str, rel: &str) -> Result<(), Removal> {
+    let path = Path::new(rel);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let dir = tree
+        .folder(
+            &tree.out_rel.join(path.parent().unwrap_or(Path::new(""))),
+            false,
+        )
+        .map_err(|e| {
+            Removal::Reached(Error::Write {
+                path: shown.to_owned(),
+                source: io::Error::other(e.to_string()),
+            })
+        })?;
+    match dir {
+        Some(dir) => journal::remove_orphan(&dir, &name).map_err(Removal::Removed),
+        None => Ok(()),
+    }
 }
 
 /// Replaces the file at `path` (relative to `cwd`, a record file) with

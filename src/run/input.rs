@@ -116,10 +116,7 @@ pub(super) fn process(
         Report::Buffered => (&mut stdout_buffer, &mut stderr_buffer),
     };
     report_input(opts, &ev, &rendered, stdout, stderr)?;
-    let mut annotations = match opts.format.is_document() {
-        true => annotations_of(&ev),
-        false => Vec::new(),
-    };
+    let mut annotations = annotations_of(opts.format, &ev);
     let report_line = std::mem::take(&mut rendered.report_line);
     // A rebase rewrites records, never outputs: none is rendered.
     let files = match opts.mode {
@@ -152,11 +149,7 @@ pub(super) fn process(
     };
     // The files borrow the input; they are done with.
     drop(files);
-    // Giving a large input's texts, indexes and records back to the system
-    // takes tens of milliseconds: another thread does it while the run commits.
-    if ev.text.len() >= crate::par::LARGE {
-        rayon::spawn(move || drop(ev));
-    }
+    release(ev);
     Ok(Ok(processed))
 }
 
@@ -208,9 +201,21 @@ fn outputs_of(
     }
 }
 
-/// The input's annotations for the formats printed at the end of the run:
-/// its counts, then each edit and failure.
-fn annotations_of(ev: &Evaluated) -> Vec<Annotation> {
+/// Gives the input's texts, indexes and records back to the system: for a
+/// large input that takes tens of milliseconds, so another thread does it
+/// while the run commits.
+fn release(ev: Evaluated) {
+    if ev.text.len() >= crate::par::LARGE {
+        rayon::spawn(move || drop(ev));
+    }
+}
+
+/// The input's annotations for the formats printed at the end of the run
+/// (none for the others): its counts, then each edit and failure.
+fn annotations_of(format: Format, ev: &Evaluated) -> Vec<Annotation> {
+    if !format.is_document() {
+        return Vec::new();
+    }
     let outcome = &ev.outcome;
     let article = annotations::Article {
         path: ev.job.input.clone(),

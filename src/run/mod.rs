@@ -166,21 +166,8 @@ fn run_reporting(
     unreported: &mut Unreported,
 ) -> io::Result<u8> {
     let paint = opts.stderr_paint();
-    let mut plan = match project::plan(&opts.layout) {
-        Ok(plan) => plan,
-        Err(e) => {
-            unreported.errors(opts, None, &[e], stdout, stderr)?;
-            return Ok(EXIT_ERROR);
-        }
-    };
-    for note in &plan.notes {
-        writeln!(stderr, "note: {note}")?;
-    }
-    if opts.mode == Mode::Write {
-        warn_unconfigured(opts, stderr)?;
-    }
-    let session = match open_session(opts, &plan, stderr)? {
-        Ok(session) => session,
+    let (mut plan, session) = match plan_and_open(opts, stderr)? {
+        Ok(started) => started,
         Err(e) => {
             unreported.errors(opts, None, &[e], stdout, stderr)?;
             return Ok(EXIT_ERROR);
@@ -224,6 +211,26 @@ fn run_reporting(
         stdout,
         stderr,
     )
+}
+
+/// The run's plan (its notes printed, and when writing, a warning for the
+/// flags the configuration lacks) and the session its outputs are staged
+/// in; the error that stops the run before any input is read.
+fn plan_and_open(
+    opts: &Options,
+    stderr: &mut dyn Write,
+) -> io::Result<Result<(project::Plan, Option<Session>), Error>> {
+    let plan = match project::plan(&opts.layout) {
+        Ok(plan) => plan,
+        Err(e) => return Ok(Err(e)),
+    };
+    for note in &plan.notes {
+        writeln!(stderr, "note: {note}")?;
+    }
+    if opts.mode == Mode::Write {
+        warn_unconfigured(opts, stderr)?;
+    }
+    Ok(open_session(opts, &plan, stderr)?.map(|session| (plan, session)))
 }
 
 /// Prints each input's part of the report, in the inputs' order, and keeps

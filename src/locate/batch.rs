@@ -952,6 +952,33 @@ mod tests {
         assert_eq!(strides(&many), vec![1; many.len()]);
     }
 
+    /// Patterns cut from `text`: its first and last `ends` bytes (or a
+    /// little more, to a character's end), and at each of `cuts` (where, and
+    /// at least how many bytes).
+    fn cut_from<'t>(
+        text: &'t str,
+        ends: &[usize],
+        cuts: &[(prop::sample::Index, usize)],
+    ) -> Vec<&'t str> {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&b| text.is_char_boundary(b))
+            .collect();
+        let mut patterns = Vec::new();
+        for &len in ends {
+            let head = bounds.iter().find(|&&b| b >= len);
+            let tail = bounds.iter().rev().find(|&&b| b + len <= text.len());
+            patterns.extend(head.map(|&b| &text[..b]));
+            patterns.extend(tail.map(|&b| &text[b..]));
+        }
+        for (at, len) in cuts {
+            let from = bounds[at.index(bounds.len())];
+            if let Some(&to) = bounds.iter().find(|&&b| b >= from + len) {
+                patterns.push(&text[from..to]);
+            }
+        }
+        patterns
+    }
+
     proptest! {
         /// Read in parts (as a large text is, on several cores), and with
         /// patterns found by their rarest bytes or by the automaton, a
@@ -997,22 +1024,11 @@ mod tests {
             cuts in proptest::collection::vec((any::<prop::sample::Index>(), 4usize..=20), 1..12),
             parts in 1usize..20,
         ) {
-            let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
             // The text's first and last four and eight bytes or so.
-            let mut patterns: Vec<&str> = Vec::new();
-            for len in [4, 8] {
-                let head = bounds.iter().find(|&&b| b >= len);
-                let tail = bounds.iter().rev().find(|&&b| b + len <= text.len());
-                patterns.extend(head.map(|&b| &text[..b]));
-                patterns.extend(tail.map(|&b| &text[b..]));
-            }
-            for (at, len) in &cuts {
-                let from = bounds[at.index(bounds.len())];
-                if let Some(&to) = bounds.iter().find(|&&b| b >= from + len) {
-                    patterns.push(&text[from..to]);
-                }
-            }
-            let patterns: Vec<&str> = patterns.into_iter().filter(|p| p.len() >= PREFIX).collect();
+            let patterns: Vec<&str> = cut_from(&text, &[4, 8], &cuts)
+                .into_iter()
+                .filter(|p| p.len() >= PREFIX)
+                .collect();
             let mut set = Patterns::default();
             for pattern in &patterns {
                 set.add(pattern, Wanted::All);
@@ -1043,18 +1059,8 @@ mod tests {
             others in proptest::collection::vec("[ab cé]{15,20}", 0..3),
             parts in 1usize..20,
         ) {
-            let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
             let mut patterns: Vec<&str> = others.iter().map(String::as_str).collect();
-            let head = bounds.iter().find(|&&b| b >= 15);
-            let tail = bounds.iter().rev().find(|&&b| b + 15 <= text.len());
-            patterns.extend(head.map(|&b| &text[..b]));
-            patterns.extend(tail.map(|&b| &text[b..]));
-            for (at, len) in &cuts {
-                let from = bounds[at.index(bounds.len())];
-                if let Some(&to) = bounds.iter().find(|&&b| b >= from + len) {
-                    patterns.push(&text[from..to]);
-                }
-            }
+            patterns.extend(cut_from(&text, &[15], &cuts));
             patterns.sort_unstable();
             patterns.dedup();
             let ids: Vec<usize> = (0..patterns.len()).collect();

@@ -15,7 +15,7 @@
 //! `memmem::find_iter` give them), so the tiers decide as they did.
 
 use std::collections::HashMap;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -370,8 +370,12 @@ impl<K: Gram> Keys<K> {
         while at <= last {
             let key = K::of(&hay[at..at + K::LEN]);
             let f = key.filter();
-            if self.bits[f / 64] >> (f % 64) & 1 != 0 {
-                self.verify(hay, at, key, starts, list, (work, tally), found)?;
+            if self.bits[f / 64] >> (f % 64) & 1 != 0
+                && self.verify(hay, at, key, starts, list, (work, tally), found)?
+                    == ControlFlow::Break(())
+            {
+                // The budget is spent: the search stops.
+                break;
             }
             at += self.stride;
         }
@@ -384,8 +388,9 @@ impl<K: Gram> Keys<K> {
     }
 
     /// The matches starting in `starts` of the patterns whose gram `key`
-    /// stands at `at`, into `found`; `None` once the work passes `work`.
-    /// Out of line: [`Keys::find`]'s scan keeps its registers.
+    /// stands at `at`, into `found`; `None` once the work passes `work`,
+    /// `Break` once the budget is spent. Out of line: [`Keys::find`]'s scan
+    /// keeps its registers.
     #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn verify(
@@ -397,7 +402,7 @@ impl<K: Gram> Keys<K> {
         list: &[&str],
         (work, tally): (&mut usize, &mut Tally<'_>),
         found: &mut Vec<(u32, u32)>,
-    ) -> Option<()> {
+    ) -> Option<ControlFlow<()>> {
         let s = key.slot();
         let (from, to) = (self.slots[s] as usize, self.slots[s + 1] as usize);
         for &(k, id, offset) in &self.entries[from..to] {
@@ -413,7 +418,7 @@ impl<K: Gram> Keys<K> {
             *work = work.checked_sub(pattern.len())?;
             if hay[start..].starts_with(pattern) {
                 if !tally.admit() {
-                    return Some(());
+                    return Some(ControlFlow::Break(()));
                 }
                 *work += pattern.len().min(WORK_PER_MATCH);
                 // Offsets fit in 32 bits (Normalized's limit): half the
@@ -421,7 +426,7 @@ impl<K: Gram> Keys<K> {
                 found.push((id, start as u32));
             }
         }
-        Some(())
+        Some(ControlFlow::Continue(()))
     }
 }
 

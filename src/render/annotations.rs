@@ -175,21 +175,33 @@ pub(crate) fn of_input(
 /// One rdjson document (reviewdog) for the whole run: an `INFO` with a
 /// suggestion per edit, an `ERROR` per failure.
 pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
-    let position = |p: &Place| json!({"line": p.line, "column": p.byte_column});
+    let position = |p: &Place| Position {
+        column: p.byte_column,
+        line: p.line,
+    };
     let mut reasons = Reasons::new();
     let diagnostics = all.iter().filter_map(move |a| match a {
         Annotation::Article(_) => None,
         Annotation::Suggestion(s) => {
-            let range = json!({"start": position(&s.start), "end": position(&s.end)});
-            Some(json!({
-                "message": format!("{} ({}): {}", s.id, s.category, reasons.of(&s.reason)),
-                "location": {"path": s.path, "range": range},
-                "severity": "INFO",
-                "code": {"value": s.id},
-                "suggestions": [{"range": range, "text": s.text}],
+            let range = Span {
+                end: position(&s.end),
+                start: position(&s.start),
+            };
+            Some(RdItem::Edit(RdEdit {
+                code: RdCode { value: &s.id },
+                location: RdLocation {
+                    path: &s.path,
+                    range,
+                },
+                message: format!("{} ({}): {}", s.id, s.category, reasons.of(&s.reason)),
+                severity: "INFO",
+                suggestions: [RdFix {
+                    range,
+                    text: &s.text,
+                }],
             }))
         }
-        Annotation::Failure(d) => Some(d.rdjson()),
+        Annotation::Failure(d) => Some(RdItem::Failure(d.rdjson())),
     });
     let document = json!({
         "source": {"name": source},
@@ -199,6 +211,55 @@ pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
     let mut text = crate::inert::json(&text).into_owned();
     text.push('\n');
     text
+}
+
+/// One rdjson diagnostic: an edit, written as it is (a million edits as
+/// `serde_json::Value` trees cost seconds of map inserts), or a failure.
+/// The fields are in the order a `Value` writes them (sorted), so the
+/// document is the same byte for byte.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum RdItem<'a> {
+    Edit(RdEdit<'a>),
+    Failure(Value),
+}
+
+#[derive(serde::Serialize)]
+struct RdEdit<'a> {
+    code: RdCode<'a>,
+    location: RdLocation<'a>,
+    message: String,
+    severity: &'static str,
+    suggestions: [RdFix<'a>; 1],
+}
+
+#[derive(serde::Serialize)]
+struct RdCode<'a> {
+    value: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct RdLocation<'a> {
+    path: &'a str,
+    range: Span,
+}
+
+#[derive(serde::Serialize)]
+struct RdFix<'a> {
+    range: Span,
+    text: &'a str,
+}
+
+#[derive(serde::Serialize, Clone, Copy)]
+struct Span {
+    end: Position,
+    start: Position,
+}
+
+#[derive(serde::Serialize, Clone, Copy)]
+struct Position {
+    column: usize,
+    line: usize,
 }
 
 /// Bytes of reasons one document's edit messages repeat in full (64 MiB):
@@ -243,10 +304,10 @@ impl Reasons {
 /// values at once (a value takes kilobytes, its text a few hundred bytes).
 /// The empty array stands once in the document's text: `key` is named once,
 /// and inside a string its quotes would be escaped.
-pub(crate) fn with_items(
+pub(crate) fn with_items<T: serde::Serialize>(
     document: &Value,
     key: &str,
-    items: impl Iterator<Item = Value>,
+    items: impl Iterator<Item = T>,
 ) -> String {
     let skeleton = serde_json::to_string(document).expect("a JSON value serialises");
     let empty = format!("{}:[]", Value::from(key));
@@ -374,7 +435,7 @@ mod tests {
         );
         let empty = json!({"list": []});
         assert_eq!(
-            with_items(&empty, "list", std::iter::empty()),
+            with_items(&empty, "list", std::iter::empty::<Value>()),
             r#"{"list":[]}"#
         );
     }

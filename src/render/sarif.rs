@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::annotations::{Annotation, Place, Suggestion};
+use super::annotations::{Annotation, Suggestion};
 use super::diagnostic::Diagnostic;
 
 /// The rule of every edit.
@@ -41,9 +41,13 @@ pub(crate) fn log(all: &[Annotation]) -> String {
     }
     let mut reasons = super::annotations::Reasons::new();
     let results = all.iter().filter_map(|a| match a {
-        Annotation::Suggestion(s) => Some(suggestion(s, rules.find(CORRECTION), &mut reasons)),
+        Annotation::Suggestion(s) => Some(Item::Edit(suggestion(
+            s,
+            rules.find(CORRECTION),
+            &mut reasons,
+        ))),
         Annotation::Failure(d) if d.file.is_empty() => None,
-        Annotation::Failure(d) => Some(failure(d, rules.find(&d.kind))),
+        Annotation::Failure(d) => Some(Item::Failure(failure(d, rules.find(&d.kind)))),
         Annotation::Article(_) => None,
     });
     let log = json!({
@@ -135,47 +139,153 @@ pub(crate) fn uri(path: &str) -> String {
     out
 }
 
-fn region(start: &Place, end: &Place) -> Value {
-    json!({
-        "startLine": start.line,
-        "startColumn": start.char_column,
-        "endLine": end.line,
-        "endColumn": end.char_column,
-        "byteOffset": start.offset,
-        "byteLength": end.offset - start.offset,
-    })
+/// One SARIF result: an edit, written as it is (a million edits as
+/// `serde_json::Value` trees cost seconds of map inserts), or a failure.
+/// The fields are in the order a `Value` writes them (sorted), so the log is
+/// the same byte for byte.
+// One at a time, written as soon as it is made: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Edit(Edit<'a>),
+    Failure(Value),
 }
 
-fn suggestion(
-    s: &Suggestion,
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Edit<'a> {
+    fixes: [Fix<'a>; 1],
+    level: &'static str,
+    locations: [Located<'a>; 1],
+    message: Text,
+    properties: Properties<'a>,
+    rule_id: String,
+    rule_index: usize,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fix<'a> {
+    artifact_changes: [Change<'a>; 1],
+    description: Text,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Change<'a> {
+    artifact_location: Uri<'a>,
+    replacements: [Replacement<'a>; 1],
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Bytes,
+    inserted_content: Inserted<'a>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bytes {
+    byte_length: usize,
+    byte_offset: usize,
+}
+
+#[derive(serde::Serialize)]
+struct Inserted<'a> {
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(serde::Serialize, Clone)]
+struct Uri<'a> {
+    uri: std::borrow::Cow<'a, str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Located<'a> {
+    physical_location: Physical<'a>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    artifact_location: Uri<'a>,
+    region: Region,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    byte_length: usize,
+    byte_offset: usize,
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(serde::Serialize)]
+struct Properties<'a> {
+    category: &'a str,
+    record: &'a str,
+}
+
+fn suggestion<'a>(
+    s: &'a Suggestion,
     (rule, index): (String, usize),
     reasons: &mut super::annotations::Reasons,
-) -> Value {
-    let location = json!({"uri": uri(&s.path)});
-    json!({
-        "ruleId": rule,
-        "ruleIndex": index,
-        "level": "note",
-        "message": {"text": format!("{} ({}): {}", s.id, s.category, reasons.of(&s.reason))},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": location,
-            "region": region(&s.start, &s.end),
-        }}],
-        "fixes": [{
-            "description": {"text": format!("Apply correction record `{}`", s.id)},
-            "artifactChanges": [{
-                "artifactLocation": location,
-                "replacements": [{
-                    "deletedRegion": {
-                        "byteOffset": s.start.offset,
-                        "byteLength": s.end.offset - s.start.offset,
+) -> Edit<'a> {
+    let location = Uri {
+        uri: uri(&s.path).into(),
+    };
+    let length = s.end.offset - s.start.offset;
+    Edit {
+        fixes: [Fix {
+            artifact_changes: [Change {
+                artifact_location: location.clone(),
+                replacements: [Replacement {
+                    deleted_region: Bytes {
+                        byte_length: length,
+                        byte_offset: s.start.offset,
                     },
-                    "insertedContent": {"text": s.text},
+                    inserted_content: Inserted { text: &s.text },
                 }],
             }],
+            description: Text {
+                text: format!("Apply correction record `{}`", s.id),
+            },
         }],
-        "properties": {"record": s.id, "category": s.category},
-    })
+        level: "note",
+        locations: [Located {
+            physical_location: Physical {
+                artifact_location: location,
+                region: Region {
+                    byte_length: length,
+                    byte_offset: s.start.offset,
+                    end_column: s.end.char_column,
+                    end_line: s.end.line,
+                    start_column: s.start.char_column,
+                    start_line: s.start.line,
+                },
+            },
+        }],
+        message: Text {
+            text: format!("{} ({}): {}", s.id, s.category, reasons.of(&s.reason)),
+        },
+        properties: Properties {
+            category: s.category,
+            record: &s.id,
+        },
+        rule_id: rule,
+        rule_index: index,
+    }
 }
 
 fn failure(d: &Diagnostic, (rule, index): (String, usize)) -> Value {

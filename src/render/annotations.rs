@@ -187,7 +187,7 @@ pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
                 end: position(&s.end),
                 start: position(&s.start),
             };
-            Some(RdItem::Edit(RdEdit {
+            Some(Item::Edit(RdEdit {
                 code: RdCode { value: &s.id },
                 location: RdLocation {
                     path: &s.path,
@@ -201,7 +201,7 @@ pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
                 }],
             }))
         }
-        Annotation::Failure(d) => Some(RdItem::Failure(d.rdjson())),
+        Annotation::Failure(d) => Some(Item::Failure(d.rdjson())),
     });
     let document = json!({
         "source": {"name": source},
@@ -213,14 +213,14 @@ pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
     text
 }
 
-/// One rdjson diagnostic: an edit, written as it is (a million edits as
-/// `serde_json::Value` trees cost seconds of map inserts), or a failure.
-/// The fields are in the order a `Value` writes them (sorted), so the
-/// document is the same byte for byte.
+/// One item of a machine format's list: an edit, written from its typed
+/// struct as it is (a million edits as `serde_json::Value` trees cost seconds
+/// of map inserts), or a failure. The structs' fields are in the order a
+/// `Value` writes them (sorted), so the document is the same byte for byte.
 #[derive(serde::Serialize)]
 #[serde(untagged)]
-enum RdItem<'a> {
-    Edit(RdEdit<'a>),
+pub(crate) enum Item<E> {
+    Edit(E),
     Failure(Value),
 }
 

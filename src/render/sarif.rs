@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::annotations::{Annotation, Suggestion};
+use super::annotations::{Annotation, Item, Suggestion};
 use super::diagnostic::Diagnostic;
 
 /// The rule of every edit.
@@ -139,19 +139,7 @@ pub(crate) fn uri(path: &str) -> String {
     out
 }
 
-/// One SARIF result: an edit, written as it is (a million edits as
-/// `serde_json::Value` trees cost seconds of map inserts), or a failure.
-/// The fields are in the order a `Value` writes them (sorted), so the log is
-/// the same byte for byte.
-// One at a time, written as soon as it is made: its size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum Item<'a> {
-    Edit(Edit<'a>),
-    Failure(Value),
-}
-
+/// One SARIF result's edit (see [`Item`]).
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Edit<'a> {

@@ -68,20 +68,159 @@ fn push_escaped(out: &mut String, c: char) {
 /// Serialized JSON with DEL, C1 and bidirectional controls escaped as
 /// `\uXXXX` (they can only stand inside strings; the value is unchanged).
 pub fn json(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    let bytes = text.as_bytes();
+    let Some((at, _)) = next_unsafe(bytes) else {
         return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            // Newlines and tabs inside JSON strings are already escaped.
-            c if is_unsafe(c) => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    };
+    let mut out = Vec::with_capacity(text.len() + 8);
+    out.extend_from_slice(&bytes[..at]);
+    escape_json(&mut out, &bytes[at..]).expect("a Vec takes every write");
+    Cow::Owned(String::from_utf8(out).expect("escapes keep UTF-8 whole"))
+}
+
+/// Where the first unsafe character of `bytes` starts, and that character
+/// with its length in bytes (read from its UTF-8 encoding, without decoding
+/// the text around it: a report's JSON runs to hundreds of megabytes).
+fn next_unsafe(bytes: &[u8]) -> Option<(usize, (u32, usize))> {
+    let mut from = 0;
+    while let Some(i) = next_may_start_unsafe(&bytes[from..]) {
+        let at = from + i;
+        let next = |k: usize| bytes.get(at + k).copied().unwrap_or(0);
+        let found = match bytes[at] {
+            b'\n' | b'\t' => None,
+            b @ (0..=0x1f | 0x7f) => Some((u32::from(b), 1)),
+            // U+0080..U+009F: C2 80..C2 9F.
+            0xc2 if (0x80..=0x9f).contains(&next(1)) => Some((u32::from(next(1)), 2)),
+            // U+202A..U+202E: E2 80 AA..AE; U+2066..U+2069: E2 81 A6..A9.
+            0xe2 if next(1) == 0x80 && (0xaa..=0xae).contains(&next(2)) => {
+                Some((0x2000 | u32::from(next(2) & 0x3f), 3))
             }
-            c => out.push(c),
+            0xe2 if next(1) == 0x81 && (0xa6..=0xa9).contains(&next(2)) => {
+                Some((0x2040 | u32::from(next(2) & 0x3f), 3))
+            }
+            _ => None,
+        };
+        if let Some(c) = found {
+            return Some((at, c));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Whether `b` may start an unsafe character ([`is_unsafe`]): a C0 control,
+/// DEL, or the first byte of a C1 control (C2) or a bidirectional one (E2).
+fn may_start_unsafe(b: u8) -> bool {
+    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2
+}
+
+/// The first byte of `bytes` that may start an unsafe character, looked for
+/// eight bytes at a time: a word with none is passed over in a dozen
+/// instructions (the usual tests for a byte below a value or equal to one,
+/// exact as to whether any byte is).
+fn next_may_start_unsafe(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGHS != 0;
+    let has = |w: u64, b: u64| below(w ^ (ONES * b), 1);
+    let mut words = bytes.chunks_exact(8);
+    for (n, word) in (&mut words).enumerate() {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        if below(w, 0x20) || has(w, 0x7f) || has(w, 0xc2) || has(w, 0xe2) {
+            return word
+                .iter()
+                .position(|&b| may_start_unsafe(b))
+                .map(|i| n * 8 + i);
         }
     }
-    Cow::Owned(out)
+    let rest = words.remainder();
+    let at = bytes.len() - rest.len();
+    rest.iter()
+        .position(|&b| may_start_unsafe(b))
+        .map(|i| at + i)
+}
+
+/// Writes `bytes` to `out` with every unsafe character as `\uXXXX`.
+fn escape_json(out: &mut impl Write, mut bytes: &[u8]) -> io::Result<()> {
+    while let Some((at, (c, len))) = next_unsafe(bytes) {
+        out.write_all(&bytes[..at])?;
+        write!(out, "\\u{c:04x}")?;
+        bytes = &bytes[at + len..];
+    }
+    out.write_all(bytes)
+}
+
+/// [`json`] as a writer, so that a report of hundreds of megabytes is made
+/// inert as it is written rather than copied whole: what comes out is what
+/// [`json`] makes of everything written, whatever the writes' boundaries (a
+/// character cut between two writes waits for the rest of it). Wrap it in a
+/// `BufWriter`, which hands it large writes; call `flush` at the end.
+#[derive(Debug)]
+pub struct Json<W: Write> {
+    inner: W,
+    /// The start of a character whose other bytes have not come yet.
+    held: Vec<u8>,
+}
+
+impl<W: Write> Json<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Json<W> {
+        Json {
+            inner,
+            held: Vec::new(),
+        }
+    }
+}
+
+/// The length of the UTF-8 sequence that `lead` starts (1 for any other byte).
+fn sequence_len(lead: u8) -> usize {
+    match lead {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 1,
+    }
+}
+
+/// Where the character cut off at the end of `bytes` starts (`bytes.len()`
+/// if none is).
+fn cut_at_end(bytes: &[u8]) -> usize {
+    let from = bytes.len().saturating_sub(3);
+    for at in (from..bytes.len()).rev() {
+        if bytes[at] & 0xc0 != 0x80 {
+            return match at + sequence_len(bytes[at]) > bytes.len() {
+                true => at,
+                false => bytes.len(),
+            };
+        }
+    }
+    bytes.len()
+}
+
+impl<W: Write> Write for Json<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        if let Some(&lead) = self.held.first() {
+            let take = (sequence_len(lead) - self.held.len()).min(rest.len());
+            self.held.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.held.len() < sequence_len(lead) {
+                return Ok(buf.len());
+            }
+            escape_json(&mut self.inner, &std::mem::take(&mut self.held))?;
+        }
+        let cut = cut_at_end(rest);
+        escape_json(&mut self.inner, &rest[..cut])?;
+        self.held.extend_from_slice(&rest[cut..]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // What is held now stays cut: it is passed on as it is.
+        let held = std::mem::take(&mut self.held);
+        self.inner.write_all(&held)?;
+        self.inner.flush()
+    }
 }
 
 /// Whether a source URL may become a link: an absolute `http:`, `https:` or
@@ -223,6 +362,7 @@ impl<W: Write> Drop for Terminal<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn through(colour: bool, parts: &[&[u8]]) -> String {
         let mut out = Vec::new();
@@ -273,6 +413,75 @@ mod tests {
         assert!(!inert.chars().any(is_unsafe), "{inert}");
         let back: serde_json::Value = serde_json::from_str(&inert).unwrap();
         assert_eq!(back, value);
+    }
+
+    /// [`json`] as it was first written: every character decoded and tested.
+    fn json_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match is_unsafe(c) {
+                true => out.push_str(&format!("\\u{:04x}", c as u32)),
+                false => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Text of the characters whose UTF-8 bytes look like an unsafe one's
+    /// (C2 xx, E2 80 xx, E2 81 xx) on either side of each unsafe range.
+    fn near_unsafe() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            'a',
+            '\n',
+            '\t',
+            '\r',
+            '\0',
+            '\u{1f}',
+            ' ',
+            '\u{7e}',
+            '\u{7f}',
+            '\u{80}',
+            '\u{9f}',
+            '\u{a0}',
+            '\u{e9}',
+            '\u{2019}',
+            '\u{2029}',
+            '\u{202a}',
+            '\u{202e}',
+            '\u{202f}',
+            '\u{2065}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{206a}',
+            '\u{1f600}',
+        ]);
+        prop::collection::vec(chars, 0..40).prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_escapes_what_a_reading_of_every_character_escapes(text in near_unsafe()) {
+            proptest::prop_assert_eq!(json(&text), json_by_chars(&text));
+        }
+
+        #[test]
+        fn the_json_writer_writes_what_json_makes_wherever_writes_are_cut(
+            text in near_unsafe(),
+            cuts in prop::collection::vec(0usize..200, 0..6),
+        ) {
+            let bytes = text.as_bytes();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+            cuts.sort();
+            let mut out = Vec::new();
+            let mut writer = Json::new(&mut out);
+            let mut from = 0;
+            for cut in cuts.into_iter().chain([bytes.len()]) {
+                writer.write_all(&bytes[from..cut]).unwrap();
+                from = cut;
+            }
+            writer.flush().unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), json_by_chars(&text));
+        }
     }
 
     #[test]

@@ -176,9 +176,7 @@ fn report_lint(
         Format::Rdjson | Format::Sarif | Format::Comment => {
             use crate::render::annotations::Annotation;
             let all: Vec<Annotation> = diagnostics.map(Annotation::Failure).collect();
-            if let Some(document) = format.document("correct lint", &all, None) {
-                stdout.write_all(document.as_bytes())?;
-            }
+            format.write_document("correct lint", &all, None, stdout)?;
         }
     }
     Ok(())

@@ -4,6 +4,9 @@
 //! Actions workflow commands (`--format github`): `::error` for failures,
 //! `::notice` for edits.
 
+use std::io::{self, Write};
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use crate::outcome::Outcome;
@@ -27,15 +30,15 @@ pub struct Place {
 
 impl Place {
     fn of(text: &str, lines: &LineIndex, offset: usize) -> Place {
-        let line = lines.line_of(offset);
-        let start = lines.line_range(text, line).start;
+        // From the index's block table: counting from the line's start
+        // would be quadratic in the edits of one long line.
+        let at = lines.line_col(text, offset);
+        let start = lines.line_range(text, at.line - 1).start;
         Place {
             offset,
-            line: line + 1,
+            line: at.line,
             byte_column: offset - start + 1,
-            // From the index's block table: counting from the line's start
-            // would be quadratic in the edits of one long line.
-            char_column: lines.line_col(text, offset).column,
+            char_column: at.column,
         }
     }
 }
@@ -43,8 +46,8 @@ impl Place {
 /// One edit as a suggested change: the input's bytes `start..end` become `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
-    /// The input, as shown.
-    pub path: String,
+    /// The input, as shown (shared by its edits).
+    pub path: Arc<str>,
     /// Where the replaced bytes start.
     pub start: Place,
     /// Where they end (exclusive).
@@ -60,18 +63,19 @@ pub struct Suggestion {
     /// And after it.
     pub after: String,
     /// The record's sources (shared by its edits).
-    pub sources: std::sync::Arc<[crate::record::Source]>,
-    /// The record's file, as shown.
-    pub record_file: String,
+    pub sources: Arc<[crate::record::Source]>,
+    /// The record's file, as shown (shared, as the next fields are, by the
+    /// record's edits).
+    pub record_file: Arc<str>,
     /// The record's line in it, when known.
     pub record_line: Option<usize>,
     /// The record's id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Its category, as record files spell it.
     pub category: &'static str,
     /// Its reason (shared by its edits: a record may make a million, and a
     /// reason may be a megabyte).
-    pub reason: std::sync::Arc<str>,
+    pub reason: Arc<str>,
 }
 
 /// One evaluated input's counts and review page.
@@ -138,16 +142,20 @@ pub(crate) fn of_input(
     outcome: &Outcome,
 ) -> Vec<Annotation> {
     let lines = &outcome.original_lines;
-    let mut all = Vec::new();
+    let edits: usize = outcome.corrections.iter().map(|c| c.edits().len()).sum();
+    let mut all = Vec::with_capacity(edits + outcome.corrections.len());
+    let path: Arc<str> = input.into();
     for c in &outcome.corrections {
         let record = &records[c.record];
-        let (reason, sources): (std::sync::Arc<str>, std::sync::Arc<[_]>) = (
+        let (reason, sources): (Arc<str>, Arc<[_]>) = (
             record.reason.as_str().into(),
             record.sources.as_slice().into(),
         );
+        let (file, id): (Arc<str>, Arc<str>) =
+            (record.file.as_str().into(), record.id.as_str().into());
         for e in c.edits() {
             all.push(Annotation::Suggestion(Suggestion {
-                path: input.to_owned(),
+                path: path.clone(),
                 start: Place::of(text, lines, e.original.start),
                 end: Place::of(text, lines, e.original.end),
                 original: text[e.original.start..e.original.end].to_owned(),
@@ -155,9 +163,9 @@ pub(crate) fn of_input(
                 before: context_before(text, e.original.start, CONTEXT_WORDS, CONTEXT_CHARS),
                 after: context_after(text, e.original.end, CONTEXT_WORDS, CONTEXT_CHARS),
                 sources: sources.clone(),
-                record_file: record.file.clone(),
+                record_file: file.clone(),
                 record_line: record.file_line,
-                id: record.id.clone(),
+                id: id.clone(),
                 category: record.category.as_str(),
                 reason: reason.clone(),
             }));
@@ -174,7 +182,7 @@ pub(crate) fn of_input(
 
 /// One rdjson document (reviewdog) for the whole run: an `INFO` with a
 /// suggestion per edit, an `ERROR` per failure.
-pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
+pub(crate) fn rdjson(source: &str, all: &[Annotation], out: &mut dyn Write) -> io::Result<()> {
     let position = |p: &Place| Position {
         column: p.byte_column,
         line: p.line,
@@ -207,10 +215,7 @@ pub(crate) fn rdjson(source: &str, all: &[Annotation]) -> String {
         "source": {"name": source},
         "diagnostics": [],
     });
-    let text = with_items(&document, "diagnostics", diagnostics);
-    let mut text = crate::inert::json(&text).into_owned();
-    text.push('\n');
-    text
+    write_with_items(out, &document, "diagnostics", diagnostics)
 }
 
 /// One item of a machine format's list: an edit, written from its typed
@@ -299,16 +304,19 @@ impl Reasons {
     }
 }
 
-/// `document` serialised with its empty array `key` filled with `items`,
-/// each serialised as it comes: a run's million edits are never held as JSON
-/// values at once (a value takes kilobytes, its text a few hundred bytes).
+/// Writes `document` to `out` with its empty array `key` filled with
+/// `items`, each serialised as it comes: a run's million edits are never held
+/// at once, as JSON values (a value takes kilobytes, its text a few hundred
+/// bytes) or as the document's text (hundreds of megabytes). The text is made
+/// inert ([`crate::inert::Json`]) as it goes, and ends with a newline.
 /// The empty array stands once in the document's text: `key` is named once,
 /// and inside a string its quotes would be escaped.
-pub(crate) fn with_items<T: serde::Serialize>(
+pub(crate) fn write_with_items<T: serde::Serialize>(
+    out: &mut dyn Write,
     document: &Value,
     key: &str,
     items: impl Iterator<Item = T>,
-) -> String {
+) -> io::Result<()> {
     let skeleton = serde_json::to_string(document).expect("a JSON value serialises");
     let empty = format!("{}:[]", Value::from(key));
     let at = skeleton
@@ -316,16 +324,18 @@ pub(crate) fn with_items<T: serde::Serialize>(
         .expect("the document holds the empty array")
         + empty.len()
         - 1;
-    let mut text = String::with_capacity(skeleton.len());
-    text.push_str(&skeleton[..at]);
+    let (head, tail) = skeleton.as_bytes().split_at(at);
+    let mut text = io::BufWriter::with_capacity(1 << 16, crate::inert::Json::new(out));
+    text.write_all(head)?;
     for (i, item) in items.enumerate() {
         if i > 0 {
-            text.push(',');
+            text.write_all(b",")?;
         }
-        text.push_str(&serde_json::to_string(&item).expect("a JSON value serialises"));
+        serde_json::to_writer(&mut text, &item)?;
     }
-    text.push_str(&skeleton[at..]);
-    text
+    text.write_all(tail)?;
+    text.write_all(b"\n")?;
+    text.flush()
 }
 
 /// A workflow command's message: `%`, CR and LF escaped, other control
@@ -422,6 +432,16 @@ fn notice(s: &Suggestion) -> String {
 mod tests {
     use super::*;
 
+    fn with_items<T: serde::Serialize>(
+        document: &Value,
+        key: &str,
+        items: impl Iterator<Item = T>,
+    ) -> String {
+        let mut out = Vec::new();
+        write_with_items(&mut out, document, key, items).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn items_written_one_by_one_make_the_document_one_value_makes() {
         let items = || (0..3).map(|i| json!({"n": i, "text": format!("\"{i}\":[]")}));
@@ -431,12 +451,12 @@ mod tests {
         let skeleton = json!({"a": {"b": quoted}, "list": [], "z": []});
         assert_eq!(
             with_items(&skeleton, "list", items()),
-            serde_json::to_string(&whole).unwrap()
+            serde_json::to_string(&whole).unwrap() + "\n"
         );
         let empty = json!({"list": []});
         assert_eq!(
             with_items(&empty, "list", std::iter::empty::<Value>()),
-            r#"{"list":[]}"#
+            "{\"list\":[]}\n"
         );
     }
 
@@ -471,7 +491,9 @@ mod tests {
         let records = [year, gone];
         let outcome = crate::outcome::correct(text, &records);
         let all = of_input("input/a.txt", text, &records, &outcome);
-        let doc: Value = serde_json::from_str(&rdjson("correct", &all)).unwrap();
+        let mut out = Vec::new();
+        rdjson("correct", &all, &mut out).unwrap();
+        let doc: Value = serde_json::from_slice(&out).unwrap();
         let d = doc["diagnostics"].as_array().unwrap();
         assert_eq!(d.len(), 2);
         assert_eq!(

@@ -137,19 +137,26 @@ pub fn context_before(text: &str, at: usize, words: usize, chars: usize) -> Stri
         .last()
         .map_or(at, |(i, _)| i);
     let near = &text[from..at];
-    let starts: Vec<usize> = near
-        .char_indices()
-        .filter(|&(i, c)| {
-            !c.is_whitespace()
-                && near[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(char::is_whitespace)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let first = starts.len().checked_sub(words).map_or(0, |k| starts[k]);
-    near[first..].to_owned()
+    // Read back from `at`: a word starts where a character that is not
+    // whitespace follows whitespace or the edge of what is read.
+    let mut starts = 0;
+    let mut word: Option<usize> = None;
+    for (i, c) in near.char_indices().rev() {
+        let space = c.is_whitespace();
+        if let (Some(start), true) = (word, space) {
+            starts += 1;
+            if starts == words {
+                return near[start..].to_owned();
+            }
+        }
+        word = (!space).then_some(i);
+    }
+    // Fewer words than asked for: all that was read (a word at its edge
+    // starts there).
+    match words {
+        0 => String::new(),
+        _ => near.to_owned(),
+    }
 }
 
 /// Up to `words` words after `at`, on its line, reading at most `chars`
@@ -168,21 +175,23 @@ pub fn context_after(text: &str, at: usize, words: usize, chars: usize) -> Strin
         .last()
         .map_or(at, |(i, c)| at + i + c.len_utf8());
     let near = &text[at..to];
-    let ends: Vec<usize> = near
-        .char_indices()
-        .filter(|&(i, c)| {
-            !c.is_whitespace()
-                && near[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_none_or(char::is_whitespace)
-        })
-        .map(|(i, c)| i + c.len_utf8())
-        .collect();
-    match words.checked_sub(1).and_then(|k| ends.get(k)) {
-        Some(&end) => near[..end].to_owned(),
-        None if words == 0 => String::new(),
-        None => near.to_owned(),
+    // A word ends where a character that is not whitespace is followed by
+    // whitespace or the edge of what is read.
+    let mut ends = 0;
+    let mut word: Option<usize> = None;
+    for (i, c) in near.char_indices() {
+        let space = c.is_whitespace();
+        if let (Some(end), true) = (word, space) {
+            ends += 1;
+            if ends == words {
+                return near[..end].to_owned();
+            }
+        }
+        word = (!space).then_some(i + c.len_utf8());
+    }
+    match words {
+        0 => String::new(),
+        _ => near.to_owned(),
     }
 }
 
@@ -211,6 +220,76 @@ mod tests {
     use super::*;
     use crate::outcome::correct;
     use crate::record::Record;
+
+    /// The words around `at` as the context functions were first written:
+    /// every word boundary of what is read collected, then the last (first)
+    /// `words` of them kept.
+    fn context_by_boundaries(text: &str, at: usize, words: usize) -> (String, String) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let from = text[line_start..at]
+            .char_indices()
+            .rev()
+            .take(CHARS)
+            .last()
+            .map_or(at, |(i, _)| line_start + i);
+        let near = &text[from..at];
+        let is_space = |s: &str, back: bool| {
+            let c = if back {
+                s.chars().next_back()
+            } else {
+                s.chars().next()
+            };
+            c.is_none_or(char::is_whitespace)
+        };
+        let starts: Vec<usize> = near
+            .char_indices()
+            .filter(|&(i, c)| !c.is_whitespace() && is_space(&near[..i], true))
+            .map(|(i, _)| i)
+            .collect();
+        let before = match starts.len().checked_sub(words) {
+            Some(k) if k < starts.len() => near[starts[k]..].to_owned(),
+            Some(_) => String::new(),
+            None => near.to_owned(),
+        };
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let to = text[at..line_end]
+            .char_indices()
+            .take(CHARS)
+            .last()
+            .map_or(at, |(i, c)| at + i + c.len_utf8());
+        let near = &text[at..to];
+        let ends: Vec<usize> = near
+            .char_indices()
+            .filter(|&(i, c)| !c.is_whitespace() && is_space(&near[i + c.len_utf8()..], false))
+            .map(|(i, c)| i + c.len_utf8())
+            .collect();
+        let after = match words.checked_sub(1).and_then(|k| ends.get(k)) {
+            Some(&end) => near[..end].to_owned(),
+            None if words == 0 => String::new(),
+            None => near.to_owned(),
+        };
+        (before, after)
+    }
+
+    const CHARS: usize = 12;
+
+    proptest::proptest! {
+        #[test]
+        fn context_is_the_words_next_to_the_edit_on_its_line(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", "\u{e9}t\u{e9}", " ", "  ", "\t", "\n", "\u{a0}"]),
+                0..30,
+            ),
+            cut in 0usize..30,
+            words in 0usize..6,
+        ) {
+            let text: String = parts.concat();
+            let at = parts[..cut.min(parts.len())].concat().len();
+            let (before, after) = context_by_boundaries(&text, at, words);
+            proptest::prop_assert_eq!(context_before(&text, at, words, CHARS), before);
+            proptest::prop_assert_eq!(context_after(&text, at, words, CHARS), after);
+        }
+    }
 
     fn plain(h: &Hunk) -> String {
         h.marked(str::to_owned, |d, i| format!("[-{d}-]{{+{i}+}}"))

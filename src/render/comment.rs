@@ -124,10 +124,10 @@ fn problems(out: &mut String, failures: &[&Diagnostic]) -> usize {
 /// The changes, under their article's name, as many as the comment holds:
 /// how many it leaves out.
 fn changes(out: &mut String, edits: &[&Suggestion]) -> usize {
-    let mut article: Option<String> = None;
+    let mut article: Option<std::sync::Arc<str>> = None;
     listed(out, "#### Changes\n", edits, |e| {
         let mut item = String::new();
-        if article.as_deref() != Some(e.path.as_str()) {
+        if article.as_deref() != Some(&*e.path) {
             let _ = write!(item, "\n**{}**\n\n", shown(&e.path));
             article = Some(e.path.clone());
         }

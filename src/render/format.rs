@@ -2,6 +2,8 @@
 //! clap's value enum) to the writer, and the one place that picks the renderer
 //! of the run's end-of-run document.
 
+use std::io::{self, Write};
+
 use super::annotations::{self, Annotation};
 use super::{comment, sarif};
 
@@ -35,21 +37,22 @@ impl Format {
         )
     }
 
-    /// The end-of-run document of `all` (for `tool`, as rdjson names its
-    /// source; `link_base` for the comment's links); `None` for the formats
-    /// that report as they go.
-    pub fn document(
+    /// Writes the end-of-run document of `all` to `out` (for `tool`, as
+    /// rdjson names its source; `link_base` for the comment's links); nothing
+    /// for the formats that report as they go.
+    pub fn write_document(
         self,
         tool: &str,
         all: &[Annotation],
         link_base: Option<&str>,
-    ) -> Option<String> {
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match self {
-            Format::Text | Format::Json => None,
-            Format::Rdjson => Some(annotations::rdjson(tool, all)),
-            Format::Sarif => Some(sarif::log(all)),
-            Format::Github => Some(annotations::github(all)),
-            Format::Comment => Some(comment::render(all, link_base)),
+            Format::Text | Format::Json => Ok(()),
+            Format::Rdjson => annotations::rdjson(tool, all, out),
+            Format::Sarif => sarif::log(all, out),
+            Format::Github => out.write_all(annotations::github(all).as_bytes()),
+            Format::Comment => out.write_all(comment::render(all, link_base).as_bytes()),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! Columns count Unicode scalar values (`columnKind: unicodeCodePoints`);
 //! regions also carry byte offsets, which the fixes use.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
@@ -18,7 +19,7 @@ use super::diagnostic::Diagnostic;
 const CORRECTION: &str = "correction";
 
 /// The SARIF log of a run's annotations.
-pub(crate) fn log(all: &[Annotation]) -> String {
+pub(crate) fn log(all: &[Annotation], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // The rules and notifications first (they come before the results in the
     // log's text), then each result serialised as it comes.
     let mut rules = Rules::default();
@@ -67,10 +68,7 @@ pub(crate) fn log(all: &[Annotation]) -> String {
             "results": [],
         }],
     });
-    let text = super::annotations::with_items(&log, "results", results);
-    let mut text = crate::inert::json(&text).into_owned();
-    text.push('\n');
-    text
+    super::annotations::write_with_items(out, &log, "results", results)
 }
 
 /// The rules the results use, in order of first use.
@@ -126,17 +124,19 @@ fn rule(id: &str) -> Value {
 
 /// A file's URI: its path as shown, relative, with every byte outside
 /// RFC 3986's unreserved set and `/` percent-encoded.
-pub(crate) fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+pub(crate) fn uri(path: &str) -> Cow<'_, str> {
+    let kept = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
+    if path.bytes().all(kept) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
     for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(char::from(b));
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
+        match kept(b) {
+            true => out.push(char::from(b)),
+            false => out.push_str(&format!("%{b:02X}")),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// One SARIF result's edit (see [`Item`]).
@@ -192,7 +192,7 @@ struct Text {
 
 #[derive(serde::Serialize, Clone)]
 struct Uri<'a> {
-    uri: std::borrow::Cow<'a, str>,
+    uri: Cow<'a, str>,
 }
 
 #[derive(serde::Serialize)]
@@ -230,9 +230,7 @@ fn suggestion<'a>(
     (rule, index): (String, usize),
     reasons: &mut super::annotations::Reasons,
 ) -> Edit<'a> {
-    let location = Uri {
-        uri: uri(&s.path).into(),
-    };
+    let location = Uri { uri: uri(&s.path) };
     let length = s.end.offset - s.start.offset;
     Edit {
         fixes: [Fix {

@@ -138,12 +138,9 @@ impl Unreported {
             Format::Rdjson | Format::Sarif | Format::Github | Format::Comment => {
                 let mut all = self.document;
                 all.extend(self.stale.into_iter().map(Annotation::Failure));
-                if let Some(document) =
-                    opts.format
-                        .document("correct", &all, opts.link_base.as_deref())
-                {
-                    stdout.write_all(document.as_bytes())?;
-                }
+                let link_base = opts.link_base.as_deref();
+                opts.format
+                    .write_document("correct", &all, link_base, stdout)?;
             }
             _ => {}
         }

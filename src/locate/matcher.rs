@@ -110,7 +110,7 @@ impl<'t> Matcher<'t> {
         // search fast: they are found by their rarest bytes instead.
         let (long, others): (Vec<usize>, Vec<usize>) = others
             .into_iter()
-            .partition(|&id| list[id].len() >= super::batch::PREFIX);
+            .partition(|&id| list[id].len() >= super::prefixes::PREFIX);
         let (long, others) = match long.len() >= prefixes_min {
             true => (long, others),
             false => (Vec::new(), [long, others].concat()),

@@ -16,8 +16,12 @@ mod batch;
 mod budget;
 mod cased;
 mod context;
+mod distance;
 mod failure;
 mod matcher;
+mod normalized;
+mod pieces;
+mod prefixes;
 mod tiers;
 pub mod tolerant;
 

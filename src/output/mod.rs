@@ -9,20 +9,24 @@
 //! an output folder: the others wait for its lock.
 
 mod check;
+mod contents;
 pub mod journal;
 pub use check::{Excerpt, Stale, check, check_files, interrupted, orphans};
+use contents::Writer;
+pub use contents::{Contents, OutputFile, Stream};
+mod tree;
+use tree::{Tree, lock};
 
-use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::confine::{self, Denied, Dir, Kind, Place};
+use crate::confine::{self, Denied, Dir, Kind};
 use crate::error::Error;
 use crate::project::Output;
 
@@ -30,163 +34,6 @@ use crate::project::Output;
 const PARALLEL_FILES: usize = 8;
 /// ...and above this many bytes held in memory (a large article's outputs).
 const PARALLEL_BYTES: usize = 4 << 20;
-
-/// One output file and the bytes it must hold.
-#[derive(Debug)]
-pub struct OutputFile<'a> {
-    /// Where it goes, as shown to users (relative to the working directory).
-    pub path: String,
-    /// Its full contents.
-    pub contents: Contents<'a>,
-}
-
-/// The bytes of an output file.
-pub enum Contents<'a> {
-    /// Held in memory (borrowed where the text already exists, as the corrected
-    /// article does).
-    Text(Cow<'a, str>),
-    /// Written on demand, the same bytes each time: a page as large as the
-    /// article itself (the review page) goes straight to its file instead of
-    /// being held whole in memory first.
-    Streamed(Stream<'a>),
-}
-
-/// Writes an output's bytes into the writer it is given.
-pub type Stream<'a> = Box<dyn Fn(&mut (dyn io::Write + Send)) -> io::Result<()> + Send + Sync + 'a>;
-
-impl std::fmt::Debug for Contents<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Contents::Text(text) => f.debug_tuple("Text").field(text).finish(),
-            Contents::Streamed(_) => f.write_str("Streamed(..)"),
-        }
-    }
-}
-
-impl<'a> From<Cow<'a, str>> for Contents<'a> {
-    fn from(text: Cow<'a, str>) -> Contents<'a> {
-        Contents::Text(text)
-    }
-}
-
-impl From<String> for Contents<'_> {
-    fn from(text: String) -> Self {
-        Contents::Text(Cow::Owned(text))
-    }
-}
-
-impl<'a> From<&'a str> for Contents<'a> {
-    fn from(text: &'a str) -> Contents<'a> {
-        Contents::Text(Cow::Borrowed(text))
-    }
-}
-
-impl Contents<'_> {
-    /// The bytes, produced into memory if they are streamed.
-    pub fn to_text(&self) -> Cow<'_, str> {
-        match self {
-            Contents::Text(text) => Cow::Borrowed(text),
-            Contents::Streamed(stream) => {
-                let mut bytes = Vec::new();
-                stream(&mut bytes).expect("writing to memory cannot fail");
-                // Streams write UTF-8 text; a bug there shows, it does not panic.
-                Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
-            }
-        }
-    }
-
-    /// Bytes held in memory (0 for a stream).
-    fn held(&self) -> usize {
-        match self {
-            Contents::Text(text) => text.len(),
-            Contents::Streamed(_) => 0,
-        }
-    }
-
-    /// Writes the bytes through `writer` into `file`: in one call when they are
-    /// in memory, block by block as a stream writes them (no buffer whose flush
-    /// on drop could swallow an error such as a full disk).
-    fn write_to(&self, file: &mut File, writer: &Writer<'_>) -> io::Result<()> {
-        match self {
-            Contents::Text(text) => writer(file, text.as_bytes()),
-            // Streams write in blocks of their own.
-            Contents::Streamed(stream) => stream(&mut Through { file, writer }),
-        }
-    }
-
-    /// Whether a file of `len` bytes could hold these bytes (a stream's length is
-    /// not known before it runs).
-    fn may_be(&self, len: u64) -> bool {
-        match self {
-            Contents::Text(text) => text.len() as u64 == len,
-            Contents::Streamed(_) => true,
-        }
-    }
-
-    /// Whether the regular file `name` of `dir` holds exactly these bytes.
-    fn held_by(&self, dir: &Dir, name: &OsStr) -> bool {
-        let Ok(file) = dir.open_file(name) else {
-            return false;
-        };
-        match self {
-            Contents::Text(text) => holds(file, text.as_bytes()),
-            Contents::Streamed(stream) => {
-                let mut compare = Compare {
-                    file,
-                    buffer: Vec::new(),
-                };
-                // A difference stops the stream with an error, so it stops early.
-                stream(&mut compare).is_ok() && matches!(compare.file.read(&mut [0]), Ok(0))
-            }
-        }
-    }
-}
-
-/// Largest block compared at once with a file.
-const BLOCK: usize = 1 << 20;
-
-/// Passes each block to the stage's writer.
-struct Through<'f, 'w> {
-    file: &'f mut File,
-    writer: &'f Writer<'w>,
-}
-
-impl io::Write for Through<'_, '_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (self.writer)(self.file, buf)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Compares what is written with a file's bytes, failing at the first difference.
-struct Compare {
-    file: File,
-    buffer: Vec<u8>,
-}
-
-impl io::Write for Compare {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for block in buf.chunks(BLOCK) {
-            self.buffer.resize(block.len(), 0);
-            self.file.read_exact(&mut self.buffer)?;
-            if self.buffer != block {
-                return Err(io::Error::other("the file differs"));
-            }
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// How staged bytes reach their file; tests swap in one that fails.
-type Writer<'w> = dyn Fn(&mut File, &[u8]) -> io::Result<()> + Sync + 'w;
 
 /// Writes every file below the output folder `out`, or none of them. Returns the
 /// paths actually changed.
@@ -232,158 +79,6 @@ impl Drop for Staged {
             let _ = self.dir.remove_file(&self.temp);
         }
     }
-}
-
-/// The output folder's tree, walked from a checked handle: below the working
-/// directory no folder on the way may be a link; an `--out` outside it is the
-/// user's own folder, used as given. Folders are opened once and remembered.
-#[derive(Debug)]
-struct Tree {
-    /// The folder every output path is walked from: the working directory, or
-    /// an `--out` outside it.
-    root: Arc<Dir>,
-    /// Its path (absolute when outside).
-    root_path: PathBuf,
-    /// Whether the root is the working directory.
-    inside: bool,
-    /// The output folder, relative to the root.
-    out_rel: PathBuf,
-    /// The output folder as shown.
-    shown_out: String,
-    /// Folders opened so far, by path relative to the root.
-    folders: Mutex<HashMap<PathBuf, Arc<Dir>>>,
-    /// Folders this run created (the folder above and the name), oldest first.
-    created: Mutex<Vec<(Arc<Dir>, OsString)>>,
-    /// The folders of an `--out` outside the project that this run made,
-    /// deepest first.
-    made_outside: Mutex<Vec<PathBuf>>,
-}
-
-impl Tree {
-    /// The tree of the output folder `out`; `create` makes an `--out` outside
-    /// the working directory if it is missing (the user named it).
-    fn new(cwd: &Path, out: &Path, create: bool) -> Result<Tree, Error> {
-        let shown_out = crate::project::display(cwd, out);
-        let mut made_outside = Vec::new();
-        let (root_path, inside, out_rel) = match confine::place(cwd, out) {
-            Place::Inside(rel) => (cwd.to_path_buf(), true, rel),
-            Place::Outside(abs) => {
-                if create {
-                    // The folders made here are removed again if nothing is
-                    // committed (a failed run leaves no empty folder).
-                    let missing: Vec<PathBuf> = abs
-                        .ancestors()
-                        .take_while(|dir| std::fs::symlink_metadata(dir).is_err())
-                        .map(Path::to_path_buf)
-                        .collect();
-                    std::fs::create_dir_all(&abs).map_err(|source| Error::Write {
-                        path: shown_out.clone(),
-                        source,
-                    })?;
-                    made_outside = missing;
-                }
-                (abs, false, PathBuf::new())
-            }
-        };
-        let root = Dir::trusted(&root_path).map_err(|source| Error::Read {
-            path: crate::project::display(cwd, &root_path),
-            source,
-        })?;
-        Ok(Tree {
-            root: Arc::new(root),
-            root_path,
-            inside,
-            out_rel,
-            shown_out,
-            folders: Mutex::new(HashMap::new()),
-            created: Mutex::new(Vec::new()),
-            made_outside: Mutex::new(made_outside),
-        })
-    }
-
-    /// The output path `shown` as the folder holding it (relative to the
-    /// root) and its name.
-    fn split(&self, cwd: &Path, shown: &str) -> io::Result<(PathBuf, OsString)> {
-        let rel = match confine::place(cwd, Path::new(shown)) {
-            Place::Inside(rel) if self.inside => rel,
-            Place::Outside(abs) if !self.inside => abs
-                .strip_prefix(&self.root_path)
-                .map(Path::to_path_buf)
-                .map_err(|_| outside(shown))?,
-            _ => return Err(outside(shown)),
-        };
-        if !rel.starts_with(&self.out_rel) || rel == self.out_rel {
-            return Err(outside(shown));
-        }
-        let name = rel
-            .file_name()
-            .ok_or_else(|| outside(shown))?
-            .to_os_string();
-        let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        Ok((dir, name))
-    }
-
-    /// The folder `rel` (relative to the root), opened following no link;
-    /// `None` when it does not exist and `create` is false.
-    fn folder(&self, rel: &Path, create: bool) -> Result<Option<Arc<Dir>>, Denied> {
-        if let Some(dir) = lock(&self.folders).get(rel) {
-            return Ok(Some(Arc::clone(dir)));
-        }
-        let mut dir = Arc::clone(&self.root);
-        let mut at = PathBuf::new();
-        for component in rel.components() {
-            let std::path::Component::Normal(name) = component else {
-                return Err(Denied::Io(outside(&rel.display().to_string())));
-            };
-            at.push(name);
-            if let Some(known) = lock(&self.folders).get(&at) {
-                dir = Arc::clone(known);
-                continue;
-            }
-            let next = match dir.sub(Path::new(name)) {
-                Ok(next) => next,
-                Err(e) if e.is_not_found() && create => {
-                    if dir.create_dir(name)? {
-                        lock(&self.created).push((Arc::clone(&dir), name.to_os_string()));
-                    }
-                    dir.sub(Path::new(name))?
-                }
-                Err(e) if e.is_not_found() => return Ok(None),
-                Err(Denied::Kind { kind, .. }) => {
-                    return Err(Denied::Kind {
-                        at: at.clone(),
-                        kind,
-                    });
-                }
-                Err(e) => return Err(e),
-            };
-            let next = Arc::new(next);
-            lock(&self.folders).insert(at.clone(), Arc::clone(&next));
-            dir = next;
-        }
-        Ok(Some(dir))
-    }
-
-    /// The output folder, if it exists.
-    fn out(&self) -> Result<Option<Arc<Dir>>, Denied> {
-        self.folder(&self.out_rel.clone(), false)
-    }
-
-    /// `at` (relative to the root) as shown to users.
-    fn shown(&self, cwd: &Path, at: &Path) -> String {
-        crate::project::display(cwd, &self.root_path.join(at))
-    }
-}
-
-/// A locked mutex, poisoned or not (nothing here is left half-updated).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn outside(shown: &str) -> io::Error {
-    io::Error::other(format!("{shown} is not inside the output folder"))
 }
 
 /// A run's write of its outputs: the project (or an `--out` outside it)
@@ -764,23 +459,6 @@ fn stage(dir: &Dir, contents: &Contents<'_>, writer: &Writer<'_>) -> io::Result<
     }
     // Closed now (thousands of inputs must not hold thousands of descriptors).
     Ok(name)
-}
-
-/// Whether `file` holds exactly `expected`, read in chunks: a size check
-/// first, so a differing file usually costs one `stat`.
-fn holds(mut file: File, expected: &[u8]) -> bool {
-    if file.metadata().map(|m| m.len()).ok() != Some(expected.len() as u64) {
-        return false;
-    }
-    let mut buffer = vec![0; expected.len().clamp(1, 1 << 20)];
-    let mut rest = expected;
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
-            Ok(_) | Err(_) => return false,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod cased;
 mod context;
 mod distance;
 mod failure;
+mod lookup;
 mod matcher;
 mod normalized;
 mod phases;

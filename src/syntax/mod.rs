@@ -2,6 +2,7 @@
 //! and what is structure they must keep. Plain text is all prose; Markdown
 //! ([`crate::markdown`]) and HTML ([`html`]) protect their markup.
 
+pub(crate) mod autolink;
 pub mod html;
 pub mod protected;
 

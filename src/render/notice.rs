@@ -4,6 +4,7 @@
 
 use crate::outcome::{Outcome, Status};
 use crate::record::Record;
+use crate::render::review::one_line;
 
 /// The notices of applied and already-applied records, in article order.
 pub fn notices<'r>(records: &'r [Record], outcome: &Outcome) -> Vec<&'r str> {
@@ -80,10 +81,6 @@ pub fn section(article: &str, notices: &[&str], syntax: crate::syntax::Syntax) -
         text.push_str(eol);
     }
     text
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text as HTML text: `&`, `<`, `>` escaped.

@@ -1,7 +1,8 @@
 //! Thousands of single-word patterns wanted as whole words (spelling lists,
 //! house style), found by looking each word of the text up in a hash table.
-//! The runs of bytes that may hold words are found 64 bytes at a time by a
-//! bit per byte, and a sieve (a bit per hashed pattern) passes over most
+//! The runs of bytes that may hold words are found 64 bytes at a time, by
+//! two bits per byte (may it be in a word; is it part of a non-ASCII
+//! character), and a sieve (a bit per hashed pattern) passes over most
 //! words without a lookup.
 
 use rayon::prelude::*;
